@@ -1,0 +1,62 @@
+"""Probes of the services a region depends on, for GET /healthz."""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+
+
+def _timed(probe):
+    started = time.perf_counter()
+    try:
+        detail = probe()
+        state = {"ok": True, **detail}
+    except Exception as error:  # noqa: BLE001 — any failure is reported, not raised
+        state = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    state["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return state
+
+
+def database_probe() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def redis_probe() -> dict:
+    import redis
+
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+        socket_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+    )
+    try:
+        client.ping()
+        return {"version": client.info("server").get("redis_version")}
+    finally:
+        client.close()
+
+
+def elasticsearch_probe() -> dict:
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(
+        settings.ELASTICSEARCH_URL, request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS
+    )
+    try:
+        health = client.cluster.health()
+        return {"version": client.info()["version"]["number"], "status": health["status"]}
+    finally:
+        client.close()
+
+
+def health_report() -> dict:
+    checks = {"database": _timed(database_probe)}
+    checks["redis"] = _timed(redis_probe) if settings.REDIS_URL else {"configured": False}
+    checks["elasticsearch"] = (
+        _timed(elasticsearch_probe) if settings.ELASTICSEARCH_URL else {"configured": False}
+    )
+    healthy = all(check.get("ok", True) for check in checks.values())
+    return {"status": "ok" if healthy else "degraded", "region": settings.PORTAL_REGION, **checks}

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from portal import demo_content
+from portal.models import HomePage, Organisation, OrganisationIndexPage, StandardPage
+from portal.services import organisation_page_ensure, staff_user_create_or_update
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo content of this region (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=demo_content.DEMO_PASSWORD)
+        parser.add_argument("--hostname", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=None)
+
+    @transaction.atomic
+    def handle(self, *args, password, hostname, port, **options):
+        region = settings.PORTAL_REGION
+        organisations = self._organisations()
+        home = self._home(region, hostname, port)
+        self._pages(home, region, organisations)
+        self._staff(region, organisations, password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"seed_demo: {region}: {len(organisations)} organisations, "
+                f"{len(demo_content.STAFF[region])} staff users, home page “{home.title}”"
+            )
+        )
+        self.stdout.write(
+            f"seed_demo: admin login: admin / {password} (also "
+            + ", ".join(u[0] for u in demo_content.STAFF[region])
+            + f" with the same password)"
+        )
+
+    def _organisations(self) -> dict[str, Organisation]:
+        by_code: dict[str, Organisation] = {}
+        for code, name, short, name_en, region, level, parent in demo_content.ORGANISATIONS:
+            organisation, _ = Organisation.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "short_name": short,
+                    "name_en": name_en,
+                    "region": region,
+                    "level": level,
+                    "parent": by_code.get(parent),
+                },
+            )
+            by_code[code] = organisation
+        return by_code
+
+    def _home(self, region: str, hostname: str, port: int | None) -> HomePage:
+        root = Page.get_first_root_node()
+        texts = demo_content.HOME[region]
+        home = HomePage.objects.first()
+        if home is None:
+            home = HomePage(title=texts["title"], slug=f"home-{region}", introduction=texts["introduction"])
+            root.add_child(instance=home)
+        else:
+            home.title, home.introduction = texts["title"], texts["introduction"]
+        home.save_revision().publish()
+        default_port = port or (8001 if region == "sichuan" else 8002)
+        Site.objects.exclude(root_page=home).filter(is_default_site=True).delete()
+        Site.objects.update_or_create(
+            root_page=home,
+            defaults={
+                "hostname": hostname,
+                "port": default_port,
+                "site_name": texts["title"],
+                "is_default_site": True,
+            },
+        )
+        # Wagtail's placeholder page is replaced by the home page.
+        for page in root.get_children().exclude(pk=home.pk):
+            if page.specific_class is Page:
+                page.delete()
+        return home
+
+    def _pages(self, home: HomePage, region: str, organisations: dict[str, Organisation]):
+        self._standard_page(
+            home, "about", demo_content.ABOUT_TITLE, demo_content.ABOUT_INTRODUCTION,
+            demo_content.ABOUT_PARAGRAPHS,
+        )
+        self._standard_page(
+            home, "joint-training", demo_content.TRAINING_TITLE,
+            demo_content.TRAINING_INTRODUCTION, [],
+        )
+        index = OrganisationIndexPage.objects.first()
+        if index is None:
+            index = OrganisationIndexPage(
+                title="成员单位", slug="organisations", show_in_menus=True,
+                introduction="川渝两地省级、市级和区县级党史部门。",
+            )
+            home.add_child(instance=index)
+            index.save_revision().publish()
+        for organisation in organisations.values():
+            if organisation.region == region:
+                organisation_page_ensure(organisation=organisation, parent=index)
+
+    def _standard_page(self, home, slug, title, introduction, paragraphs):
+        page = StandardPage.objects.child_of(home).filter(slug=slug).first()
+        body = [{"type": "paragraph", "value": html} for html in paragraphs]
+        if page is None:
+            page = StandardPage(title=title, slug=slug, show_in_menus=True)
+            page.introduction, page.body = introduction, body
+            home.add_child(instance=page)
+        else:
+            page.title, page.introduction, page.body = title, introduction, body
+        page.save_revision().publish()
+
+    def _staff(self, region: str, organisations: dict[str, Organisation], password: str):
+        user_model = get_user_model()
+        admin, created = user_model.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        admin.is_staff = admin.is_superuser = True
+        admin.set_password(password)
+        admin.save()
+        for username, full_name, org_code, roles, position in demo_content.STAFF[region]:
+            staff_user_create_or_update(
+                username=username,
+                organisation=organisations[org_code],
+                roles=roles,
+                full_name=full_name,
+                email=f"{username}@example.org",
+                password=password,
+                position=position,
+            )

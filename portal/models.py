@@ -1,0 +1,261 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from search.segmentation import segment_for_index
+
+from .blocks import BaseStreamBlock
+
+
+class Region(models.TextChoices):
+    SICHUAN = "sichuan", _("四川")
+    CHONGQING = "chongqing", _("重庆")
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    DISTRICT = "district", _("区县级")
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("公开")
+    PARTNERS = "partners", _("协作单位")
+    INTERNAL = "internal", _("本单位内部")
+
+
+class HistoricalPeriod(models.TextChoices):
+    NEW_DEMOCRATIC = "new_democratic", _("新民主主义革命时期")
+    SOCIALIST_CONSTRUCTION = "socialist_construction", _("社会主义革命和建设时期")
+    REFORM_AND_OPENING = "reform_and_opening", _("改革开放和社会主义现代化建设新时期")
+    NEW_ERA = "new_era", _("中国特色社会主义新时代")
+
+
+class Organisation(index.Indexed, models.Model):
+    """A party-history office of either region, at province, city or district level."""
+
+    global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.SlugField(
+        _("代码"), max_length=64, unique=True,
+        help_text=_("稳定的英文代码，两地一致，例如 cq-qijiang"),
+    )
+    name = models.CharField(_("名称"), max_length=128, unique=True)
+    short_name = models.CharField(_("简称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    region = models.CharField(_("地区"), max_length=16, choices=Region.choices)
+    level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    website = models.URLField(_("网站"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("name_en"),
+        FieldPanel("code"),
+        FieldPanel("region"),
+        FieldPanel("level"),
+        FieldPanel("parent"),
+        FieldPanel("website"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("short_name"),
+        index.SearchField("search_segments"),
+        index.AutocompleteField("name"),
+        index.FilterField("region"),
+        index.FilterField("level"),
+    ]
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["region", "level", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(region__in=["sichuan", "chongqing"]),
+                name="organisation_region_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def search_segments(self) -> str:
+        return segment_for_index(self.name, self.short_name)
+
+
+class StaffProfile(models.Model):
+    """Binds a staff user to the one organisation they work for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="staff"
+    )
+    position = models.CharField(_("职务"), max_length=64, blank=True)
+    phone = models.CharField(_("电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} · {self.organisation}"
+
+
+class OrganisationRole(models.Model):
+    """The Wagtail group through which a role is held inside one organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="role_groups"
+    )
+    role = models.CharField(max_length=32)
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "role"], name="one_group_per_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name} · {self.role}"
+
+
+class SharedRecord(models.Model):
+    """What every record shared between the regions carries (see DESIGN.md §3)."""
+
+    global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    origin_region = models.CharField(
+        _("来源地区"), max_length=16, choices=Region.choices, editable=False
+    )
+    origin_organisation = models.ForeignKey(
+        Organisation, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    access_level = models.CharField(
+        _("访问级别"), max_length=16, choices=AccessLevel.choices, default=AccessLevel.PUBLIC
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.origin_region:
+            self.origin_region = settings.PORTAL_REGION
+        super().save(*args, **kwargs)
+
+    @property
+    def is_replica(self) -> bool:
+        return self.origin_region != settings.PORTAL_REGION
+
+
+class HomePage(Page):
+    introduction = models.TextField(_("导语"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("search_segments"),
+    ]
+    max_count = 1
+    subpage_types = ["portal.StandardPage", "portal.OrganisationIndexPage"]
+
+    class Meta:
+        verbose_name = _("首页")
+
+    def search_segments(self) -> str:
+        return segment_for_index(self.title, self.introduction)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import organisation_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["organisations_by_region"] = organisation_list(grouped_by_region=True)
+        context["menu_pages"] = self.get_children().live().public().in_menu().specific()
+        return context
+
+
+class StandardPage(Page):
+    introduction = models.TextField(_("导语"), blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+        index.SearchField("search_segments"),
+    ]
+
+    class Meta:
+        verbose_name = _("普通页面")
+
+    def search_segments(self) -> str:
+        return segment_for_index(
+            self.title,
+            self.introduction,
+            *self.body.stream_block.get_searchable_content(self.body),
+        )
+
+
+class OrganisationIndexPage(Page):
+    introduction = models.TextField(_("导语"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["portal.OrganisationPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("成员单位目录")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import organisation_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["organisations_by_region"] = organisation_list(grouped_by_region=True)
+        return context
+
+
+class OrganisationPage(Page):
+    """An organisation's own section of the site; its staff's page rights are scoped here."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="page"
+    )
+    introduction = RichTextField(_("单位简介"), blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("organisation"), FieldPanel("address")], _("单位")),
+        FieldPanel("introduction"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("search_segments"),
+    ]
+    parent_page_types = ["portal.OrganisationIndexPage"]
+    subpage_types = ["portal.StandardPage"]
+
+    class Meta:
+        verbose_name = _("单位主页")
+
+    def search_segments(self) -> str:
+        return segment_for_index(self.title, self.introduction)

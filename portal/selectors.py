@@ -1,0 +1,43 @@
+from collections import OrderedDict
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+
+from .models import Level, Organisation, Region, StaffProfile
+
+LEVEL_ORDER = Case(
+    *[When(level=level, then=Value(rank)) for rank, level in enumerate(Level.values)],
+    output_field=IntegerField(),
+)
+
+
+def organisation_list(*, region: str | None = None, grouped_by_region: bool = False):
+    organisations = Organisation.objects.select_related("parent").order_by(LEVEL_ORDER, "name")
+    if region:
+        organisations = organisations.filter(region=region)
+    if not grouped_by_region:
+        return organisations
+    grouped: OrderedDict[str, list[Organisation]] = OrderedDict()
+    # The deployment's own region is listed first.
+    own = settings.PORTAL_REGION
+    for code in sorted(Region.values, key=lambda value: value != own):
+        grouped[Region(code).label] = [o for o in organisations if o.region == code]
+    return grouped
+
+
+def staff_organisation(*, user) -> Organisation | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    profile = StaffProfile.objects.select_related("organisation").filter(user=user).first()
+    return profile.organisation if profile else None
+
+
+def user_roles(*, user) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    organisation = staff_organisation(user=user)
+    if organisation is None:
+        return set()
+    return set(
+        organisation.role_groups.filter(group__user=user).values_list("role", flat=True)
+    )

@@ -1,0 +1,91 @@
+"""Writes that span models, and calls to outside services, for the portal core."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from wagtail.models import GroupPagePermission, Page
+
+from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile
+from .roles import ROLE_MODEL_PERMISSIONS, ROLE_PAGE_PERMISSIONS, Role
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def organisation_groups_ensure(*, organisation: Organisation) -> dict[str, Group]:
+    """One Wagtail group per role for the organisation, with its permissions.
+
+    Page permissions are granted on the organisation's own page, so an editor
+    of 綦江 edits 綦江's section and nothing else.
+    """
+    groups = {}
+    section = OrganisationPage.objects.filter(organisation=organisation).first()
+    for role in Role:
+        link = OrganisationRole.objects.filter(organisation=organisation, role=role).first()
+        name = f"{organisation.short_name} · {role.label}"
+        if link is None:
+            group, _ = Group.objects.get_or_create(name=name)
+            OrganisationRole.objects.create(organisation=organisation, role=role, group=group)
+        else:
+            group = link.group
+        group.permissions.add(*[_permission(p) for p in ROLE_MODEL_PERMISSIONS[role]])
+        if section is not None:
+            for codename in ROLE_PAGE_PERMISSIONS[role]:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=section,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+        groups[role.value] = group
+    return groups
+
+
+@transaction.atomic
+def staff_user_create_or_update(
+    *,
+    username: str,
+    organisation: Organisation,
+    roles: list[str],
+    full_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    position: str = "",
+):
+    """Create or update a staff user who belongs to exactly one organisation."""
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=username)
+    if full_name:
+        user.last_name, user.first_name = full_name[:1], full_name[1:]
+    user.email = email or user.email
+    user.is_staff = True
+    if password:
+        user.set_password(password)
+    user.save()
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"organisation": organisation, "position": position}
+    )
+    groups = organisation_groups_ensure(organisation=organisation)
+    # Roles are held only through the user's own organisation's groups.
+    foreign = OrganisationRole.objects.exclude(organisation=organisation).values("group")
+    user.groups.remove(*Group.objects.filter(pk__in=foreign))
+    user.groups.remove(*[g for r, g in groups.items() if r not in roles])
+    user.groups.add(*[groups[Role(role)] for role in roles])
+    return user
+
+
+def organisation_page_ensure(*, organisation: Organisation, parent: Page) -> OrganisationPage:
+    page = OrganisationPage.objects.filter(organisation=organisation).first()
+    if page is None:
+        page = OrganisationPage(
+            title=organisation.name, slug=organisation.code, organisation=organisation
+        )
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        organisation_groups_ensure(organisation=organisation)
+    return page

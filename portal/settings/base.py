@@ -1,0 +1,197 @@
+"""Settings shared by every deployment; values that vary come from ``environment``."""
+
+import dj_database_url
+
+from django.utils.translation import gettext_lazy as _
+
+from .environment import BASE_DIR, read_environment
+
+ENV = read_environment(default_region="sichuan")
+
+PROJECT_DIR = BASE_DIR / "portal"
+PORTAL_REGION = ENV.region
+PORTAL_PARTNERS = ENV.partners
+PORTAL_REGION_NAMES = {"sichuan": _("四川"), "chongqing": _("重庆")}
+
+DEBUG = ENV.debug
+SECRET_KEY = ENV.secret_key
+ALLOWED_HOSTS = ENV.allowed_hosts
+
+INSTALLED_APPS = [
+    "portal",
+    "search",
+    "django_tasks",
+    "wagtail.api.v3",
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+VAR_DIR = ENV.var_dir
+if not ENV.database_url:
+    # The embedded default keeps each region's SQLite file, media and broker here.
+    for folder in ("broker", "broker-control", "results"):
+        (VAR_DIR / PORTAL_REGION / folder).mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        ENV.database_url or f"sqlite:///{VAR_DIR / PORTAL_REGION / 'db.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Simplified Chinese first; English ships beside it.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
+STATIC_ROOT = ENV.static_root or VAR_DIR / "static"
+STATIC_URL = "/static/"
+MEDIA_ROOT = ENV.media_root or VAR_DIR / PORTAL_REGION / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# Celery: the broker is Redis when REDIS_URL is set; the embedded default uses
+# kombu's filesystem transport so that `make run` needs no server.
+CELERY_BROKER_URL = ENV.celery_broker_url or "filesystem://localhost/"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {}
+    if ENV.celery_broker_url
+    else {
+        "data_folder_in": str(VAR_DIR / PORTAL_REGION / "broker"),
+        "data_folder_out": str(VAR_DIR / PORTAL_REGION / "broker"),
+        "control_folder": str(VAR_DIR / PORTAL_REGION / "broker-control"),
+    }
+)
+CELERY_RESULT_BACKEND = ENV.redis_url or f"file://{VAR_DIR / PORTAL_REGION / 'results'}"
+CELERY_TASK_DEFAULT_QUEUE = f"{PORTAL_REGION}.default"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_RESULT_EXPIRES = 3600
+# Each region's queues carry its name, so two regions may share one Redis.
+CELERY_TASK_ROUTES = {
+    "portal.*": {"queue": f"{PORTAL_REGION}.default"},
+    "search.*": {"queue": f"{PORTAL_REGION}.search"},
+    "sync.*": {"queue": f"{PORTAL_REGION}.sync"},
+}
+CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync")]
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# Wagtail's own background jobs (reference index, image renditions, file
+# deletion) run on django-tasks; this backend hands them to Celery.
+TASKS = {"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}
+
+REDIS_URL = ENV.redis_url
+ELASTICSEARCH_URL = ENV.elasticsearch_url
+SEARCH_INDEX_PREFIX = f"portal-{PORTAL_REGION}"
+
+CACHES = (
+    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)
+
+WAGTAIL_SITE_NAME = "川渝党史协作平台"
+WAGTAILADMIN_BASE_URL = ENV.base_url or "http://127.0.0.1:8001"
+WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
+# Wagtail's admin search runs on its database backend in every deployment; the
+# public search across regions has its own Elasticsearch index (search/).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ofd", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+WAGTAILAPI_DOCS_ENABLED = True
+
+HEALTHCHECK_TIMEOUT_SECONDS = 2
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "portal": {"level": "INFO"},
+        "search": {"level": "INFO"},
+        "jieba": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,49 @@
+"""Production: every integration is on when its variable is set; insecure values stop startup."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ENV
+
+INSECURE_KEY_MARKERS = ("django-insecure", "dev-only", "test-only", "change-me", "changeme")
+
+
+def _refuse(message: str) -> None:
+    raise ImproperlyConfigured(message)
+
+
+if not ENV.region_explicit:
+    _refuse("PORTAL_REGION is not set: use sichuan or chongqing")
+if ENV.debug:
+    _refuse("DEBUG must be off in production")
+if not ENV.secret_key:
+    _refuse("SECRET_KEY is not set")
+if len(ENV.secret_key) < 50 or any(m in ENV.secret_key.lower() for m in INSECURE_KEY_MARKERS):
+    _refuse("SECRET_KEY is insecure: use at least 50 random characters")
+if not ENV.allowed_hosts or "*" in ENV.allowed_hosts:
+    _refuse("ALLOWED_HOSTS must list this site's host names (no '*')")
+if not ENV.database_url or not ENV.database_url.startswith(("postgres://", "postgresql://")):
+    _refuse("DATABASE_URL must point at PostgreSQL in production")
+if not ENV.redis_url:
+    _refuse("REDIS_URL is not set (Celery broker, results and cache)")
+if not ENV.base_url:
+    _refuse("PORTAL_BASE_URL is not set (the site's public address)")
+for partner in ENV.partners:
+    if len(partner.secret) < 32:
+        _refuse(f"PORTAL_PARTNERS secret for {partner.region} is shorter than 32 characters")
+
+DEBUG = False
+SECRET_KEY = ENV.secret_key
+ALLOWED_HOSTS = ENV.allowed_hosts
+CSRF_TRUSTED_ORIGINS = [ENV.base_url]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = ENV.base_url.startswith("https://")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "SAMEORIGIN"

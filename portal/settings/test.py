@@ -1,0 +1,16 @@
+from .base import *  # noqa: F403
+from .base import ENV
+
+DEBUG = False
+SECRET_KEY = ENV.secret_key or "test-only-insecure-key"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run Wagtail's background jobs inline; tests/test_celery.py drives
+# the Celery-backed task backend against a real worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+CELERY_TASK_ALWAYS_EAGER = False

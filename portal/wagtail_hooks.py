@@ -1,0 +1,38 @@
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Organisation, StaffProfile
+
+
+class OrganisationViewSet(SnippetViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("单位")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["name", "short_name", "region", "level", "parent"]
+    list_filter = ["region", "level"]
+    search_fields = ["name", "short_name", "code"]
+    ordering = ["region", "level", "name"]
+
+
+class StaffProfileViewSet(ModelViewSet):
+    model = StaffProfile
+    icon = "user"
+    menu_label = _("工作人员")
+    add_to_settings_menu = True
+    list_display = ["user", "organisation", "position"]
+    list_filter = ["organisation__region", "organisation"]
+    form_fields = ["user", "organisation", "position", "phone"]
+
+
+register_snippet(OrganisationViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_staff_profile_viewset():
+    return StaffProfileViewSet("staff_profiles")

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The test command: installs and starts the services the suite needs (PostgreSQL,
+# Redis, an Elasticsearch 8 node, Debian's Chromium), then runs ruff, Django's
+# checks, the migrations check and pytest. Extra arguments go to pytest.
+set -euo pipefail
+ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "python environment"
+bash scripts/bootstrap.sh dev test
+
+step "system packages (apt)"
+bash scripts/services.sh install
+
+keep="${KEEP_SERVICES:-0}"
+stop_services() {
+    if [ "$keep" != "1" ]; then
+        bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true
+        bash scripts/services.sh down >/dev/null 2>&1 || true
+    fi
+}
+trap stop_services EXIT
+
+step "services"
+bash scripts/services.sh up
+eval "$(bash scripts/services.sh env)"
+bash scripts/elasticsearch.sh start
+export ELASTICSEARCH_URL="http://127.0.0.1:${ES_PORT:-59200}"
+export DATABASE_URL REDIS_URL
+export DJANGO_SETTINGS_MODULE=portal.settings.test
+export PORTAL_REGION=sichuan
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+step "ruff"
+.venv/bin/ruff check .
+
+step "manage.py check"
+.venv/bin/python manage.py check --fail-level WARNING
+
+step "makemigrations --check"
+.venv/bin/python manage.py makemigrations --check --dry-run
+
+step "translations compiled"
+.venv/bin/python scripts/check_translations.py
+
+step "pytest"
+.venv/bin/python -m pytest "$@"

@@ -1,0 +1,70 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _require_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the suite with `make test`, which starts the services")
+    return value
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _require_env("REDIS_URL")
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    return _require_env("ELASTICSEARCH_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return _require_env("DATABASE_URL")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_http(url: str, *, timeout: float = 60, process: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process serving {url} exited with {process.returncode}")
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=check, timeout=300,
+    )
+
+
+@pytest.fixture
+def home_page(db):
+    """The region's seeded home page, the site root, as a real visitor meets it."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    from portal.models import HomePage
+
+    return HomePage.objects.get()

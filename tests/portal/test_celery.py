@@ -1,0 +1,58 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+import redis
+from django.test import override_settings
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(redis_url):
+    """A real Celery worker for the Sichuan region, on the real Redis broker."""
+    env = {**os.environ, "PORTAL_REGION": "sichuan", "REDIS_URL": redis_url}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+         "-Q", "sichuan.default", "-n", f"test-{uuid.uuid4().hex[:6]}@%h", "-l", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+def test_worker_runs_a_task_and_returns_its_result(celery_worker_process, settings, redis_url):
+    from portal.celery import app
+    from portal.tasks import ping
+
+    app.conf.broker_url = app.conf.result_backend = redis_url
+    result = ping.delay("川渝")
+    assert result.get(timeout=30) == {"region": "sichuan", "echo": "川渝"}
+    assert celery_worker_process.poll() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wagtail_background_jobs_run_on_the_celery_worker(celery_worker_process, redis_url):
+    """django-tasks jobs (Wagtail 8's own) are handed to Celery by CeleryTaskBackend."""
+    from portal.celery import app
+    from tests.portal.jobs import record_in_redis
+
+    app.conf.broker_url = app.conf.result_backend = redis_url
+    key = f"test:{uuid.uuid4().hex}"
+    with override_settings(TASKS={"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}):
+        record_in_redis.enqueue(key, "红岩精神")
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and client.get(key) is None:
+        time.sleep(0.1)
+    assert client.get(key) == "红岩精神".encode()
