@@ -42,9 +42,7 @@ def redis_probe() -> dict:
 def elasticsearch_probe() -> dict:
     from elasticsearch import Elasticsearch
 
-    client = Elasticsearch(
-        settings.ELASTICSEARCH_URL, request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS
-    )
+    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS)
     try:
         health = client.cluster.health()
         return {"version": client.info()["version"]["number"], "status": health["status"]}

@@ -43,7 +43,9 @@ class Organisation(index.Indexed, models.Model):
 
     global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     code = models.SlugField(
-        _("代码"), max_length=64, unique=True,
+        _("代码"),
+        max_length=64,
+        unique=True,
         help_text=_("稳定的英文代码，两地一致，例如 cq-qijiang"),
     )
     name = models.CharField(_("名称"), max_length=128, unique=True)
@@ -52,8 +54,12 @@ class Organisation(index.Indexed, models.Model):
     region = models.CharField(_("地区"), max_length=16, choices=Region.choices)
     level = models.CharField(_("层级"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     website = models.URLField(_("网站"), blank=True)
 
@@ -94,6 +100,43 @@ class Organisation(index.Indexed, models.Model):
         return segment_for_index(self.name, self.short_name)
 
 
+class Topic(index.Indexed, models.Model):
+    """The shared vocabulary: places, people, events and themes records are tagged with."""
+
+    class Kind(models.TextChoices):
+        PLACE = "place", _("地点")
+        PERSON = "person", _("人物")
+        EVENT = "event", _("事件")
+        THEME = "theme", _("主题")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    slug = models.SlugField(_("代码"), max_length=120, unique=True, allow_unicode=True)
+    description = models.TextField(_("说明"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("search_segments"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = _("主题词")
+        verbose_name_plural = _("主题词")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="topic_unique_per_kind"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def search_segments(self) -> str:
+        return segment_for_index(self.name)
+
+
 class StaffProfile(models.Model):
     """Binds a staff user to the one organisation they work for."""
 
@@ -117,9 +160,7 @@ class StaffProfile(models.Model):
 class OrganisationRole(models.Model):
     """The Wagtail group through which a role is held inside one organisation."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="role_groups"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_groups")
     role = models.CharField(max_length=32)
     group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="+")
 
@@ -136,11 +177,12 @@ class SharedRecord(models.Model):
     """What every record shared between the regions carries (see DESIGN.md §3)."""
 
     global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    origin_region = models.CharField(
-        _("来源地区"), max_length=16, choices=Region.choices, editable=False
-    )
+    origin_region = models.CharField(_("来源地区"), max_length=16, choices=Region.choices, editable=False)
     origin_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("所属单位"), on_delete=models.PROTECT, related_name="+",
+        Organisation,
+        verbose_name=_("所属单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     access_level = models.CharField(

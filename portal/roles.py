@@ -50,3 +50,19 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
     Role.TRAINER: [],
     Role.ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
+
+
+def role_model_permissions(role: str) -> list[str]:
+    """The core permissions of a role plus those each module declares in its roles.py."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    permissions = list(ROLE_MODEL_PERMISSIONS[role])
+    for module in settings.PORTAL_MODULES:
+        try:
+            declared = import_module(f"{module}.roles").ROLE_MODEL_PERMISSIONS
+        except ModuleNotFoundError:
+            continue
+        permissions.extend(declared.get(role, []))
+    return permissions

@@ -38,6 +38,4 @@ def user_roles(*, user) -> set[str]:
     organisation = staff_organisation(user=user)
     if organisation is None:
         return set()
-    return set(
-        organisation.role_groups.filter(group__user=user).values_list("role", flat=True)
-    )
+    return set(organisation.role_groups.filter(group__user=user).values_list("role", flat=True))

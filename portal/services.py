@@ -7,7 +7,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
 from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile
-from .roles import ROLE_MODEL_PERMISSIONS, ROLE_PAGE_PERMISSIONS, Role
+from .roles import ROLE_PAGE_PERMISSIONS, Role, role_model_permissions
 
 
 def _permission(dotted: str) -> Permission:
@@ -32,7 +32,7 @@ def organisation_groups_ensure(*, organisation: Organisation) -> dict[str, Group
             OrganisationRole.objects.create(organisation=organisation, role=role, group=group)
         else:
             group = link.group
-        group.permissions.add(*[_permission(p) for p in ROLE_MODEL_PERMISSIONS[role]])
+        group.permissions.add(*[_permission(p) for p in role_model_permissions(role)])
         if section is not None:
             for codename in ROLE_PAGE_PERMISSIONS[role]:
                 GroupPagePermission.objects.get_or_create(
@@ -82,9 +82,7 @@ def staff_user_create_or_update(
 def organisation_page_ensure(*, organisation: Organisation, parent: Page) -> OrganisationPage:
     page = OrganisationPage.objects.filter(organisation=organisation).first()
     if page is None:
-        page = OrganisationPage(
-            title=organisation.name, slug=organisation.code, organisation=organisation
-        )
+        page = OrganisationPage(title=organisation.name, slug=organisation.code, organisation=organisation)
         parent.add_child(instance=page)
         page.save_revision().publish()
         organisation_groups_ensure(organisation=organisation)

@@ -11,6 +11,4 @@ def organisation_saved(sender, instance: Organisation, created: bool, **kwargs):
 
 
 def register_signal_handlers():
-    post_save.connect(
-        organisation_saved, sender=Organisation, dispatch_uid="portal_organisation_groups"
-    )
+    post_save.connect(organisation_saved, sender=Organisation, dispatch_uid="portal_organisation_groups")

@@ -6,12 +6,12 @@ queue to run or watch.
 
 import logging
 
-from django.db import transaction
-from django.utils import timezone
-
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id, normalize_json
+
+from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -44,9 +44,7 @@ class CeleryTaskBackend(BaseTaskBackend):
 
         def send():
             try:
-                run_django_task.apply_async(
-                    args=[task.module_path, result.args, result.kwargs], **options
-                )
+                run_django_task.apply_async(args=[task.module_path, result.args, result.kwargs], **options)
             except Exception:
                 # The editor's save has committed; a broker outage must not turn
                 # it into an error page. Wagtail's jobs can be re-run by command.

@@ -31,6 +31,7 @@ if settings.DEBUG:
 # Chinese at /, English under /en/; Wagtail serves every page in both.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search, name="search"),
+    *[path("", include(f"{module}.urls")) for module in settings.PORTAL_MODULES],
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -5,7 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Organisation, StaffProfile
+from .models import Organisation, StaffProfile, Topic
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -30,7 +30,19 @@ class StaffProfileViewSet(ModelViewSet):
     form_fields = ["user", "organisation", "position", "phone"]
 
 
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("主题词")
+    menu_order = 260
+    add_to_admin_menu = True
+    list_display = ["name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
 register_snippet(OrganisationViewSet)
+register_snippet(TopicViewSet)
 
 
 @hooks.register("register_admin_viewset")

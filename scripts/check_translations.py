@@ -12,7 +12,8 @@ for po in sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po")):
         compiled = Path(tmp) / "django.mo"
         result = subprocess.run(
             ["msgfmt", "--check-format", "--statistics", "-o", str(compiled), str(po)],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         stats = result.stderr.strip()
         if result.returncode != 0:

@@ -13,6 +13,7 @@ bash scripts/bootstrap.sh dev test
 
 step "system packages (apt)"
 bash scripts/services.sh install
+bash scripts/compose_plugin.sh
 
 keep="${KEEP_SERVICES:-0}"
 stop_services() {

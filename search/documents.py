@@ -1,8 +1,8 @@
 """Elasticsearch documents. Chinese text is analysed with the built-in cjk bigram analyzer."""
 
-from django.conf import settings
-
 from elasticsearch_dsl import Date, Document, Keyword, Text, analyzer, connections
+
+from django.conf import settings
 
 chinese = analyzer("cjk")
 

@@ -21,6 +21,4 @@ def search(request):
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "search_results": page}
-    )
+    return TemplateResponse(request, "search/search.html", {"search_query": query, "search_results": page})

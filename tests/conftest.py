@@ -1,3 +1,4 @@
+import io
 import os
 import socket
 import subprocess
@@ -55,7 +56,12 @@ def wait_for_http(url: str, *, timeout: float = 60, process: subprocess.Popen | 
 def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=check, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
     )
 
 
@@ -64,7 +70,7 @@ def home_page(db):
     """The region's seeded home page, the site root, as a real visitor meets it."""
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     from portal.models import HomePage
 
     return HomePage.objects.get()

@@ -17,9 +17,13 @@ DEBUG = ENV.debug
 SECRET_KEY = ENV.secret_key
 ALLOWED_HOSTS = ENV.allowed_hosts
 
+# The collaboration modules; each may provide urls, demo (seed) and roles modules.
+PORTAL_MODULES = ["materials", "research", "events", "training", "publicity"]
+
 INSTALLED_APPS = [
     "portal",
     "search",
+    *PORTAL_MODULES,
     "django_tasks",
     "wagtail.api.v3",
     "wagtail.contrib.forms",

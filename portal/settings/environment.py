@@ -58,9 +58,7 @@ def _region(value: str | None, default: str | None) -> str:
     if not region:
         raise ImproperlyConfigured("PORTAL_REGION is not set: use sichuan or chongqing")
     if region not in REGIONS:
-        raise ImproperlyConfigured(
-            f"PORTAL_REGION is {region!r}: use sichuan or chongqing"
-        )
+        raise ImproperlyConfigured(f"PORTAL_REGION is {region!r}: use sichuan or chongqing")
     return region
 
 
@@ -77,13 +75,12 @@ def _partners(raw: str | None, region: str) -> list[Partner]:
     partners = []
     for position, entry in enumerate(entries):
         missing = [
-            key for key in ("region", "base_url", "key_id", "secret")
+            key
+            for key in ("region", "base_url", "key_id", "secret")
             if not isinstance(entry, dict) or not entry.get(key)
         ]
         if missing:
-            raise ImproperlyConfigured(
-                f"PORTAL_PARTNERS[{position}] lacks {', '.join(missing)}"
-            )
+            raise ImproperlyConfigured(f"PORTAL_PARTNERS[{position}] lacks {', '.join(missing)}")
         if entry["region"] not in REGIONS or entry["region"] == region:
             raise ImproperlyConfigured(
                 f"PORTAL_PARTNERS[{position}] names region {entry['region']!r}, "

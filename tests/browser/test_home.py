@@ -17,16 +17,20 @@ def live_site(tmp_path_factory):
     """The embedded default (SQLite) Sichuan site, served the way `make run` serves it."""
     var = tmp_path_factory.mktemp("browser")
     port = free_port()
-    env = {
-        k: v for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")
-    }
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_REGION="sichuan", PORTAL_VAR_DIR=str(var))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        PORTAL_REGION="sichuan",
+        PORTAL_VAR_DIR=str(var),
+    )
     manage("migrate", "--noinput", "-v0", env=env)
     manage("seed_demo", "--port", str(port), env=env)
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
     yield f"http://127.0.0.1:{port}"
@@ -44,9 +48,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()

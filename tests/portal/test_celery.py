@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 import redis
+
 from django.test import override_settings
 
 from tests.conftest import ROOT
@@ -18,9 +19,26 @@ def celery_worker_process(redis_url):
     """A real Celery worker for the Sichuan region, on the real Redis broker."""
     env = {**os.environ, "PORTAL_REGION": "sichuan", "REDIS_URL": redis_url}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-         "-Q", "sichuan.default", "-n", f"test-{uuid.uuid4().hex[:6]}@%h", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            "sichuan.default",
+            "-n",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield worker
     worker.terminate()

@@ -9,7 +9,11 @@ def test_healthz_reports_every_configured_service(client, settings, redis_url, e
     response = client.get("/healthz")
     report = response.json()
     assert response.status_code == 200, report
-    assert report["database"] == {"ok": True, "vendor": "postgresql", "ms": report["database"]["ms"]}
+    assert report["database"] == {
+        "ok": True,
+        "vendor": "postgresql",
+        "ms": report["database"]["ms"],
+    }
     assert report["redis"]["ok"] and report["redis"]["version"]
     assert report["elasticsearch"]["ok"] and report["elasticsearch"]["version"].startswith("8.")
 

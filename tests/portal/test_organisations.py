@@ -1,4 +1,7 @@
+import io
+
 import pytest
+
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
@@ -10,16 +13,24 @@ pytestmark = pytest.mark.django_db
 
 
 def seed():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 def test_seed_demo_is_idempotent_and_covers_both_regions_and_all_levels():
     seed()
     counts = (Organisation.objects.count(), StaffProfile.objects.count(), Group.objects.count())
     seed()
-    assert (Organisation.objects.count(), StaffProfile.objects.count(), Group.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        StaffProfile.objects.count(),
+        Group.objects.count(),
+    ) == counts
     assert set(Organisation.objects.values_list("region", flat=True)) == {"sichuan", "chongqing"}
-    assert set(Organisation.objects.values_list("level", flat=True)) == {"province", "city", "district"}
+    assert set(Organisation.objects.values_list("level", flat=True)) == {
+        "province",
+        "city",
+        "district",
+    }
     qijiang = Organisation.objects.get(name="綦江区委党史地方志研究室")
     assert qijiang.parent.name == "重庆市委党史研究室"
 
@@ -41,7 +52,9 @@ def test_editor_edits_their_own_organisations_pages_only():
 def test_reviewer_may_publish_in_their_organisation():
     seed()
     chengdu = Organisation.objects.get(code="sc-chengdu")
-    reviewer = staff_user_create_or_update(username="chengdu_reviewer", organisation=chengdu, roles=["reviewer"])
+    reviewer = staff_user_create_or_update(
+        username="chengdu_reviewer", organisation=chengdu, roles=["reviewer"]
+    )
     assert OrganisationPage.objects.get(organisation=chengdu).permissions_for_user(reviewer).can_publish()
 
 
@@ -60,9 +73,16 @@ def test_moving_a_user_to_another_organisation_drops_the_old_roles():
 
 def test_a_new_organisation_gets_one_group_per_role():
     organisation = Organisation.objects.create(
-        code="sc-deyang", name="德阳市委党史研究室", short_name="德阳市委党史研究室",
-        region="sichuan", level="city",
+        code="sc-deyang",
+        name="德阳市委党史研究室",
+        short_name="德阳市委党史研究室",
+        region="sichuan",
+        level="city",
     )
     assert sorted(organisation.role_groups.values_list("role", flat=True)) == [
-        "administrator", "editor", "researcher", "reviewer", "trainer",
+        "administrator",
+        "editor",
+        "researcher",
+        "reviewer",
+        "trainer",
     ]

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import pytest
+
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.environment import read_environment
@@ -28,7 +29,11 @@ def run_production_check(**overrides):
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.production"
     return subprocess.run(
         [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -42,7 +47,7 @@ def run_production_check(**overrides):
         ({"ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         ({"DATABASE_URL": "sqlite:///tmp/x.sqlite3"}, "DATABASE_URL"),
         ({"DEBUG": "true"}, "DEBUG must be off"),
-        ({"PORTAL_PARTNERS": "[{\"region\": \"sichuan\"}]"}, "PORTAL_PARTNERS[0] lacks"),
+        ({"PORTAL_PARTNERS": '[{"region": "sichuan"}]'}, "PORTAL_PARTNERS[0] lacks"),
     ],
 )
 def test_production_refuses_bad_settings_in_one_line(override, named):
@@ -62,7 +67,14 @@ def test_production_starts_with_secure_settings():
 
 def test_partner_list_is_parsed_from_json():
     partners = json.dumps(
-        [{"region": "sichuan", "base_url": "https://sc.example.org/", "key_id": "k1", "secret": "s" * 40}]
+        [
+            {
+                "region": "sichuan",
+                "base_url": "https://sc.example.org/",
+                "key_id": "k1",
+                "secret": "s" * 40,
+            }
+        ]
     )
     env = read_environment({"PORTAL_REGION": "chongqing", "PORTAL_PARTNERS": partners})
     assert env.partners[0].region == "sichuan"
@@ -70,8 +82,6 @@ def test_partner_list_is_parsed_from_json():
 
 
 def test_a_region_cannot_be_its_own_partner():
-    partners = json.dumps(
-        [{"region": "chongqing", "base_url": "https://x", "key_id": "k", "secret": "s"}]
-    )
+    partners = json.dumps([{"region": "chongqing", "base_url": "https://x", "key_id": "k", "secret": "s"}])
     with pytest.raises(ImproperlyConfigured, match="not a partner of chongqing"):
         read_environment({"PORTAL_REGION": "chongqing", "PORTAL_PARTNERS": partners})

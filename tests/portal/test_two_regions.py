@@ -42,10 +42,22 @@ def two_regions(database_url, redis_url, tmp_path_factory):
             manage("migrate", "--noinput", "-v0", env=env)
             manage("seed_demo", "--port", str(port), env=env)
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
-                 "--bind", f"127.0.0.1:{port}", "--workers", "2", "--env",
-                 "DJANGO_SETTINGS_MODULE=portal.settings.test"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "portal.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--env",
+                    "DJANGO_SETTINGS_MODULE=portal.settings.test",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             servers[region] = (f"http://127.0.0.1:{port}", server)
         for url, server in servers.values():
@@ -70,5 +82,8 @@ def test_each_region_serves_its_home_page_in_both_languages(two_regions, region)
 
 def test_each_region_reports_its_own_database(two_regions):
     reports = {r: requests.get(f"{u}/healthz", timeout=10).json() for r, u in two_regions.items()}
-    assert {r: rep["region"] for r, rep in reports.items()} == {"sichuan": "sichuan", "chongqing": "chongqing"}
+    assert {r: rep["region"] for r, rep in reports.items()} == {
+        "sichuan": "sichuan",
+        "chongqing": "chongqing",
+    }
     assert all(rep["database"]["vendor"] == "postgresql" for rep in reports.values())

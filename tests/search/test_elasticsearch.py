@@ -19,12 +19,20 @@ def test_index(settings, elasticsearch_url):
 
 def test_chinese_document_is_indexed_and_found_on_the_node(test_index):
     ContentDocument(
-        meta={"id": "qijiang-1"}, title="中央红军长征过綦江", body="綦江区是中央红军长征在重庆的唯一过境地。",
-        region="chongqing", module="materials", access_level="public",
+        meta={"id": "qijiang-1"},
+        title="中央红军长征过綦江",
+        body="綦江区是中央红军长征在重庆的唯一过境地。",
+        region="chongqing",
+        module="materials",
+        access_level="public",
     ).save(index=test_index, refresh=True)
     ContentDocument(
-        meta={"id": "hongyan-1"}, title="弘扬红岩精神", body="红岩精神与中国革命精神学术研讨会",
-        region="chongqing", module="events", access_level="public",
+        meta={"id": "hongyan-1"},
+        title="弘扬红岩精神",
+        body="红岩精神与中国革命精神学术研讨会",
+        region="chongqing",
+        module="events",
+        access_level="public",
     ).save(index=test_index, refresh=True)
 
     long_march = ContentDocument.search(index=test_index).query("match", title="长征").execute()

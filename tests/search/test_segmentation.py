@@ -1,7 +1,7 @@
 import pytest
 
-from search.selectors import page_search
 from search.segmentation import segment_for_index, segment_query
+from search.selectors import page_search
 from tests.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -25,6 +27,12 @@ class Command(BaseCommand):
         home = self._home(region, hostname, port)
         self._pages(home, region, organisations)
         self._staff(region, organisations, password)
+        for module in settings.PORTAL_MODULES:
+            try:
+                demo = import_module(f"{module}.demo")
+            except ModuleNotFoundError:
+                continue
+            demo.seed(region=region, organisations=organisations, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo: {region}: {len(organisations)} organisations, "
@@ -34,7 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"seed_demo: admin login: admin / {password} (also "
             + ", ".join(u[0] for u in demo_content.STAFF[region])
-            + f" with the same password)"
+            + " with the same password)"
         )
 
     def _organisations(self) -> dict[str, Organisation]:
@@ -83,17 +91,25 @@ class Command(BaseCommand):
 
     def _pages(self, home: HomePage, region: str, organisations: dict[str, Organisation]):
         self._standard_page(
-            home, "about", demo_content.ABOUT_TITLE, demo_content.ABOUT_INTRODUCTION,
+            home,
+            "about",
+            demo_content.ABOUT_TITLE,
+            demo_content.ABOUT_INTRODUCTION,
             demo_content.ABOUT_PARAGRAPHS,
         )
         self._standard_page(
-            home, "joint-training", demo_content.TRAINING_TITLE,
-            demo_content.TRAINING_INTRODUCTION, [],
+            home,
+            "joint-training",
+            demo_content.TRAINING_TITLE,
+            demo_content.TRAINING_INTRODUCTION,
+            [],
         )
         index = OrganisationIndexPage.objects.first()
         if index is None:
             index = OrganisationIndexPage(
-                title="成员单位", slug="organisations", show_in_menus=True,
+                title="成员单位",
+                slug="organisations",
+                show_in_menus=True,
                 introduction="川渝两地省级、市级和区县级党史部门。",
             )
             home.add_child(instance=index)
