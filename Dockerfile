@@ -14,4 +14,4 @@ RUN PORTAL_REGION=sichuan SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base
 RUN useradd --create-home portal && mkdir -p /app/media && chown portal /app/media
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "portal.wsgi:application", "--preload", "--bind", "0.0.0.0:8000", "--workers", "3"]
