@@ -46,9 +46,10 @@ def wait_for_http(url: str, *, timeout: float = 60, process: subprocess.Popen | 
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process serving {url} exited with {process.returncode}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=10)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Refused while the server starts, or slow on its first request.
             time.sleep(0.25)
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 

@@ -62,7 +62,8 @@ def test_production_refuses_bad_settings_in_one_line(override, named):
 def test_production_starts_with_secure_settings():
     result = run_production_check()
     assert result.returncode == 0, result.stderr
-    assert "+ DEBUG = False" in result.stdout
+    assert "+ PORTAL_REGION = 'chongqing'" in result.stdout
+    assert "+ SESSION_COOKIE_SECURE = True" in result.stdout
 
 
 def test_partner_list_is_parsed_from_json():
