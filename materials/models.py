@@ -1,1 +1,182 @@
+import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.search import index
+
+from portal.models import HistoricalPeriod, SharedRecord, Topic
+from search.segmentation import segment_for_index
+
+from .storage import private_storage
+
+
+class MaterialType(models.TextChoices):
+    ARCHIVE = "archive", _("档案")
+    LITERATURE = "literature", _("文献")
+    PHOTO = "photo", _("图片")
+    AUDIOVISUAL = "audiovisual", _("音像")
+    PAPER = "paper", _("论文")
+    REPORT = "report", _("研究报告")
+    OTHER = "other", _("其他")
+
+
+class Material(index.Indexed, SharedRecord):
+    """An archive, document, photo, recording or research result shared between the regions."""
+
+    title = models.CharField(_("题名"), max_length=255)
+    description = models.TextField(_("内容提要"), blank=True)
+    material_type = models.CharField(_("类型"), max_length=16, choices=MaterialType.choices)
+    period = models.CharField(_("历史时期"), max_length=32, choices=HistoricalPeriod.choices, blank=True)
+    date_from = models.DateField(
+        _("起始日期"), null=True, blank=True, help_text=_("资料所记录的日期或起始日期")
+    )
+    date_to = models.DateField(
+        _("截止日期"), null=True, blank=True, help_text=_("日期范围的截止日期，可留空")
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        verbose_name=_("地点、人物和事件"),
+        blank=True,
+        related_name="materials",
+    )
+    collection = models.CharField(_("来源全宗/收藏"), max_length=255, blank=True)
+    deposited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    deposited_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("description"),
+        index.SearchField("search_segments"),
+        index.AutocompleteField("title"),
+        index.FilterField("material_type"),
+        index.FilterField("period"),
+        index.FilterField("access_level"),
+        index.FilterField("origin_region"),
+        index.FilterField("origin_organisation"),
+    ]
+
+    class Meta:
+        verbose_name = _("党史资料")
+        verbose_name_plural = _("党史资料")
+        ordering = ["-deposited_at", "-pk"]
+        indexes = [models.Index(fields=["access_level", "material_type", "period"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, bump_version: bool = True, **kwargs):
+        # Every local change gets a new version so partners can tell newer from older copies.
+        if bump_version and self.pk is not None and not self._state.adding:
+            self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationError({"date_to": _("截止日期不能早于起始日期。")})
+
+    def get_absolute_url(self):
+        return reverse("materials:detail", kwargs={"global_id": self.global_id})
+
+    @property
+    def current_file(self):
+        """The newest version; older ones stay retrievable under their version number."""
+        return self.files.order_by("-version").first()
+
+    def search_segments(self) -> str:
+        return segment_for_index(self.title, self.description, self.collection)
+
+    @property
+    def date_display(self) -> str:
+        if self.date_from and self.date_to and self.date_to != self.date_from:
+            return f"{self.date_from:%Y-%m-%d} – {self.date_to:%Y-%m-%d}"
+        date = self.date_from or self.date_to
+        return f"{date:%Y-%m-%d}" if date else ""
+
+
+def material_file_path(instance, filename: str) -> str:
+    # Random names: the original name is kept in the row, never in the path.
+    return f"materials/{instance.material.global_id}/{uuid.uuid4().hex}"
+
+
+class MaterialFile(models.Model):
+    """One stored version of a material's file."""
+
+    material = models.ForeignKey(
+        Material, verbose_name=_("资料"), on_delete=models.CASCADE, related_name="files"
+    )
+    version = models.PositiveIntegerField(_("版本"))
+    file = models.FileField(_("文件"), storage=private_storage, upload_to=material_file_path, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content_type = models.CharField(_("文件类型"), max_length=128)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("资料文件")
+        verbose_name_plural = _("资料文件")
+        ordering = ["material", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["material", "version"], name="material_file_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.original_name} (v{self.version})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "materials:download",
+            kwargs={"global_id": self.material.global_id, "version": self.version},
+        )
+
+
+class DownloadLog(models.Model):
+    """Who downloaded which non-public file, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    material = models.ForeignKey(
+        Material, verbose_name=_("资料"), on_delete=models.CASCADE, related_name="download_logs"
+    )
+    file = models.ForeignKey(
+        MaterialFile, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="download_logs"
+    )
+    version = models.PositiveIntegerField(_("版本"))
+    access_level = models.CharField(_("访问级别"), max_length=16)
+    downloaded_at = models.DateTimeField(_("下载时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("下载记录")
+        verbose_name_plural = _("下载记录")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.material} v{self.version}"

@@ -24,9 +24,14 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Private material files sit under MEDIA_ROOT/private and are served only
+    # through the materials download view, which checks access.
+    urlpatterns += [
+        re_path(r"^media/(?!private/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 # Chinese at /, English under /en/; Wagtail serves every page in both.
 urlpatterns += i18n_patterns(

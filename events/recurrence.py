@@ -1,0 +1,188 @@
+"""Expanding an event's RRULE subset (FREQ, INTERVAL, COUNT/UNTIL) into occurrences.
+
+Recurrences are expanded in Asia/Shanghai wall-clock time, so a meeting held
+"every quarter at 09:00" stays at 09:00 whatever the stored UTC offset.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from dateutil import rrule
+
+from .models import EVENT_TIME_ZONE, Event, EventException
+
+FREQUENCIES = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY, "YEARLY": rrule.YEARLY}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    event: Event
+    original_start: datetime
+    starts_at: datetime
+    ends_at: datetime
+    cancelled: bool = False
+    moved: bool = False
+    note: str = ""
+
+    @property
+    def original_date(self) -> date:
+        return self.original_start.astimezone(EVENT_TIME_ZONE).date()
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(EVENT_TIME_ZONE)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(EVENT_TIME_ZONE)
+
+    def local_dates(self) -> list[date]:
+        """Every Asia/Shanghai calendar day the occurrence touches (for the month grid)."""
+        first = self.local_start.date()
+        # An event ending at midnight does not occupy the next day.
+        last = (self.local_end - timedelta(microseconds=1)).date() if self.ends_at > self.starts_at else first
+        return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def local_start(event: Event) -> datetime:
+    return event.starts_at.astimezone(EVENT_TIME_ZONE)
+
+
+def until_datetime(event: Event) -> datetime | None:
+    if event.until is None:
+        return None
+    return datetime.combine(event.until, time(23, 59, 59), tzinfo=EVENT_TIME_ZONE)
+
+
+def event_rule(event: Event) -> rrule.rrule | None:
+    if not event.frequency:
+        return None
+    return rrule.rrule(
+        FREQUENCIES[event.frequency],
+        interval=max(event.interval or 1, 1),
+        count=event.count or None,
+        until=until_datetime(event),
+        dtstart=local_start(event),
+    )
+
+
+def original_start_on(event: Event, day: date) -> datetime | None:
+    """The start of the occurrence originally scheduled on this Asia/Shanghai day, if any."""
+    rule = event_rule(event)
+    if rule is None:
+        start = local_start(event)
+        return start if start.date() == day else None
+    day_start = datetime.combine(day, time.min, tzinfo=EVENT_TIME_ZONE)
+    found = rule.between(day_start, day_start + timedelta(days=1), inc=True)
+    return found[0] if found else None
+
+
+def _exceptions(event: Event) -> dict[date, EventException]:
+    return {exception.original_date: exception for exception in event.exceptions.all()}
+
+
+def _overlaps(starts: datetime, ends: datetime, start: datetime, end: datetime) -> bool:
+    return starts < end and (ends > start or starts >= start)
+
+
+def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[Occurrence]:
+    """Occurrences overlapping [start, end), cancelled ones included and marked."""
+    duration = event.ends_at - event.starts_at
+    whole_cancelled = event.is_cancelled
+    rule = event_rule(event)
+    if rule is None:
+        if _overlaps(event.starts_at, event.ends_at, start, end):
+            return [
+                Occurrence(
+                    event=event,
+                    original_start=local_start(event),
+                    starts_at=local_start(event),
+                    ends_at=event.ends_at.astimezone(EVENT_TIME_ZONE),
+                    cancelled=whole_cancelled,
+                )
+            ]
+        return []
+
+    exceptions = _exceptions(event)
+    found: list[Occurrence] = []
+    # Widen by the duration so an occurrence that began before `start` but is still running counts.
+    for original in rule.between(start - duration, end, inc=True):
+        if not _overlaps(original, original + duration, start, end):
+            continue
+        exception = exceptions.get(original.date())
+        if exception is not None and exception.kind == EventException.Kind.MOVED:
+            continue
+        found.append(
+            Occurrence(
+                event=event,
+                original_start=original,
+                starts_at=original,
+                ends_at=original + duration,
+                cancelled=whole_cancelled or exception is not None,
+                note=exception.note if exception is not None else "",
+            )
+        )
+    for exception in exceptions.values():
+        if exception.kind != EventException.Kind.MOVED or not exception.new_starts_at:
+            continue
+        new_start = exception.new_starts_at.astimezone(EVENT_TIME_ZONE)
+        new_end = (exception.new_ends_at or exception.new_starts_at + duration).astimezone(EVENT_TIME_ZONE)
+        if not _overlaps(new_start, new_end, start, end):
+            continue
+        original = original_start_on(event, exception.original_date)
+        if original is None:
+            continue
+        found.append(
+            Occurrence(
+                event=event,
+                original_start=original,
+                starts_at=new_start,
+                ends_at=new_end,
+                cancelled=whole_cancelled,
+                moved=True,
+                note=exception.note,
+            )
+        )
+    return sorted(found, key=lambda o: o.starts_at)
+
+
+def occurrence_for(event: Event, original_date: date) -> Occurrence | None:
+    """The occurrence originally scheduled on this Asia/Shanghai day, as it now stands."""
+    original = original_start_on(event, original_date)
+    if original is None:
+        return None
+    duration = event.ends_at - event.starts_at
+    exception = _exceptions(event).get(original_date) if event.is_recurring else None
+    if exception is not None and exception.kind == EventException.Kind.MOVED and exception.new_starts_at:
+        new_end = exception.new_ends_at or exception.new_starts_at + duration
+        return Occurrence(
+            event=event,
+            original_start=original,
+            starts_at=exception.new_starts_at.astimezone(EVENT_TIME_ZONE),
+            ends_at=new_end.astimezone(EVENT_TIME_ZONE),
+            cancelled=event.is_cancelled,
+            moved=True,
+            note=exception.note,
+        )
+    return Occurrence(
+        event=event,
+        original_start=original,
+        starts_at=original,
+        ends_at=original + duration,
+        cancelled=event.is_cancelled or exception is not None,
+        note=exception.note if exception is not None else "",
+    )
+
+
+def next_occurrence(event: Event, *, now: datetime) -> Occurrence | None:
+    """The next occurrence not yet over and not cancelled (what staff answer for)."""
+    if not event.is_recurring:
+        occurrence = occurrence_for(event, local_start(event).date())
+        return occurrence if occurrence and not occurrence.cancelled and occurrence.ends_at > now else None
+    upcoming = event_occurrences(event, start=now, end=now + timedelta(days=3 * 366))
+    return next((o for o in upcoming if not o.cancelled and o.ends_at > now), None)
+
+
+def occurrences_between(events, *, start: datetime, end: datetime) -> list[Occurrence]:
+    found = [o for event in events for o in event_occurrences(event, start=start, end=end)]
+    return sorted(found, key=lambda o: (o.starts_at, o.event.title))

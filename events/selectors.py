@@ -1,0 +1,100 @@
+"""Reads for the joint-meetings calendar. Every list goes through portal.access."""
+
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from portal.access import visible_to
+from portal.selectors import staff_organisation
+
+from .models import RSVP, CalendarToken, Event
+from .recurrence import Occurrence, occurrences_between
+
+
+def event_queryset(*, user) -> QuerySet[Event]:
+    """The events this reader may see (anonymous: public only)."""
+    events = Event.objects.select_related("origin_organisation").prefetch_related("co_hosts", "exceptions")
+    return visible_to(user, events)
+
+
+def event_filter(
+    events: QuerySet[Event],
+    *,
+    region: str = "",
+    event_type: str = "",
+    organisation_code: str = "",
+) -> QuerySet[Event]:
+    """Region and organisation match the host or any co-host."""
+    if region:
+        events = events.filter(Q(origin_organisation__region=region) | Q(co_hosts__region=region))
+    if event_type:
+        events = events.filter(event_type=event_type)
+    if organisation_code:
+        events = events.filter(
+            Q(origin_organisation__code=organisation_code) | Q(co_hosts__code=organisation_code)
+        )
+    return events.distinct()
+
+
+def occurrence_list(
+    *,
+    user,
+    start: datetime,
+    end: datetime,
+    region: str = "",
+    event_type: str = "",
+    organisation_code: str = "",
+) -> list[Occurrence]:
+    events = event_filter(
+        event_queryset(user=user), region=region, event_type=event_type, organisation_code=organisation_code
+    )
+    # Recurring events may reach into the window from long before; moved
+    # occurrences may land in it, so only clearly finished one-off events are skipped.
+    events = events.filter(starts_at__lt=end).exclude(frequency="", ends_at__lt=start)
+    return occurrences_between(events, start=start, end=end)
+
+
+def event_for_reader(*, user, global_id) -> Event | None:
+    return event_queryset(user=user).filter(global_id=global_id).first()
+
+
+def rsvp_counts_visible(*, user, event: Event) -> bool:
+    """Only the host organisation's staff (and superusers) see who is coming."""
+    if getattr(user, "is_superuser", False):
+        return True
+    organisation = staff_organisation(user=user)
+    return organisation is not None and organisation.pk == event.origin_organisation_id
+
+
+def rsvp_counts(*, event: Event, occurrence_date: date) -> list[dict]:
+    rows = (
+        RSVP.objects.filter(event=event, occurrence_date=occurrence_date)
+        .values("organisation__name", "organisation__region")
+        .annotate(
+            yes=Count("pk", filter=Q(attending=True)),
+            no=Count("pk", filter=Q(attending=False)),
+        )
+        .order_by("organisation__region", "organisation__name")
+    )
+    return [
+        {
+            "organisation": row["organisation__name"],
+            "region": row["organisation__region"],
+            "attending": row["yes"],
+            "not_attending": row["no"],
+        }
+        for row in rows
+    ]
+
+
+def rsvp_for(*, event: Event, occurrence_date: date, user) -> RSVP | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return RSVP.objects.filter(event=event, occurrence_date=occurrence_date, user=user).first()
+
+
+def calendar_token_user(*, token: str):
+    link = CalendarToken.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if link is None or staff_organisation(user=link.user) is None and not link.user.is_superuser:
+        return None
+    return link.user

@@ -1,0 +1,359 @@
+import calendar
+import hashlib
+import json
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.models import Organisation, Region
+from portal.selectors import staff_organisation
+
+from .forms import EventFilterForm, RSVPForm
+from .ical import calendar_build
+from .models import EVENT_TIME_ZONE, EventType
+from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_for
+from .selectors import (
+    calendar_token_user,
+    event_filter,
+    event_for_reader,
+    event_queryset,
+    occurrence_list,
+    rsvp_counts,
+    rsvp_counts_visible,
+    rsvp_for,
+)
+from .services import calendar_token_for, calendar_token_reset, rsvp_set
+
+PAST_HORIZON = datetime(2000, 1, 1, tzinfo=EVENT_TIME_ZONE)
+LIST_LIMIT = 100
+
+
+def _is_staff_member(user) -> bool:
+    return getattr(user, "is_superuser", False) or staff_organisation(user=user) is not None
+
+
+def _filters(request):
+    form = EventFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {"region": "", "event_type": "", "organisation_code": ""}
+    return form, filters
+
+
+def _query_string(filters: dict) -> str:
+    names = {"region": "region", "event_type": "type", "organisation_code": "organisation"}
+    params = {names[k]: v for k, v in filters.items() if v}
+    return "?" + urlencode(params) if params else ""
+
+
+def _subscribe_links(request, filters: dict) -> list[dict]:
+    """The public feed matching the current filter, and the feed of all public events."""
+    links = []
+    if filters["organisation_code"]:
+        url = reverse("events:feed_organisation", kwargs={"code": filters["organisation_code"]})
+        links.append({"label": _("订阅本单位的活动"), "url": url})
+    elif filters["event_type"]:
+        url = reverse("events:feed_type", kwargs={"event_type": filters["event_type"]})
+        links.append({"label": _("订阅此类型的活动"), "url": url})
+    elif filters["region"]:
+        url = reverse("events:feed_region", kwargs={"region": filters["region"]})
+        links.append({"label": _("订阅本地区的活动"), "url": url})
+    links.append({"label": _("订阅全部公开活动"), "url": reverse("events:feed_public")})
+    for link in links:
+        absolute = request.build_absolute_uri(link["url"])
+        link["absolute"] = absolute
+        link["webcal"] = "webcal://" + absolute.split("://", 1)[1]
+    return links
+
+
+def _private_feed(request) -> str | None:
+    if not _is_staff_member(request.user):
+        return None
+    token = calendar_token_for(user=request.user)
+    return request.build_absolute_uri(reverse("events:feed_private", kwargs={"token": token.token}))
+
+
+@require_GET
+def event_list(request):
+    form, filters = _filters(request)
+    now = timezone.now()
+    past = request.GET.get("when") == "past"
+    if past:
+        occurrences = occurrence_list(user=request.user, start=PAST_HORIZON, end=now, **filters)
+        occurrences = list(reversed(occurrences))[:LIST_LIMIT]
+    else:
+        occurrences = occurrence_list(user=request.user, start=now, end=now + timedelta(days=366), **filters)
+        occurrences = occurrences[:LIST_LIMIT]
+    today = timezone.localtime(now, EVENT_TIME_ZONE).date()
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "form": form,
+            "occurrences": occurrences,
+            "past": past,
+            "query": _query_string(filters),
+            "this_month": {"year": today.year, "month": today.month},
+            "subscribe_links": _subscribe_links(request, filters),
+            "private_feed": _private_feed(request),
+        },
+    )
+
+
+def _month_shift(year: int, month: int, delta: int) -> date:
+    index = year * 12 + (month - 1) + delta
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@require_GET
+def event_month(request, year: int, month: int):
+    if not 1900 <= year <= 2100:
+        raise Http404
+    form, filters = _filters(request)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    start = datetime.combine(weeks[0][0], time.min, tzinfo=EVENT_TIME_ZONE)
+    end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=EVENT_TIME_ZONE)
+    by_day: dict[date, list] = {}
+    for occurrence in occurrence_list(user=request.user, start=start, end=end, **filters):
+        for day in occurrence.local_dates():
+            by_day.setdefault(day, []).append(occurrence)
+    today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
+    grid = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "today": day == today,
+                "occurrences": by_day.get(day, []),
+            }
+            for day in week
+        ]
+        for week in weeks
+    ]
+    return render(
+        request,
+        "events/event_month.html",
+        {
+            "form": form,
+            "month_start": date(year, month, 1),
+            "weeks": grid,
+            "has_events": any(by_day.get(day) for week in weeks for day in week if day.month == month),
+            "previous_month": _month_shift(year, month, -1),
+            "next_month": _month_shift(year, month, 1),
+            "query": _query_string(filters),
+            "subscribe_links": _subscribe_links(request, filters),
+            "private_feed": _private_feed(request),
+            "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
+        },
+    )
+
+
+def _json_ld(request, event) -> str:
+    url = request.build_absolute_uri(event.get_absolute_url())
+    organisers = [event.origin_organisation, *event.co_hosts.all()]
+    locations = []
+    if event.venue or event.city:
+        locations.append(
+            {
+                "@type": "Place",
+                "name": event.venue or event.city,
+                "address": {
+                    "@type": "PostalAddress",
+                    "addressLocality": event.city,
+                    "addressCountry": "CN",
+                },
+            }
+        )
+    if event.online_url:
+        locations.append({"@type": "VirtualLocation", "url": event.online_url})
+    if event.online_url and locations[:-1]:
+        mode = "MixedEventAttendanceMode"
+    elif event.online_url:
+        mode = "OnlineEventAttendanceMode"
+    else:
+        mode = "OfflineEventAttendanceMode"
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": url,
+        "identifier": str(event.global_id),
+        "url": url,
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.starts_at.astimezone(EVENT_TIME_ZONE).isoformat(),
+        "endDate": event.ends_at.astimezone(EVENT_TIME_ZONE).isoformat(),
+        "eventStatus": "https://schema.org/" + ("EventCancelled" if event.is_cancelled else "EventScheduled"),
+        "eventAttendanceMode": "https://schema.org/" + mode,
+        "location": locations[0] if len(locations) == 1 else locations,
+        "organizer": [
+            {"@type": "Organization", "name": o.name, **({"url": o.website} if o.website else {})}
+            for o in organisers
+        ],
+        "inLanguage": "zh-CN",
+    }
+    if event.is_recurring:
+        months = {"WEEKLY": "P{n}W", "MONTHLY": "P{n}M", "YEARLY": "P{n}Y"}[event.frequency]
+        schedule = {
+            "@type": "Schedule",
+            "repeatFrequency": months.format(n=max(event.interval or 1, 1)),
+            "startDate": event.starts_at.astimezone(EVENT_TIME_ZONE).date().isoformat(),
+            "startTime": event.starts_at.astimezone(EVENT_TIME_ZONE).strftime("%H:%M:%S"),
+            "endTime": event.ends_at.astimezone(EVENT_TIME_ZONE).strftime("%H:%M:%S"),
+            "scheduleTimezone": "Asia/Shanghai",
+        }
+        if event.count:
+            schedule["repeatCount"] = event.count
+        if event.until:
+            schedule["endDate"] = event.until.isoformat()
+        data["eventSchedule"] = schedule
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # Safe inside <script>: no closing tag or HTML comment can be formed.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@require_GET
+def event_detail(request, global_id):
+    event = event_for_reader(user=request.user, global_id=global_id)
+    if event is None:
+        raise Http404
+    now = timezone.now()
+    occurrences = []
+    if event.is_recurring:
+        occurrences = event_occurrences(event, start=now - timedelta(days=366), end=now + timedelta(days=731))
+    is_staff_member = _is_staff_member(request.user)
+    # Staff answer for the next occurrence; a past one-off event still shows its tally to the host.
+    upcoming = next_occurrence(event, now=now)
+    tallied = upcoming or (None if event.is_recurring else occurrence_for(event, local_start(event).date()))
+    show_counts = tallied is not None and rsvp_counts_visible(user=request.user, event=event)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "co_hosts": list(event.co_hosts.all()),
+            "occurrences": occurrences,
+            "now": now,
+            "material_links": list(event.material_links.all()),
+            "action_items": list(event.action_items.select_related("owner_organisation", "owner_user"))
+            if is_staff_member
+            else [],
+            "can_rsvp": staff_organisation(user=request.user) is not None,
+            "rsvp_occurrence": upcoming,
+            "rsvp": rsvp_for(event=event, occurrence_date=upcoming.original_date, user=request.user)
+            if upcoming
+            else None,
+            "tallied_occurrence": tallied,
+            "rsvp_counts": rsvp_counts(event=event, occurrence_date=tallied.original_date)
+            if show_counts
+            else None,
+            "json_ld": _json_ld(request, event),
+            "feed_url": reverse("events:feed_public") if event.access_level == "public" else None,
+        },
+    )
+
+
+@require_POST
+def event_rsvp(request, global_id):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    event = event_for_reader(user=request.user, global_id=global_id)
+    if event is None:
+        raise Http404
+    form = RSVPForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    try:
+        rsvp_set(
+            event=event,
+            user=request.user,
+            attending=form.cleaned_data["attending"],
+            occurrence_date=form.cleaned_data["occurrence"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(event.get_absolute_url() + "#rsvp")
+
+
+@require_POST
+def private_feed_reset(request):
+    if not _is_staff_member(request.user):
+        return redirect_to_login(reverse("events:event_list"), reverse("wagtailadmin_login"))
+    calendar_token_reset(user=request.user)
+    return redirect(reverse("events:event_list") + "#subscribe")
+
+
+def _feed_response(request, events, *, name: str, filename: str, private: bool = False) -> HttpResponse:
+    body = calendar_build(
+        events=events, name=name, url_for=lambda e: request.build_absolute_uri(e.get_absolute_url())
+    )
+    # Calendar apps poll feeds; an unchanged feed costs them a 304.
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return get_conditional_response(request, etag=etag, response=response)
+
+
+def _public_events(**filters):
+    # Feeds are fetched by calendar apps without a session: public events only.
+    return event_filter(event_queryset(user=AnonymousUser()), **filters).order_by("starts_at")
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def feed_public(request):
+    return _feed_response(request, _public_events(), name=_("川渝党史联席会议日历"), filename="calendar.ics")
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def feed_region(request, region: str):
+    if region not in Region.values:
+        raise Http404
+    name = _("川渝党史联席会议日历 · %(region)s") % {"region": Region(region).label}
+    return _feed_response(request, _public_events(region=region), name=name, filename=f"{region}.ics")
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def feed_type(request, event_type: str):
+    if event_type not in EventType.values:
+        raise Http404
+    name = _("川渝党史联席会议日历 · %(type)s") % {"type": EventType(event_type).label}
+    return _feed_response(
+        request, _public_events(event_type=event_type), name=name, filename=f"{event_type}.ics"
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def feed_organisation(request, code: str):
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise Http404
+    name = _("川渝党史联席会议日历 · %(organisation)s") % {"organisation": organisation.name}
+    return _feed_response(request, _public_events(organisation_code=code), name=name, filename=f"{code}.ics")
+
+
+@require_GET
+def feed_private(request, token: str):
+    user = calendar_token_user(token=token)
+    if user is None:
+        raise Http404
+    events = event_queryset(user=user).order_by("starts_at")
+    return _feed_response(
+        request, events, name=_("我的川渝党史联席会议日历"), filename="private.ics", private=True
+    )

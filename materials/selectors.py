@@ -1,0 +1,84 @@
+"""Reads for the materials repository; every one of them applies the access rule."""
+
+from django.db.models import Prefetch, QuerySet
+
+from wagtail.search.backends import get_search_backend
+
+from portal.access import can_view, visible_to
+from portal.models import Topic
+from search.segmentation import segment_query
+
+from .models import Material, MaterialFile
+
+SEARCH_LIMIT = 1000
+FILTERS = ("q", "type", "period", "topic", "place", "person", "event", "organisation", "region")
+
+
+def material_list(*, user, filters: dict | None = None) -> QuerySet[Material]:
+    """Materials this reader may see, filtered by the listing's parameters."""
+    materials = visible_to(user, Material.objects.all())
+    filters = filters or {}
+    if value := filters.get("type"):
+        materials = materials.filter(material_type=value)
+    if value := filters.get("period"):
+        materials = materials.filter(period=value)
+    if value := filters.get("organisation"):
+        materials = materials.filter(origin_organisation__code=value)
+    if value := filters.get("region"):
+        materials = materials.filter(origin_region=value)
+    for key, kind in (("topic", None), ("place", "place"), ("person", "person"), ("event", "event")):
+        if value := filters.get(key):
+            topics = Topic.objects.filter(slug=value)
+            if kind:
+                topics = topics.filter(kind=kind)
+            materials = materials.filter(topics__in=topics)
+    if query := (filters.get("q") or "").strip():
+        materials = materials.filter(pk__in=material_search_ids(query=query))
+    return (
+        materials.select_related("origin_organisation")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("kind", "name")),
+            Prefetch("files", queryset=MaterialFile.objects.order_by("-version")),
+        )
+        .distinct()
+        .order_by("-deposited_at", "-pk")
+    )
+
+
+def material_get(*, user, global_id) -> Material | None:
+    material = (
+        Material.objects.select_related("origin_organisation", "deposited_by")
+        .filter(global_id=global_id)
+        .first()
+    )
+    if material is None or not can_view(user, material):
+        return None
+    return material
+
+
+def material_file_get(*, user, global_id, version: int | None = None) -> MaterialFile | None:
+    material = material_get(user=user, global_id=global_id)
+    if material is None:
+        return None
+    files = material.files.order_by("-version")
+    if version is not None:
+        files = files.filter(version=version)
+    record = files.first()
+    if record is not None:
+        record.material = material
+    return record
+
+
+def topics_used(*, user, kind: str) -> QuerySet[Topic]:
+    """Topics of a kind that tag at least one material the reader may see (for filter menus)."""
+    visible = visible_to(user, Material.objects.all()).values("pk")
+    return Topic.objects.filter(kind=kind, materials__in=visible).distinct().order_by("name")
+
+
+def material_search_ids(*, query: str) -> list[int]:
+    """Ids of materials whose text matches every word; callers apply the access rule."""
+    words = segment_query(query[:200])
+    if not words:
+        return []
+    results = get_search_backend().search(words, Material, operator="and")
+    return [m.pk for m in results[:SEARCH_LIMIT]]

@@ -1,0 +1,70 @@
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.models import AccessLevel
+
+from .forms import MaterialFilterForm
+from .selectors import material_file_get, material_get, material_list
+from .services import download_log_record
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def material_index(request):
+    form = MaterialFilterForm(request.GET or None, user=request.user)
+    materials = material_list(user=request.user, filters=form.filters() if request.GET else {})
+    page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "materials/material_index.html",
+        {"form": form, "page_obj": page, "materials": page.object_list, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def material_detail(request, global_id):
+    material = material_get(user=request.user, global_id=global_id)
+    if material is None:
+        # Not found and not allowed look the same: existence is not disclosed.
+        raise Http404
+    files = list(material.files.select_related("uploaded_by").order_by("-version"))
+    return render(
+        request,
+        "materials/material.html",
+        {
+            "material": material,
+            "files": files,
+            "current_file": files[0] if files else None,
+            "topics": material.topics.order_by("kind", "name"),
+        },
+    )
+
+
+@require_GET
+def material_download(request, global_id, version=None):
+    record = material_file_get(user=request.user, global_id=global_id, version=version)
+    if record is None:
+        raise Http404
+    try:
+        handle = record.file.open("rb")
+    except FileNotFoundError as error:
+        # A replicated record whose file has not been fetched from its origin yet.
+        raise Http404 from error
+    if record.material.access_level != AccessLevel.PUBLIC:
+        download_log_record(user=request.user, material_file=record)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = (
+        "public, max-age=300" if record.material.access_level == AccessLevel.PUBLIC else "private, no-store"
+    )
+    return response

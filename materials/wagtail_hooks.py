@@ -1,0 +1,204 @@
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import (
+    DeleteView,
+    EditView,
+    HistoryView,
+    IndexView,
+    SnippetViewSet,
+    UsageView,
+)
+
+from portal.access import visible_to
+from portal.selectors import staff_organisation
+
+from .admin_forms import MaterialAdminForm
+from .admin_views import MaterialImportView
+from .models import DownloadLog, Material
+
+
+def _own_materials_only(request, material):
+    user = request.user
+    if user.is_superuser:
+        return
+    organisation = staff_organisation(user=user)
+    if organisation is None or material.origin_organisation_id != organisation.pk:
+        raise PermissionDenied
+
+
+class OwnMaterialMixin:
+    """Views of one material in the admin: only its own organisation's staff get in."""
+
+    def get_object(self, *args, **kwargs):
+        material = super().get_object(*args, **kwargs)
+        _own_materials_only(self.request, material)
+        return material
+
+
+class MaterialEditView(OwnMaterialMixin, EditView):
+    pass
+
+
+class MaterialDeleteView(OwnMaterialMixin, DeleteView):
+    pass
+
+
+class MaterialHistoryView(OwnMaterialMixin, HistoryView):
+    pass
+
+
+class MaterialUsageView(OwnMaterialMixin, UsageView):
+    pass
+
+
+class VisibleMaterialsMixin:
+    """Choosers (e.g. linking a research output) offer only what the editor may read."""
+
+    def get_object_list(self):
+        return visible_to(self.request.user, Material.objects.all())
+
+
+class MaterialChooseView(VisibleMaterialsMixin, ChooseView):
+    pass
+
+
+class MaterialChooseResultsView(VisibleMaterialsMixin, ChooseResultsView):
+    pass
+
+
+class MaterialChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return visible_to(self.request.user, Material.objects.all()).get(pk=pk)
+
+
+class MaterialChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_to(self.request.user, Material.objects.all()).filter(pk__in=pks)
+
+
+class MaterialChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = MaterialChooseView
+    choose_results_view_class = MaterialChooseResultsView
+    chosen_view_class = MaterialChosenView
+    chosen_multiple_view_class = MaterialChosenMultipleView
+
+
+class MaterialIndexView(IndexView):
+    import_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.request.user.has_perm("materials.add_material"):
+            buttons.append(HeaderButton(_("批量导入"), url=reverse(self.import_url_name), icon_name="upload"))
+        return buttons
+
+
+class MaterialViewSet(SnippetViewSet):
+    model = Material
+    icon = "doc-full-inverse"
+    menu_label = _("党史资料")
+    menu_order = 240
+    add_to_admin_menu = True
+    index_view_class = MaterialIndexView
+    edit_view_class = MaterialEditView
+    delete_view_class = MaterialDeleteView
+    history_view_class = MaterialHistoryView
+    usage_view_class = MaterialUsageView
+    chooser_viewset_class = MaterialChooserViewSet
+    list_display = ["title", "material_type", "period", "access_level", "origin_organisation", "version"]
+    list_filter = ["material_type", "period", "access_level"]
+    search_fields = ["title", "description"]
+    ordering = ["-deposited_at"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("material_type"),
+            FieldPanel("description"),
+            MultiFieldPanel(
+                [FieldPanel("period"), FieldPanel("date_from"), FieldPanel("date_to")], heading=_("时间")
+            ),
+            FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            MultiFieldPanel(
+                [FieldPanel("origin_organisation"), FieldPanel("collection"), FieldPanel("access_level")],
+                heading=_("来源与访问"),
+            ),
+            FieldPanel("upload"),
+        ],
+        base_form_class=MaterialAdminForm,
+    )
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(import_url_name=self.get_url_name("import"), **kwargs)
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path(
+                "import/",
+                MaterialImportView.as_view(index_url_name=self.get_url_name("list")),
+                name="import",
+            ),
+        ]
+
+    def get_queryset(self, request):
+        materials = Material.objects.select_related("origin_organisation")
+        if request.user.is_superuser:
+            return materials
+        # Editors manage their own organisation's deposits; partners' are read on the site.
+        organisation = staff_organisation(user=request.user)
+        return materials.filter(origin_organisation=organisation)
+
+
+register_snippet(MaterialViewSet)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """The download log is evidence: it is read in the admin, never written there."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+
+class DownloadLogViewSet(ModelViewSet):
+    model = DownloadLog
+    icon = "download"
+    menu_label = _("资料下载记录")
+    add_to_settings_menu = True
+    list_display = ["downloaded_at", "user", "material", "version", "access_level"]
+    list_filter = ["access_level"]
+    form_fields = ["user"]  # never shown: the policy grants no add or change
+    ordering = ["-downloaded_at"]
+
+    def get_queryset(self, request):
+        logs = DownloadLog.objects.select_related("user", "material")
+        if request.user.is_superuser:
+            return logs
+        # An organisation sees who downloaded its own materials.
+        organisation = staff_organisation(user=request.user)
+        return logs.filter(material__origin_organisation=organisation)
+
+
+register_permission_policy(DownloadLog, ReadOnlyPolicy(DownloadLog))
+
+
+@hooks.register("register_admin_viewset")
+def register_download_log_viewset():
+    return DownloadLogViewSet("material_download_logs")

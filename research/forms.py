@@ -1,0 +1,109 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import visible_to
+from portal.models import Organisation, Region, Topic
+
+from .models import Milestone, Project, ProjectMember, ProjectOutput
+
+
+class ProjectFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部"))] + Project.Status.choices
+    )
+    topic = forms.ModelChoiceField(
+        label=_("主题词"),
+        required=False,
+        queryset=Topic.objects.filter(research_projects__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("全部"),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("牵头单位"),
+        required=False,
+        queryset=Organisation.objects.filter(led_research_projects__isnull=False).distinct(),
+        to_field_name="code",
+        empty_label=_("全部"),
+    )
+    region = forms.ChoiceField(label=_("地区"), required=False, choices=[("", _("全部"))] + Region.choices)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer only the topics and organisations of projects this reader may see.
+        visible = visible_to(user, Project.objects.all()).values("pk")
+        self.fields["topic"].queryset = Topic.objects.filter(research_projects__in=visible).distinct()
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            led_research_projects__in=visible
+        ).distinct()
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data.get("status") or None,
+            "topic": data["topic"].slug if data.get("topic") else None,
+            "organisation": data["organisation"].code if data.get("organisation") else None,
+            "region": data.get("region") or None,
+        }
+
+
+class ExpertSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名或关键词"), required=False, max_length=64)
+    field = forms.ModelChoiceField(
+        label=_("研究领域"),
+        required=False,
+        queryset=Topic.objects.filter(kind=Topic.Kind.THEME, experts__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("全部"),
+    )
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class OutputForm(forms.ModelForm):
+    url = forms.URLField(label=_("链接"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = ProjectOutput
+        fields = ["title", "kind", "url", "material_global_id"]
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = f"{obj.last_name}{obj.first_name}".strip() or obj.get_username()
+        return f"{name} · {obj.staff_profile.organisation.name}"
+
+
+class MemberForm(forms.Form):
+    user = StaffChoiceField(
+        label=_("本站工作人员"),
+        required=False,
+        queryset=get_user_model()
+        .objects.filter(staff_profile__isnull=False)
+        .select_related("staff_profile__organisation"),
+    )
+    full_name = forms.CharField(label=_("或填写姓名（协作地区人员）"), required=False, max_length=64)
+    organisation = forms.ModelChoiceField(
+        label=_("单位"),
+        required=False,
+        queryset=Organisation.objects.all(),
+        help_text=_("本站工作人员可不填，默认为其所在单位"),
+    )
+    role = forms.ChoiceField(
+        label=_("角色"), choices=ProjectMember.Role.choices, initial=ProjectMember.Role.MEMBER
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("user") and not data.get("full_name"):
+            raise forms.ValidationError(_("请选择用户或填写姓名。"))
+        if not data.get("user") and not data.get("organisation"):
+            self.add_error("organisation", _("请指定成员所在单位。"))
+        return data

@@ -1,0 +1,130 @@
+"""Reads for joint research projects and the expert pool; every list goes through portal.access."""
+
+import datetime
+
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from portal.access import visible_to
+from portal.selectors import staff_organisation
+
+from .models import Expert, Milestone, Project, ProjectMember, ProjectOutput
+
+
+def project_list(
+    *,
+    user,
+    status: str | None = None,
+    topic: str | None = None,
+    organisation: str | None = None,
+    region: str | None = None,
+) -> QuerySet[Project]:
+    """Projects this reader may see; topic is a Topic slug, organisation an Organisation code."""
+    projects = visible_to(user, Project.objects.all())
+    if status:
+        projects = projects.filter(status=status)
+    if topic:
+        projects = projects.filter(topics__slug=topic)
+    if organisation:
+        projects = projects.filter(lead_organisations__code=organisation)
+    if region:
+        projects = projects.filter(lead_organisations__region=region)
+    # Filtering across M2M joins can repeat rows; re-select by id to keep ordering clean.
+    return (
+        Project.objects.filter(pk__in=projects.values("pk"))
+        .prefetch_related("lead_organisations", "topics")
+        .order_by("-start_date", "title")
+    )
+
+
+def project_get(*, user, global_id) -> Project | None:
+    return project_list(user=user).filter(global_id=global_id).first()
+
+
+def project_membership(*, project: Project, user) -> ProjectMember | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return ProjectMember.objects.filter(project=project, user=user).first()
+
+
+def is_project_lead(*, project: Project, user) -> bool:
+    membership = project_membership(project=project, user=user)
+    return membership is not None and membership.role == ProjectMember.Role.LEAD
+
+
+ROLE_ORDER = Case(
+    *[When(role=role, then=Value(rank)) for rank, role in enumerate(ProjectMember.Role.values)],
+    output_field=IntegerField(),
+)
+
+
+def project_members(*, project: Project) -> QuerySet[ProjectMember]:
+    """Leads first, then members, then advisors."""
+    return (
+        ProjectMember.objects.filter(project=project)
+        .select_related("user", "organisation")
+        .order_by(ROLE_ORDER, "organisation__region", "pk")
+    )
+
+
+def milestones_due_soon(
+    *, project: Project, days: int = 30, today: datetime.date | None = None
+) -> QuerySet[Milestone]:
+    """Open milestones falling due from today to `days` ahead."""
+    today = today or timezone.localdate()
+    return Milestone.objects.filter(
+        project=project,
+        state__in=Milestone.OPEN_STATES,
+        due_date__gte=today,
+        due_date__lte=today + datetime.timedelta(days=days),
+    ).order_by("due_date", "pk")
+
+
+def overdue_milestones(*, project: Project, today: datetime.date | None = None) -> QuerySet[Milestone]:
+    today = today or timezone.localdate()
+    return Milestone.objects.filter(
+        project=project, state__in=Milestone.OPEN_STATES, due_date__lt=today
+    ).order_by("due_date", "pk")
+
+
+def project_outputs(*, project: Project, limit: int | None = None) -> QuerySet[ProjectOutput]:
+    outputs = ProjectOutput.objects.filter(project=project).select_related("added_by")
+    return outputs[:limit] if limit else outputs
+
+
+def can_use_expert_pool(*, user) -> bool:
+    """The pool is a staff tool: signed-in staff of either region (or a superuser)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return staff_organisation(user=user) is not None
+
+
+def expert_list(*, user, field: str | None = None, q: str | None = None) -> QuerySet[Expert]:
+    """Experts this reader may see; field is a theme Topic slug, q matches name, title or workplace."""
+    if not can_use_expert_pool(user=user):
+        return Expert.objects.none()
+    experts = visible_to(user, Expert.objects.all())
+    if field:
+        experts = experts.filter(fields__slug=field)
+    if q:
+        q = q.strip()
+        experts = experts.filter(
+            Q(name__icontains=q)
+            | Q(title__icontains=q)
+            | Q(affiliation__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(fields__name__icontains=q)
+        )
+    return (
+        Expert.objects.filter(pk__in=experts.values("pk"))
+        .select_related("organisation")
+        # An expert's projects are listed only as far as the reader may see them.
+        .prefetch_related(
+            "fields", Prefetch("projects", queryset=visible_to(user, Project.objects.order_by("title")))
+        )
+        .order_by("name")
+    )
+
+
+def expert_get(*, user, global_id) -> Expert | None:
+    return expert_list(user=user).filter(global_id=global_id).first()

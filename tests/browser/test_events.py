@@ -1,0 +1,117 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import icalendar
+import pytest
+
+from tests.conftest import ROOT, free_port, manage, wait_for_http
+
+pytestmark = [pytest.mark.browser, pytest.mark.services]
+
+SCREENSHOTS = ROOT / "test-results"
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """The embedded default (SQLite) Sichuan site with its demo calendar, as `make run` serves it."""
+    var = tmp_path_factory.mktemp("browser-events")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_REGION="sichuan", PORTAL_VAR_DIR=str(var))
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("seed_demo", "--port", str(port), env=env)
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium is not installed at {executable}: run `make test`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def test_reader_on_a_phone_browses_the_month_view_and_subscribes(live_site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(live_site + "/")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="联席会议日历").click()
+    page.wait_for_url(live_site + "/events/")
+    page.get_by_role("link", name="月历").click()
+    page.wait_for_url(live_site + "/events/month/**")
+    assert page.locator(".month-grid").is_visible()
+    page.goto(live_site + "/events/month/2020/04/")
+    assert page.get_by_text("本月没有符合条件的活动。").is_visible()
+
+    page.get_by_role("link", name="2020年5月 ›").click()
+    page.wait_for_url(live_site + "/events/month/2020/05/")
+    meeting = page.get_by_role("link", name="09:30 川渝党史部门第一次联席会议")
+    assert meeting.is_visible()
+    # On a phone the grid is a list of the days that have events.
+    assert page.locator(".month-grid__day--empty").first.is_hidden()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / "events-month-phone.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+
+    meeting.click()
+    page.wait_for_url("**/events/*/")
+    assert page.locator("h1").inner_text() == "川渝党史部门第一次联席会议"
+    assert "2020年5月19日 09:30" in page.locator(".event__when").inner_text()
+    uid = page.url.rstrip("/").rsplit("/", 1)[1] + "@portal"
+    page.go_back()
+
+    subscribe = page.get_by_role("link", name="订阅全部公开活动")
+    subscribe.scroll_into_view_if_needed()
+    assert subscribe.is_visible()
+    webcal = live_site.replace("http://", "webcal://")
+    assert subscribe.get_attribute("href") == webcal + "/events/calendar.ics"
+    # What a calendar app would fetch from that address.
+    feed = page.request.get(live_site + subscribe.get_attribute("data-feed"))
+    assert feed.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(feed.body())
+    uids = {str(component["UID"]) for component in calendar.walk("VEVENT")}
+    assert uid in uids
+    page.close()
+
+
+def test_reader_filters_the_month_by_type_on_a_desktop(live_site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(live_site + "/events/month/2021/06/")
+    assert page.get_by_role("link", name="09:00 红岩精神与中国革命精神学术研讨会").first.is_visible()
+    page.get_by_label("类型").select_option("joint_meeting")
+    page.get_by_role("button", name="筛选").click()
+    page.wait_for_url("**/events/month/2021/06/?*type=joint_meeting*")
+    assert page.get_by_role("link", name="09:00 红岩精神与中国革命精神学术研讨会").count() == 0
+    subscribe = page.get_by_role("link", name="订阅此类型的活动")
+    assert subscribe.get_attribute("href").endswith("/events/calendar/type/joint_meeting.ics")
+    page.screenshot(path=str(SCREENSHOTS / "events-month-desktop.png"), full_page=True)
+    page.close()

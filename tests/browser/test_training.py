@@ -1,0 +1,134 @@
+"""Two staff members compete for the last place of a session; a cancellation promotes the second."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port, manage, wait_for_http
+
+pytestmark = [pytest.mark.browser, pytest.mark.services]
+
+SCREENSHOTS = ROOT / "test-results"
+PASSWORD = "chuanyu-demo-2020"
+
+# A one-place session of the seeded course, open for enrolment now.
+MAKE_SESSION = """
+import datetime
+from django.utils import timezone
+from training.models import Course, Session
+course = Course.objects.get(title="川渝党史干部专业化联合培训班")
+now = timezone.now()
+session, _ = Session.objects.update_or_create(
+    course=course,
+    title="浏览器测试专题班",
+    defaults=dict(
+        starts_on=timezone.localdate() + datetime.timedelta(days=20),
+        ends_on=timezone.localdate() + datetime.timedelta(days=21),
+        venue="四川省委党校",
+        capacity=1,
+        enrolment_opens=now - datetime.timedelta(days=1),
+        enrolment_closes=now + datetime.timedelta(days=10),
+    ),
+)
+print(session.pk)
+"""
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    """The embedded default (SQLite) Sichuan site with a one-place session."""
+    var = tmp_path_factory.mktemp("browser-training")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_REGION="sichuan", PORTAL_VAR_DIR=str(var))
+    manage("migrate", "--noinput", "-v0", env=env)
+    manage("seed_demo", "--port", str(port), env=env)
+    session_id = int(manage("shell", "-v0", "-c", MAKE_SESSION, env=env).stdout.strip().splitlines()[-1])
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
+    yield f"http://127.0.0.1:{port}", session_id
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium is not installed at {executable}: run `make test`")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def signed_in_page(browser, base, username, session_url):
+    """A staff member follows the session page's sign-in link and comes back to it."""
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(session_url)
+    page.get_by_role("link", name="工作人员登录后报名").click()
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(session_url)
+    return page
+
+
+def test_second_staff_member_is_waitlisted_then_promoted_when_the_first_cancels(live_site, browser):
+    base, session_id = live_site
+    session_url = f"{base}/training/sessions/{session_id}/"
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    # The course list leads to the session.
+    reader = browser.new_page(locale="zh-CN")
+    reader.goto(base + "/training/")
+    reader.get_by_role("link", name="浏览器测试专题班").click()
+    reader.wait_for_url(session_url)
+    reader.close()
+
+    first = signed_in_page(browser, base, "sc_researcher", session_url)
+    first.get_by_role("button", name="报名").click()
+    first.wait_for_load_state()
+    assert "报名成功。" in first.locator(".training-messages").inner_text()
+    assert first.locator(".training-state").inner_text() == "您已报名本班次。"
+
+    second = signed_in_page(browser, base, "cd_trainer", session_url)
+    assert "已报名 1/1" in second.locator(".training-capacity").inner_text()
+    second.get_by_role("button", name="加入候补").click()
+    second.wait_for_load_state()
+    assert second.locator(".training-state").inner_text() == "您在候补名单第 1 位。"
+    second.screenshot(path=str(SCREENSHOTS / "training-waitlisted.png"), full_page=True)
+
+    first.get_by_role("button", name="取消报名").click()
+    first.wait_for_load_state()
+    assert "已取消报名。" in first.locator(".training-messages").inner_text()
+
+    second.reload()
+    assert second.locator(".training-state").inner_text() == "您已报名本班次。"
+    second.screenshot(path=str(SCREENSHOTS / "training-promoted.png"), full_page=True)
+    second.goto(base + "/training/my/")
+    row = second.locator("tr", has_text="浏览器测试专题班")
+    assert "已报名" in row.inner_text()

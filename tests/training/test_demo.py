@@ -1,0 +1,35 @@
+import io
+
+import pytest
+
+from django.core.management import call_command
+
+from training.models import Certificate, Course, Session, Sitting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_course_is_seeded_once_and_its_certificates_verify(home_page, client):
+    course = Course.objects.get()
+    assert course.title == "川渝党史干部专业化联合培训班"
+    assert course.origin_organisation.name == "四川省委党史研究室"
+    counts = (Session.objects.count(), Sitting.objects.count(), Certificate.objects.count())
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert (Course.objects.count(), Session.objects.count(), Sitting.objects.count()) == (1, *counts[:2])
+    assert Certificate.objects.count() == counts[2] == 2
+    listing = client.get("/training/").content.decode()
+    assert "2020年第一期（成都）" in listing and "邓小平故里" in listing
+    code = Certificate.objects.first().code
+    assert "此证书真实有效。" in client.get(f"/training/verify/{code}/").content.decode()
+    assert 'href="/training/"' in client.get("/joint-training/").content.decode()
+
+
+def test_demo_in_chongqing_is_organised_by_the_municipal_office(db, settings):
+    settings.PORTAL_REGION = "chongqing"
+    call_command("seed_demo", stdout=io.StringIO())
+    course = Course.objects.get()
+    assert course.origin_organisation.name == "重庆市委党史研究室" and course.origin_region == "chongqing"
+    invitation = Session.objects.get(eligibility="invitation")
+    assert {o.code for o in invitation.invited_organisations.all()} >= {"cq-qijiang", "sc-chengdu"}

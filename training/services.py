@@ -1,0 +1,290 @@
+"""Enrolment, attendance and certificates: every write that spans training models.
+
+Capacity is protected by locking the session row (SELECT … FOR UPDATE) for the
+length of each transaction that may fill or free a place, so concurrent
+enrolments are serialised per session and the enrolled count read under the
+lock is the truth.
+"""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.access import can_view
+from portal.selectors import staff_organisation
+
+from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
+from .selectors import enrolment_attendance_percent, user_organises_session
+
+State = Enrolment.State
+
+
+class TrainingError(Exception):
+    """A refusal the user is shown as is (the message is translated)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class EnrolmentNotOpen(TrainingError):
+    pass
+
+
+class NotEligible(TrainingError):
+    pass
+
+
+class AlreadyEnrolled(TrainingError):
+    pass
+
+
+class NotPermitted(TrainingError):
+    pass
+
+
+class CompletionNotMet(TrainingError):
+    pass
+
+
+def _locked_session(session_id: int) -> Session:
+    return Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session_id)
+
+
+def _enrolled_count(session: Session) -> int:
+    return session.enrolments.filter(state=State.ENROLLED).count()
+
+
+def session_eligibility_check(*, session: Session, user) -> None:
+    """Raise NotEligible unless the user may enrol in the session."""
+    organisation = staff_organisation(user=user)
+    if organisation is None:
+        raise NotEligible(gettext_lazy("只有川渝党史部门的工作人员可以报名。"))
+    if not can_view(user, session.course):
+        raise NotEligible(gettext_lazy("您无权查看这个培训课程。"))
+    if session.eligibility == Eligibility.HOST_REGION and organisation.region != session.region:
+        raise NotEligible(gettext_lazy("本班次只接受主办地区工作人员报名。"))
+    if (
+        session.eligibility == Eligibility.INVITATION
+        and organisation.pk != session.organiser.pk
+        and not session.invited_organisations.filter(pk=organisation.pk).exists()
+    ):
+        raise NotEligible(gettext_lazy("本班次仅限受邀单位报名，您所在单位未在邀请名单中。"))
+
+
+def _window_check(session: Session, now) -> None:
+    if now < session.enrolment_opens:
+        raise EnrolmentNotOpen(
+            _("报名尚未开始，开始时间为 %(opens)s。")
+            % {"opens": date_format(timezone.localtime(session.enrolment_opens), "DATETIME_FORMAT")}
+        )
+    if now > session.enrolment_closes:
+        raise EnrolmentNotOpen(
+            _("报名已于 %(closes)s 截止。")
+            % {"closes": date_format(timezone.localtime(session.enrolment_closes), "DATETIME_FORMAT")}
+        )
+
+
+def _queue(enrolment: Enrolment, session: Session, now) -> None:
+    """Enrol if a place is free, otherwise join the end of the waitlist."""
+    if _enrolled_count(session) < session.capacity:
+        enrolment.state, enrolment.queued_at = State.ENROLLED, None
+    else:
+        enrolment.state, enrolment.queued_at = State.WAITLISTED, now
+
+
+@transaction.atomic
+def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
+    """Enrol a staff member, put them on the waitlist, or file a request with the owner region."""
+    now = now or timezone.now()
+    session = _locked_session(session_id)
+    session_eligibility_check(session=session, user=user)
+    _window_check(session, now)
+    if session.enrolments.filter(user=user, state__in=Enrolment.ACTIVE_STATES).exists():
+        raise AlreadyEnrolled(gettext_lazy("您已报名本班次。"))
+    organisation = staff_organisation(user=user)
+    enrolment = Enrolment(
+        session=session,
+        user=user,
+        organisation=organisation,
+        owner_region=session.region,
+        requested_from_region=organisation.region,
+    )
+    if organisation.region != session.region:
+        # The other region's session: its owner decides (DESIGN.md §4.6).
+        enrolment.state = State.REQUESTED
+    else:
+        _queue(enrolment, session, now)
+    enrolment.save()
+    return enrolment
+
+
+def _promote_waitlist(session: Session) -> list[Enrolment]:
+    """Fill free places from the head of the waitlist; the caller holds the session lock."""
+    promoted = []
+    free = session.capacity - _enrolled_count(session)
+    if free <= 0:
+        return promoted
+    for enrolment in session.enrolments.filter(state=State.WAITLISTED).order_by("queued_at", "pk")[:free]:
+        enrolment.state, enrolment.queued_at = State.ENROLLED, None
+        enrolment.save()
+        promoted.append(enrolment)
+    for enrolment in promoted:
+        # robust: a mail server that is down must not turn a committed cancellation into an error page.
+        transaction.on_commit(
+            lambda pk=enrolment.pk: enrolment_promotion_notify(enrolment_id=pk), robust=True
+        )
+    return promoted
+
+
+@transaction.atomic
+def enrolment_cancel(*, enrolment_id: int, user) -> Enrolment:
+    """Cancel an enrolment (by the trainee or the organiser); a freed place goes to the waitlist."""
+    session_id = Enrolment.objects.values_list("session_id", flat=True).get(pk=enrolment_id)
+    session = _locked_session(session_id)
+    enrolment = Enrolment.objects.select_related("user").get(pk=enrolment_id)
+    if enrolment.user_id != user.pk and not user_organises_session(user=user, session=session):
+        raise NotPermitted(gettext_lazy("您无权取消这条报名。"))
+    if enrolment.state not in Enrolment.ACTIVE_STATES:
+        raise TrainingError(gettext_lazy("这条报名已经取消或未获批准。"))
+    enrolment.state, enrolment.queued_at = State.CANCELLED, None
+    enrolment.save()
+    _promote_waitlist(session)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_decide(*, enrolment_id: int, approve: bool, decided_by, now=None) -> Enrolment:
+    """The owner region's organiser decides on a request from the partner region."""
+    now = now or timezone.now()
+    session_id = Enrolment.objects.values_list("session_id", flat=True).get(pk=enrolment_id)
+    session = _locked_session(session_id)
+    enrolment = Enrolment.objects.get(pk=enrolment_id)
+    if enrolment.owner_region != settings.PORTAL_REGION or not user_organises_session(
+        user=decided_by, session=session
+    ):
+        raise NotPermitted(gettext_lazy("只有主办单位的培训管理员可以审批报名申请。"))
+    if enrolment.state != State.REQUESTED:
+        raise TrainingError(gettext_lazy("这条报名申请已经处理过。"))
+    if approve:
+        _queue(enrolment, session, now)
+    else:
+        enrolment.state = State.DECLINED
+    enrolment.decided_at, enrolment.decided_by = now, decided_by
+    enrolment.save()
+    transaction.on_commit(lambda pk=enrolment.pk: enrolment_decision_notify(enrolment_id=pk), robust=True)
+    return enrolment
+
+
+@transaction.atomic
+def session_capacity_set(*, session_id: int, capacity: int) -> list[Enrolment]:
+    """Change a session's capacity; extra places are filled from the waitlist."""
+    session = _locked_session(session_id)
+    session.capacity = capacity
+    session.save()
+    return _promote_waitlist(session)
+
+
+@transaction.atomic
+def session_waitlist_fill(*, session_id: int) -> list[Enrolment]:
+    """Give free places (e.g. after an organiser raised the capacity) to the waitlist."""
+    return _promote_waitlist(_locked_session(session_id))
+
+
+def enrolment_promotion_notify(*, enrolment_id: int) -> None:
+    enrolment = Enrolment.objects.select_related("user", "session__course").get(pk=enrolment_id)
+    if not enrolment.user.email:
+        return
+    session = enrolment.session
+    send_mail(
+        subject=_("候补转正：%(course)s") % {"course": session.course.title},
+        message=_(
+            "您好！有学员取消报名，您已从候补名单转为正式学员：\n\n%(course)s · %(session)s\n"
+            "时间：%(starts)s 至 %(ends)s\n地点：%(venue)s\n\n如不能参加，请及时在平台上取消报名。"
+        )
+        % {
+            "course": session.course.title,
+            "session": session.title,
+            "starts": date_format(session.starts_on),
+            "ends": date_format(session.ends_on),
+            "venue": session.venue,
+        },
+        from_email=None,
+        recipient_list=[enrolment.user.email],
+    )
+
+
+def enrolment_decision_notify(*, enrolment_id: int) -> None:
+    enrolment = Enrolment.objects.select_related("user", "session__course").get(pk=enrolment_id)
+    if not enrolment.user.email:
+        return
+    session = enrolment.session
+    outcome = {
+        State.ENROLLED: _("您的报名申请已获批准，您已是正式学员。"),
+        State.WAITLISTED: _("您的报名申请已获批准；名额已满，您已进入候补名单。"),
+        State.DECLINED: _("很抱歉，您的报名申请未获批准。"),
+    }.get(enrolment.state)
+    if outcome is None:
+        return
+    send_mail(
+        subject=_("报名申请结果：%(course)s") % {"course": session.course.title},
+        message=f"{session.course.title} · {session.title}\n\n{outcome}",
+        from_email=None,
+        recipient_list=[enrolment.user.email],
+    )
+
+
+@transaction.atomic
+def attendance_record(*, enrolment_id: int, sitting_id: int, present: bool, recorded_by) -> Attendance:
+    enrolment = Enrolment.objects.select_related("session__course").get(pk=enrolment_id)
+    sitting = Sitting.objects.get(pk=sitting_id)
+    if sitting.session_id != enrolment.session_id:
+        raise TrainingError(gettext_lazy("该课次不属于这个班次。"))
+    if not user_organises_session(user=recorded_by, session=enrolment.session):
+        raise NotPermitted(gettext_lazy("只有主办单位的培训管理员可以记录考勤。"))
+    if enrolment.state != State.ENROLLED:
+        raise TrainingError(gettext_lazy("只能为正式学员记录考勤。"))
+    attendance, _created = Attendance.objects.update_or_create(
+        enrolment=enrolment, sitting=sitting, defaults={"present": present, "recorded_by": recorded_by}
+    )
+    return attendance
+
+
+@transaction.atomic
+def certificate_issue(*, enrolment_id: int, issued_by, now=None) -> Certificate:
+    """Issue the completion certificate once the course's rule is met (idempotent)."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("session__course")
+        .get(pk=enrolment_id)
+    )
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing is not None:
+        return existing
+    if not user_organises_session(user=issued_by, session=enrolment.session):
+        raise NotPermitted(gettext_lazy("只有主办单位的培训管理员可以颁发结业证书。"))
+    required = enrolment.session.course.completion_min_attendance_percent
+    attended = enrolment_attendance_percent(enrolment=enrolment)
+    if enrolment.state != State.ENROLLED or attended is None or attended < required:
+        raise CompletionNotMet(
+            _("未达到结业要求：出勤率 %(attended)s%%，要求 %(required)s%%。")
+            % {"attended": attended or 0, "required": required}
+        )
+    return Certificate.objects.create(
+        enrolment=enrolment, issued_at=now or timezone.now(), issued_by=issued_by
+    )
+
+
+def certificates_issue_for_session(*, session_id: int, issued_by) -> list[Certificate]:
+    """Issue certificates to every enrolled trainee of the session who has completed it."""
+    issued = []
+    for enrolment in Enrolment.objects.filter(session_id=session_id, state=State.ENROLLED):
+        try:
+            issued.append(certificate_issue(enrolment_id=enrolment.pk, issued_by=issued_by))
+        except CompletionNotMet:
+            continue
+    return issued

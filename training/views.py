@@ -1,0 +1,352 @@
+import csv
+import io
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.selectors import staff_organisation
+
+from . import services
+from .models import Certificate, Enrolment
+from .pdf import PAGE_WIDTH, Line, certificate_pdf, wrap_cjk
+from .selectors import (
+    course_list,
+    enrolment_attendance_percent,
+    session_counts,
+    session_roster,
+    session_visible,
+    user_organises_session,
+    user_session_enrolment,
+    user_training_record,
+    waitlist_position,
+)
+
+State = Enrolment.State
+staff_login_required = login_required(login_url="wagtailadmin_login")
+
+
+def display_name(user) -> str:
+    # Chinese names: family name first, no space (staff_user_create_or_update splits them so).
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
+
+
+def organisation_name(organisation) -> str:
+    if get_language().startswith("en") and organisation.name_en:
+        return organisation.name_en
+    return organisation.name
+
+
+def _visible_session_or_404(request, pk):
+    session = session_visible(user=request.user, session_id=pk)
+    if session is None:
+        raise Http404(_("培训班次不存在"))
+    return session
+
+
+def organiser_required(view):
+    """Only trainers of the organising organisation (or superusers) run the session."""
+
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        session = _visible_session_or_404(request, pk)
+        if not user_organises_session(user=request.user, session=session):
+            raise Http404(_("培训班次不存在"))
+        return view(request, session, *args, **kwargs)
+
+    return staff_login_required(wrapped)
+
+
+@require_GET
+def course_list_page(request):
+    return render(request, "training/course_list.html", {"courses": course_list(user=request.user)})
+
+
+@require_GET
+def session_detail(request, pk):
+    session = _visible_session_or_404(request, pk)
+    enrolment = user_session_enrolment(user=request.user, session=session)
+    counts = session_counts(session=session)
+    is_staff_member = staff_organisation(user=request.user) is not None
+    refusal = None
+    if is_staff_member:
+        try:
+            services.session_eligibility_check(session=session, user=request.user)
+        except services.NotEligible as error:
+            refusal = error.message
+    now = timezone.now()
+    context = {
+        "session": session,
+        "course": session.course,
+        "sittings": session.sittings.all(),
+        "counts": counts,
+        "places_left": max(0, session.capacity - counts[State.ENROLLED]),
+        "enrolment": enrolment,
+        "position": waitlist_position(enrolment=enrolment) if enrolment else None,
+        "is_active": enrolment is not None and enrolment.state in Enrolment.ACTIVE_STATES,
+        "refusal": refusal,
+        "can_enrol": is_staff_member and session.enrolment_opens <= now <= session.enrolment_closes,
+        "window_open": session.enrolment_opens <= now <= session.enrolment_closes,
+        "is_staff_member": is_staff_member,
+        "is_organiser": user_organises_session(user=request.user, session=session),
+        "is_remote": is_staff_member and staff_organisation(user=request.user).region != session.region,
+        "trainers": [display_name(u) for u in session.trainers.all()],
+        "login_url": f"{reverse('wagtailadmin_login')}?{urlencode({'next': request.path})}",
+    }
+    return render(request, "training/session_detail.html", context)
+
+
+@staff_login_required
+@require_POST
+def session_enrol(request, pk):
+    session = _visible_session_or_404(request, pk)
+    try:
+        enrolment = services.enrolment_create(session_id=session.pk, user=request.user)
+    except services.TrainingError as error:
+        messages.error(request, error.message)
+    else:
+        if enrolment.state == State.ENROLLED:
+            messages.success(request, _("报名成功。"))
+        elif enrolment.state == State.WAITLISTED:
+            messages.info(
+                request,
+                _("名额已满，您已进入候补名单，排第 %(position)s 位。")
+                % {"position": waitlist_position(enrolment=enrolment)},
+            )
+        else:
+            messages.info(request, _("报名申请已提交，等待主办地区确认。"))
+    return redirect("training:session_detail", pk=session.pk)
+
+
+@staff_login_required
+@require_POST
+def enrolment_cancel(request, pk):
+    enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
+    try:
+        services.enrolment_cancel(enrolment_id=enrolment.pk, user=request.user)
+    except services.TrainingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已取消报名。"))
+    if request.POST.get("next") == "roster":
+        return redirect("training:session_roster", pk=enrolment.session_id)
+    return redirect("training:session_detail", pk=enrolment.session_id)
+
+
+@staff_login_required
+@require_POST
+def enrolment_decide(request, pk):
+    enrolment = get_object_or_404(Enrolment, pk=pk)
+    try:
+        services.enrolment_decide(
+            enrolment_id=enrolment.pk,
+            approve=request.POST.get("decision") == "approve",
+            decided_by=request.user,
+        )
+    except services.TrainingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已处理报名申请。"))
+    return redirect("training:session_roster", pk=enrolment.session_id)
+
+
+@staff_login_required
+@require_GET
+def my_training(request):
+    return render(
+        request, "training/my_training.html", {"enrolments": list(user_training_record(user=request.user))}
+    )
+
+
+@organiser_required
+def session_roster_page(request, session):
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "attendance":
+            sittings, rows = session_roster(session=session)
+            # The whole sheet is saved or nothing is.
+            with transaction.atomic():
+                for row in rows:
+                    if row["enrolment"].state != State.ENROLLED:
+                        continue
+                    for sitting in sittings:
+                        services.attendance_record(
+                            enrolment_id=row["enrolment"].pk,
+                            sitting_id=sitting.pk,
+                            present=f"present-{row['enrolment'].pk}-{sitting.pk}" in request.POST,
+                            recorded_by=request.user,
+                        )
+            messages.success(request, _("考勤已保存。"))
+        elif action == "certificates":
+            issued = services.certificates_issue_for_session(session_id=session.pk, issued_by=request.user)
+            messages.success(request, _("已为 %(count)s 名学员颁发结业证书。") % {"count": len(issued)})
+        return redirect("training:session_roster", pk=session.pk)
+    sittings, rows = session_roster(session=session)
+    return render(
+        request,
+        "training/session_roster.html",
+        {"session": session, "course": session.course, "sittings": sittings, "rows": rows},
+    )
+
+
+def _sitting_label(sitting) -> str:
+    label = date_format(timezone.localtime(sitting.starts_at), "Y-m-d H:i")
+    return f"{label} {sitting.title}".strip()
+
+
+def _roster_table(session) -> list[list]:
+    sittings, rows = session_roster(session=session)
+    header = [_("姓名"), _("用户名"), _("单位"), _("状态"), _("候补顺序")]
+    header += [_sitting_label(s) for s in sittings]
+    header += [_("出勤课次"), _("出勤率（%）"), _("证书编号")]
+    table = [header]
+    waiting = 0
+    for row in rows:
+        enrolment = row["enrolment"]
+        if enrolment.state == State.WAITLISTED:
+            waiting += 1
+        enrolled = enrolment.state == State.ENROLLED
+        line = [
+            display_name(enrolment.user),
+            enrolment.user.get_username(),
+            enrolment.organisation.name,
+            enrolment.get_state_display(),
+            waiting if enrolment.state == State.WAITLISTED else "",
+        ]
+        line += [(_("出席") if mark else _("缺席")) if enrolled else "" for _sitting, mark in row["marks"]]
+        line += [
+            row["attended"] if enrolled else "",
+            row["percent"] if enrolled and row["percent"] is not None else "",
+            row["certificate"].code if row["certificate"] else "",
+        ]
+        table.append([_safe_cell(cell) for cell in line])
+    return table
+
+
+def _safe_cell(value):
+    # Spreadsheet programs run cells starting with these as formulas (CSV/formula injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _roster_filename(session, extension: str) -> str:
+    return f"roster-session-{session.pk}.{extension}"
+
+
+@organiser_required
+@require_GET
+def roster_csv(request, session):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    csv.writer(buffer).writerows(_roster_table(session))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_roster_filename(session, "csv")}"'
+    return response
+
+
+@organiser_required
+@require_GET
+def roster_xlsx(request, session):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("花名册")
+    sheet.append([str(session)])
+    for line in _roster_table(session):
+        sheet.append(line)
+    sheet.freeze_panes = "B3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_roster_filename(session, "xlsx")}"'
+    return response
+
+
+def _certificate(code: str) -> Certificate | None:
+    return (
+        Certificate.objects.select_related(
+            "enrolment__user", "enrolment__session__course__origin_organisation"
+        )
+        .filter(code=code.upper())
+        .first()
+    )
+
+
+@staff_login_required
+@require_GET
+def certificate_download(request, code):
+    certificate = _certificate(code)
+    if certificate is None:
+        raise Http404(_("证书不存在"))
+    enrolment = certificate.enrolment
+    session = enrolment.session
+    if enrolment.user_id != request.user.pk and not user_organises_session(
+        user=request.user, session=session
+    ):
+        raise Http404(_("证书不存在"))
+    verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
+    course = session.course
+    percent = enrolment_attendance_percent(enrolment=enrolment)
+    body = _(
+        "%(name)s 同志于 %(starts)s 至 %(ends)s 参加 %(course)s（%(session)s），"
+        "出勤率 %(percent)s%%，经考核合格，准予结业。"
+    ) % {
+        "name": display_name(enrolment.user),
+        "starts": date_format(session.starts_on, "Y-m-d"),
+        "ends": date_format(session.ends_on, "Y-m-d"),
+        "course": course.title,
+        "session": session.title,
+        "percent": percent or 0,
+    }
+    lines = [Line(_("结业证书"), 40, 480, colour=(0.70, 0.07, 0.11))]
+    if not get_language().startswith("en"):
+        lines.append(Line("Certificate of Completion", 16, 450, latin=True, colour=(0.70, 0.07, 0.11)))
+    y = 390
+    for text in wrap_cjk(body, size=18, width=PAGE_WIDTH - 160):
+        lines.append(Line(text, 18, y))
+        y -= 30
+    issued = timezone.localtime(certificate.issued_at)
+    lines += [
+        Line(organisation_name(course.origin_organisation), 18, 200),
+        Line(date_format(issued, "Y-m-d"), 16, 172, latin=True),
+        Line(f"No. {certificate.code}", 14, 120, latin=True),
+        Line(f"Verify: {verify_url}", 11, 60, latin=True, colour=(0.2, 0.2, 0.5)),
+    ]
+    pdf = certificate_pdf(lines=lines, title=f"{course.title} · {certificate.code}", link=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@require_GET
+def certificate_verify(request, code):
+    certificate = _certificate(code)
+    if certificate is None:
+        return render(request, "training/certificate_not_found.html", {"code": code}, status=404)
+    enrolment = certificate.enrolment
+    return render(
+        request,
+        "training/certificate_verify.html",
+        {
+            "certificate": certificate,
+            "name": display_name(enrolment.user),
+            "session": enrolment.session,
+            "course": enrolment.session.course,
+            "organisation": organisation_name(enrolment.organisation),
+            "organiser": organisation_name(enrolment.session.course.origin_organisation),
+        },
+    )
