@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "portal",
     "search",
     *PORTAL_MODULES,
+    "sync",
     "django_tasks",
     "wagtail.api.v3",
     "wagtail.contrib.forms",
