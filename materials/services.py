@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.models import Organisation, Topic
@@ -187,7 +187,13 @@ class ImportRowResult:
 def _choice(value: str, choices, message: str) -> str:
     value = value.strip()
     for code, label in choices:
-        if value in (code, str(label)):
+        # CSV files and the demo name choices in Chinese (or English) whatever
+        # language the current request or thread has active.
+        with translation.override("zh-hans"):
+            chinese = str(label)
+        with translation.override("en"):
+            english = str(label)
+        if value in (code, chinese, english):
             return code
     raise ValidationError(message % {"value": value})
 

@@ -215,7 +215,13 @@ class HomePage(Page):
         index.SearchField("search_segments"),
     ]
     max_count = 1
-    subpage_types = ["portal.StandardPage", "portal.OrganisationIndexPage"]
+    subpage_types = [
+        "portal.StandardPage",
+        "portal.OrganisationIndexPage",
+        "events.EventCalendarPage",
+        "publicity.StoryIndexPage",
+        "publicity.RedHeritageIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("首页")

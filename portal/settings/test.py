@@ -14,3 +14,6 @@ STORAGES = {
 # the Celery-backed task backend against a real worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CELERY_TASK_ALWAYS_EAGER = False
+# Test runs use several databases at once; a shared Redis cache would mix their
+# Wagtail site caches, so each test process keeps its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

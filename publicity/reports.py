@@ -1,0 +1,43 @@
+"""The quarterly submission report (信息报送季度通报) as rows and as an XLSX workbook."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from django.utils.translation import gettext as _
+
+from .selectors import QuarterlyRow
+
+
+def quarterly_columns() -> list[str]:
+    return [_("地区"), _("单位"), _("报送"), _("采用"), _("退回"), _("不予采用"), _("发布")]
+
+
+def quarterly_values(row: QuarterlyRow) -> list:
+    organisation = row.organisation
+    return [
+        str(organisation.get_region_display()),
+        organisation.name,
+        row.submitted,
+        row.accepted,
+        row.returned,
+        row.declined,
+        row.published,
+    ]
+
+
+def quarterly_xlsx(*, rows: list[QuarterlyRow], year: int, quarter: int) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}Q{quarter}"
+    sheet.append([_("%(year)s年第%(quarter)s季度党史信息报送采用情况") % {"year": year, "quarter": quarter}])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(quarterly_columns())
+    for row in rows:
+        sheet.append(quarterly_values(row))
+    sheet.append([_("合计"), "", *[sum(quarterly_values(r)[i] for r in rows) for i in range(2, 7)]])
+    sheet.column_dimensions["B"].width = 32
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,140 @@
+"""Reads for the publicity module: story lists, feeds and the quarterly submission report."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portal.access import access_q
+from portal.models import AccessLevel, Organisation, Region, Topic
+
+from .models import BulletinIssue, Section, Story, SubmissionEvent
+
+
+def story_list(
+    *,
+    user=None,
+    public_only: bool = False,
+    section: str = "",
+    region: str = "",
+    organisation: str = "",
+    topic: str = "",
+) -> QuerySet[Story]:
+    """Live stories the reader may see, newest first; region is the contributing unit's region."""
+    stories = Story.objects.live().select_related("section", "origin_organisation")
+    if public_only:
+        stories = stories.public().filter(access_level=AccessLevel.PUBLIC)
+    else:
+        # Non-public stories carry a view restriction mirroring their access level (see services).
+        stories = stories.filter(access_q(user))
+    if section:
+        stories = stories.filter(section__slug=section)
+    if region:
+        stories = stories.filter(origin_organisation__region=region)
+    if organisation:
+        stories = stories.filter(origin_organisation__code=organisation)
+    if topic:
+        stories = stories.filter(topics__slug=topic)
+    return stories.order_by("-publication_date", "bulletin_order", "-pk").distinct()
+
+
+def story_filter_options() -> dict:
+    return {
+        "sections": Section.objects.all(),
+        "regions": Region.choices,
+        "organisations": Organisation.objects.filter(
+            pk__in=Story.objects.live().values("origin_organisation")
+        ).order_by("region", "name"),
+        "topics": Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic")),
+    }
+
+
+def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Section, list[Story]]]:
+    """The issue's stories grouped by section in section order, as the bulletin prints them."""
+    stories = (
+        Story.objects.live()
+        .filter(bulletin_issue=issue)
+        .filter(access_q(user))
+        .select_related("section", "origin_organisation")
+        .order_by("section__order", "bulletin_order", "pk")
+    )
+    grouped: dict[int, tuple[Section, list[Story]]] = {}
+    for story in stories:
+        grouped.setdefault(story.section_id, (story.section, []))[1].append(story)
+    return list(grouped.values())
+
+
+def bulletin_compile_candidates(*, issue: BulletinIssue) -> QuerySet[Story]:
+    """The region's live stories not yet in any issue, published up to the issue's date."""
+    return (
+        Story.objects.live()
+        .filter(
+            bulletin_issue__isnull=True,
+            origin_organisation__region=issue.region,
+            publication_date__lte=issue.date,
+        )
+        .select_related("section", "origin_organisation")
+        .order_by("section__order", "publication_date", "pk")
+    )
+
+
+def quarter_bounds(*, year: int, quarter: int) -> tuple[datetime.datetime, datetime.datetime]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1-4")
+    tz = timezone.get_default_timezone()
+    start = datetime.datetime(year, 3 * quarter - 2, 1, tzinfo=tz)
+    end = datetime.datetime(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1, tzinfo=tz)
+    return start, end
+
+
+@dataclass
+class QuarterlyRow:
+    organisation: Organisation
+    submitted: int = 0
+    accepted: int = 0
+    returned: int = 0
+    declined: int = 0
+    published: int = 0
+
+
+def submission_quarterly_report(*, year: int, quarter: int, region: str = "") -> list[QuarterlyRow]:
+    """Per unit: items submitted, accepted, returned, declined and stories published in the quarter.
+
+    submitted counts items (a resubmission is not a new item); returned counts each return.
+    """
+    start, end = quarter_bounds(year=year, quarter=quarter)
+    events = SubmissionEvent.objects.filter(at__gte=start, at__lt=end)
+    if region:
+        events = events.filter(organisation__region=region)
+    Action = SubmissionEvent.Action
+    counts = (
+        events.order_by()
+        .values("organisation")
+        .annotate(
+            submitted=Count("story", filter=Q(action=Action.SUBMITTED), distinct=True),
+            accepted=Count("story", filter=Q(action=Action.ACCEPTED), distinct=True),
+            returned=Count("pk", filter=Q(action=Action.RETURNED)),
+            declined=Count("story", filter=Q(action=Action.DECLINED), distinct=True),
+        )
+    )
+    rows: dict[int, QuarterlyRow] = {}
+    for entry in counts:
+        rows[entry["organisation"]] = QuarterlyRow(
+            organisation=None,
+            submitted=entry["submitted"],
+            accepted=entry["accepted"],
+            returned=entry["returned"],
+            declined=entry["declined"],
+        )
+    published = Story.objects.live().filter(
+        publication_date__gte=start.date(), publication_date__lt=end.date()
+    )
+    if region:
+        published = published.filter(origin_organisation__region=region)
+    for entry in published.order_by().values("origin_organisation").annotate(n=Count("pk")):
+        rows.setdefault(entry["origin_organisation"], QuarterlyRow(organisation=None)).published = entry["n"]
+    organisations = Organisation.objects.in_bulk(list(rows))
+    for pk, row in rows.items():
+        row.organisation = organisations[pk]
+    return sorted(rows.values(), key=lambda row: (row.organisation.region, row.organisation.name))

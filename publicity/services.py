@@ -1,0 +1,320 @@
+"""Writes for the publicity module: bulletin import, the submission workflow, section pages."""
+
+import hashlib
+import html
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, WorkflowPage, WorkflowTask
+
+from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
+from portal.roles import Role
+
+from .bulletin import UNIT_SUFFIX, ParsedBulletin, parse_bulletin
+from .models import (
+    BulletinIssue,
+    InformationReviewTask,
+    RedHeritageIndexPage,
+    Section,
+    Story,
+    StoryIndexPage,
+    SubmissionEvent,
+)
+
+# Misprints of unit names found in bulletins, mapped to the unit's real name.
+UNIT_ALIASES = {"壁山区委党史研究室": "璧山区委党史研究室"}
+REGION_BY_TITLE = {"重庆": Region.CHONGQING, "四川": Region.SICHUAN}
+REGION_PREFIX = {Region.CHONGQING: "cq", Region.SICHUAN: "sc"}
+REGION_CAPITAL = {Region.CHONGQING: "重庆", Region.SICHUAN: "四川省"}
+WORKFLOW_NAME = "信息报送审核"
+
+
+def story_index_ensure(*, home: Page | None = None) -> StoryIndexPage:
+    index = StoryIndexPage.objects.first()
+    if index is None:
+        home = home or HomePage.objects.first() or Page.get_first_root_node()
+        index = StoryIndexPage(
+            title="互推互展",
+            slug="stories",
+            show_in_menus=True,
+            introduction="川渝两地党史部门的工作动态、经验交流和信息短波。",
+        )
+        # HomePage.subpage_types lists portal's own types; add_child does not check it.
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def red_heritage_index_ensure(*, home: Page | None = None) -> RedHeritageIndexPage:
+    index = RedHeritageIndexPage.objects.first()
+    if index is None:
+        home = home or HomePage.objects.first() or Page.get_first_root_node()
+        index = RedHeritageIndexPage(
+            title="红色景点",
+            slug="red-sites",
+            show_in_menus=True,
+            introduction="川渝两地的红色景点和革命遗址。",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def _guess_level(name: str, region: str) -> str:
+    if "区" in name or "县" in name:
+        return Level.DISTRICT
+    if name.startswith(("省委", "四川省")) or (
+        region == Region.CHONGQING and name.startswith(("市委", "重庆市"))
+    ):
+        return Level.PROVINCE
+    return Level.CITY
+
+
+def organisation_resolve(*, text: str, region: str) -> tuple[Organisation, str, bool]:
+    """The organisation a 供稿 line names, its department, and whether it had to be created."""
+    text = UNIT_ALIASES.get(text, text)
+    candidates = Organisation.objects.filter(region=region)
+    exact = candidates.filter(Q(name=text) | Q(short_name=text)).first()
+    if exact:
+        return exact, "", False
+    # 市委党史研究室宣教处: the longest known unit name the line starts with.
+    known = sorted(
+        (
+            (name, organisation)
+            for organisation in candidates
+            for name in (organisation.name, organisation.short_name)
+        ),
+        key=lambda pair: -len(pair[0]),
+    )
+    for name, organisation in known:
+        if name and text.startswith(name):
+            return organisation, text[len(name) :], False
+    match = UNIT_SUFFIX.match(text)
+    unit, department = (match["unit"], match["dept"]) if match else (text, "")
+    unit = UNIT_ALIASES.get(unit, unit)
+    existing = candidates.filter(Q(name=unit) | Q(short_name=unit)).first()
+    if existing:
+        return existing, department, False
+    level = _guess_level(unit, region)
+    full_name = unit
+    if level == Level.PROVINCE and not unit.startswith(REGION_CAPITAL[region]):
+        full_name = REGION_CAPITAL[region] + unit
+    digest = hashlib.sha1(full_name.encode()).hexdigest()[:8]
+    organisation = Organisation.objects.create(
+        code=f"{REGION_PREFIX[region]}-unit-{digest}",
+        name=full_name,
+        short_name=unit,
+        region=region,
+        level=level,
+    )
+    return organisation, department, True
+
+
+@dataclass
+class ImportReport:
+    issue: BulletinIssue | None = None
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    organisations_created: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _body(paragraphs: list[str]) -> list[dict]:
+    return [{"type": "paragraph", "value": f"<p>{html.escape(p, quote=False)}</p>"} for p in paragraphs]
+
+
+@transaction.atomic
+def bulletin_import(
+    *,
+    text: str,
+    region: str = "",
+    access_level: str = AccessLevel.PUBLIC,
+    publish: bool = True,
+) -> ImportReport:
+    """Import a bulletin's items as stories; importing the same issue again updates them in place."""
+    parsed: ParsedBulletin = parse_bulletin(text)
+    report = ImportReport(problems=list(parsed.problems))
+    if not (parsed.title and parsed.number and parsed.date):
+        report.problems.append("无法识别刊头，未导入")
+        return report
+    region = region or next((r for k, r in REGION_BY_TITLE.items() if k in parsed.title), "")
+    if not region:
+        from django.conf import settings
+
+        region = settings.PORTAL_REGION
+    issue, _ = BulletinIssue.objects.update_or_create(
+        title=parsed.title,
+        year=parsed.date.year,
+        number=parsed.number,
+        defaults={
+            "region": region,
+            "total_number": parsed.total_number,
+            "date": parsed.date,
+            "compiler": parsed.compiler,
+            "editor_line": parsed.editor_line,
+            "distribution_report": parsed.distribution.get("报", ""),
+            "distribution_send": parsed.distribution.get("送", ""),
+            "distribution_issue": parsed.distribution.get("发", ""),
+        },
+    )
+    report.issue = issue
+    index = story_index_ensure()
+    sections = {}
+    for position, name in enumerate(parsed.sections):
+        section = Section.objects.filter(name=name).first()
+        if section is None:
+            slug = f"section-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
+            section = Section.objects.create(name=name, slug=slug, order=100 + position)
+        sections[name] = section
+    for item in parsed.items:
+        if not item.unit:
+            continue  # already reported by the parser
+        organisation, department, created = organisation_resolve(text=item.unit, region=region)
+        if created:
+            report.organisations_created.append(organisation.name)
+        story = Story.objects.filter(bulletin_issue=issue, title=item.title).first()
+        values = {
+            "section": sections[item.section],
+            "origin_organisation": organisation,
+            "contributing_department": department,
+            "publication_date": parsed.date,
+            "summary": item.paragraphs[0][:200] if item.paragraphs else "",
+            "body": _body(item.paragraphs),
+            "bulletin_order": item.order,
+            "access_level": access_level,
+        }
+        if story is None:
+            story = Story(
+                title=item.title,
+                slug=f"bulletin-{issue.total_number or issue.pk}-{item.order:02d}",
+                bulletin_issue=issue,
+                **values,
+            )
+            index.add_child(instance=story)
+            report.created.append(item.title)
+        else:
+            for key, value in values.items():
+                setattr(story, key, value)
+            report.updated.append(item.title)
+        revision = story.save_revision()
+        if publish:
+            revision.publish()
+    return report
+
+
+def bulletin_import_file(*, path, **kwargs) -> ImportReport:
+    with open(path, encoding="utf-8-sig") as handle:
+        return bulletin_import(text=handle.read(), **kwargs)
+
+
+# The submission workflow (信息报送) ----------------------------------------------------------
+
+
+def _role_groups(*, role: str, levels: list[str], region: str | None = None) -> list[Group]:
+    links = OrganisationRole.objects.filter(role=role, organisation__level__in=levels)
+    if region:
+        links = links.filter(organisation__region=region)
+    return [link.group for link in links.select_related("group")]
+
+
+@transaction.atomic
+def submission_workflow_ensure(*, region: str, index: StoryIndexPage | None = None) -> Workflow:
+    """District and city editors submit stories; the province-level reviewers decide.
+
+    Editors may add and edit stories in the index but not publish them; reviewers of the
+    region's province-level office approve through InformationReviewTask.
+    """
+    index = index or story_index_ensure()
+    task = InformationReviewTask.objects.filter(name=WORKFLOW_NAME).first()
+    if task is None:
+        task = InformationReviewTask.objects.create(name=WORKFLOW_NAME)
+    reviewers = _role_groups(role=Role.REVIEWER, levels=[Level.PROVINCE], region=region)
+    task.groups.add(*reviewers)
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
+    grants = {
+        "add_page": _role_groups(role=Role.EDITOR, levels=list(Level.values), region=region),
+        "change_page": _role_groups(role=Role.EDITOR, levels=list(Level.values), region=region) + reviewers,
+        "publish_page": reviewers,
+    }
+    for codename, groups in grants.items():
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        for group in groups:
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+    return workflow
+
+
+def submission_event_record(*, story: Story, action: str, user=None, comment: str = "") -> SubmissionEvent:
+    return SubmissionEvent.objects.create(
+        story=story,
+        organisation_id=story.origin_organisation_id,
+        action=action,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        comment=comment,
+        at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def submission_decline(*, task_state: TaskState, user, comment: str = "") -> None:
+    """不予采用: the item is not used; the workflow ends without publishing."""
+    workflow_state = task_state.workflow_state
+    story = workflow_state.content_object.specific
+    task_state.comment = comment
+    task_state.save(update_fields=["comment"])
+    submission_event_record(story=story, action=SubmissionEvent.Action.DECLINED, user=user, comment=comment)
+    workflow_state.cancel(user=user)
+
+
+@transaction.atomic
+def bulletin_issue_compile(*, issue: BulletinIssue, stories=None) -> list[Story]:
+    """Put accepted stories into the issue, ordered by section then date.
+
+    Without a list: the region's live stories not yet in any issue, published up to the issue's date.
+    """
+    if stories is None:
+        from .selectors import bulletin_compile_candidates
+
+        stories = bulletin_compile_candidates(issue=issue)
+    stories = sorted(stories, key=lambda s: (s.section.order, s.publication_date, s.pk))
+    start = (
+        Story.objects.filter(bulletin_issue=issue)
+        .order_by("-bulletin_order")
+        .values_list("bulletin_order", flat=True)
+        .first()
+        or 0
+    )
+    for offset, story in enumerate(stories, start=1):
+        Story.objects.filter(pk=story.pk).update(bulletin_issue=issue, bulletin_order=start + offset)
+    return stories
+
+
+def record_view_restriction_sync(*, page) -> None:
+    """Mirror a record's access level in Wagtail's own view restriction.
+
+    Wagtail's public page listings (the API, sitemaps, menus) know nothing of access levels but
+    do honour view restrictions: partners → signed-in users; internal → the unit's role groups.
+    """
+    from wagtail.models import PageViewRestriction
+
+    restrictions = PageViewRestriction.objects.filter(page=page)
+    if page.access_level == AccessLevel.PUBLIC:
+        restrictions.delete()
+        return
+    kind = (
+        PageViewRestriction.LOGIN if page.access_level == AccessLevel.PARTNERS else PageViewRestriction.GROUPS
+    )
+    restriction = restrictions.first() or PageViewRestriction(page=page)
+    restriction.restriction_type = kind
+    restriction.save()
+    restrictions.exclude(pk=restriction.pk).delete()
+    groups = []
+    if kind == PageViewRestriction.GROUPS:
+        links = OrganisationRole.objects.filter(organisation_id=page.origin_organisation_id)
+        groups = [link.group for link in links.select_related("group")]
+    restriction.groups.set(groups)

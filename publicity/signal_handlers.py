@@ -1,0 +1,63 @@
+"""Record each step of the submission workflow for the quarterly report."""
+
+from wagtail.models import TaskState
+from wagtail.signals import (
+    page_published,
+    task_rejected,
+    task_submitted,
+    workflow_approved,
+    workflow_submitted,
+)
+
+from .models import RedHeritageSite, Story, SubmissionEvent
+from .services import record_view_restriction_sync, submission_event_record
+
+
+def _story(workflow_state) -> Story | None:
+    page = workflow_state.content_object
+    specific = getattr(page, "specific", page)
+    return specific if isinstance(specific, Story) else None
+
+
+def on_workflow_submitted(sender, instance, user=None, **kwargs):
+    if story := _story(instance):
+        submission_event_record(story=story, action=SubmissionEvent.Action.SUBMITTED, user=user)
+
+
+def on_task_submitted(sender, instance, user=None, **kwargs):
+    # A task restarted after a return is a resubmission; the first start is covered above.
+    workflow_state = instance.workflow_state
+    returned = workflow_state.task_states.filter(status=TaskState.STATUS_REJECTED).exists()
+    if returned and (story := _story(workflow_state)):
+        submission_event_record(story=story, action=SubmissionEvent.Action.RESUBMITTED, user=user)
+
+
+def on_task_rejected(sender, instance, user=None, **kwargs):
+    if story := _story(instance.workflow_state):
+        submission_event_record(
+            story=story, action=SubmissionEvent.Action.RETURNED, user=user, comment=instance.comment
+        )
+
+
+def on_workflow_approved(sender, instance, user=None, **kwargs):
+    if story := _story(instance):
+        comment = instance.current_task_state.comment if instance.current_task_state else ""
+        submission_event_record(
+            story=story, action=SubmissionEvent.Action.ACCEPTED, user=user, comment=comment
+        )
+
+
+def on_page_published(sender, instance, **kwargs):
+    # Every publication is a change the partner region must see.
+    type(instance).objects.filter(pk=instance.pk).update(version=instance.version + 1)
+    instance.version += 1
+    record_view_restriction_sync(page=instance)
+
+
+def connect():
+    workflow_submitted.connect(on_workflow_submitted, dispatch_uid="publicity-workflow-submitted")
+    task_submitted.connect(on_task_submitted, dispatch_uid="publicity-task-submitted")
+    task_rejected.connect(on_task_rejected, dispatch_uid="publicity-task-rejected")
+    workflow_approved.connect(on_workflow_approved, dispatch_uid="publicity-workflow-approved")
+    page_published.connect(on_page_published, sender=Story, dispatch_uid="publicity-story-published")
+    page_published.connect(on_page_published, sender=RedHeritageSite, dispatch_uid="publicity-site-published")

@@ -1,0 +1,26 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .models import BulletinIssue
+from .selectors import bulletin_issue_items
+
+
+def bulletin_issue_detail(request, pk: int):
+    """An issue of the bulletin compiled as a web page: masthead, contents, items, distribution."""
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    sections = bulletin_issue_items(issue=issue, user=request.user)
+    if not sections:
+        raise Http404
+    return render(request, "publicity/bulletin_issue.html", {"issue": issue, "sections": sections})
+
+
+def bulletin_issue_pdf(request, pk: int):
+    from .pdf import bulletin_pdf
+
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    sections = bulletin_issue_items(issue=issue, user=request.user)
+    if not sections:
+        raise Http404
+    response = HttpResponse(bulletin_pdf(issue=issue, sections=sections), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bulletin-{issue.year}-{issue.number}.pdf"'
+    return response

@@ -1,0 +1,45 @@
+import io
+
+import pytest
+
+from portal.models import Organisation
+from publicity import demo
+from publicity.models import RedHeritageSite, Story
+
+pytestmark = pytest.mark.django_db
+
+
+def _demo(region):
+    from portal import demo_content
+
+    organisations = {}
+    for code, name, short, _en, org_region, level, _parent in demo_content.ORGANISATIONS:
+        organisations[code] = Organisation.objects.update_or_create(
+            code=code, defaults={"name": name, "short_name": short, "region": org_region, "level": level}
+        )[0]
+    out = io.StringIO()
+    demo.seed(region=region, organisations=organisations, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_content_is_idempotent_and_served(client, site_home):
+    _demo("chongqing")
+    _demo("chongqing")
+
+    assert Story.objects.filter(slug__startswith="demo-").count() == 4
+    assert RedHeritageSite.objects.get().title == "红岩村 中共中央南方局暨八路军驻重庆办事处旧址"
+    stories = client.get("/stories/").content.decode()
+    assert "川渝两地党史部门在成都签署合作框架协议" in stories
+    site = client.get("/red-sites/hongyan-village/")
+    assert site.status_code == 200
+    html = site.content.decode()
+    assert "重庆市渝中区红岩村" in html and "市委党史研究室在红岩村开展读书分享活动" in html
+    assert "红岩村" in client.get("/red-sites/").content.decode()
+
+
+def test_sichuan_demo_has_its_own_stories_and_red_site(client, site_home):
+    _demo("sichuan")
+
+    assert set(Story.objects.values_list("origin_organisation__region", flat=True)) == {"sichuan"}
+    assert RedHeritageSite.objects.get().title == "邓小平故里"
+    assert "邓小平故里" in client.get("/red-sites/").content.decode()
