@@ -1,170 +1,199 @@
-"""The bulletin as a PDF laid out like the printed issue (red masthead, 【section】 headings, 供稿 lines).
+"""PDFs with a text layer in an embedded Chinese font: the bulletin here, the training certificate too.
 
-Pages are drawn with Pillow in a CJK font from Debian's packages (Noto Serif CJK SC, falling
-back to WenQuanYi Micro Hei) and saved as an image PDF: Pillow is already installed with
-Wagtail, whereas a text-layer PDF with embedded fonts needs a library the project does not
-depend on yet (WeasyPrint or ReportLab).
+ReportLab can embed (a subset of) a TrueType font only: the Noto CJK .ttc files Debian ships are
+CFF-based, so the font is WenQuanYi Micro Hei (Debian package fonts-wqy-microhei). Without it the
+PDF views answer 503 with a page naming the package instead of failing with a traceback.
 """
 
+import html
 import io
-from functools import cache
+import logging
+from functools import cache, wraps
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
+from django.conf import settings
+from django.shortcuts import render
 from django.utils.html import strip_tags
 
 from .models import BulletinIssue, Story
 
-DPI = 150
-PAGE = (1240, 1754)  # A4 at 150 dpi
-MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 150, 150, 150
-RED = (192, 0, 0)
-BLACK = (20, 20, 20)
-FONT_FILES = [
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None),
-]
-BOLD_FILES = [
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
-]
+logger = logging.getLogger(__name__)
+
+FONT_NAME = "WenQuanYi"
+FONT_PACKAGE = "fonts-wqy-microhei"
+# Where distributions install WenQuanYi Micro Hei; settings.PDF_CJK_FONT_FILES overrides the list.
+FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # Debian, Ubuntu
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",  # Fedora, Alpine
+    "/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",  # Arch
+)
+PDF_CREATOR = "川渝党史协作平台"
+
+RED = colors.HexColor("#c00000")
+BLACK = colors.HexColor("#141414")
 
 
 class FontMissing(RuntimeError):
     pass
 
 
+def cjk_font() -> str:
+    """The registered name of the embeddable CJK font; FontMissing when none is installed."""
+    for path in getattr(settings, "PDF_CJK_FONT_FILES", FONT_FILES):
+        if Path(path).is_file():
+            return _register(path)
+    raise FontMissing(f"no embeddable CJK font found: install the {FONT_PACKAGE} package")
+
+
 @cache
-def _font_face(bold: bool) -> tuple[str, int]:
-    for path, family in (BOLD_FILES if bold else []) + FONT_FILES:
-        if not Path(path).exists():
-            continue
-        for index in range(8):
-            try:
-                font = ImageFont.truetype(path, 20, index=index)
-            except OSError:
-                break
-            if family is None or font.getname()[0] == family:
-                return path, index
-    raise FontMissing("no CJK font found: install fonts-noto-cjk or fonts-wqy-microhei")
+def _register(path: str) -> str:
+    pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
+    # The face has no bold or italic; <b> in a paragraph falls back to the same face.
+    pdfmetrics.registerFontFamily(
+        FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME, boldItalic=FONT_NAME
+    )
+    return FONT_NAME
 
 
-def font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
-    path, index = _font_face(bold)
-    return ImageFont.truetype(path, size, index=index)
+def pdf_view(view):
+    """Answer 503 with a page naming the missing font package when a PDF cannot be drawn."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except FontMissing as error:
+            logger.error("PDF for %s not drawn: %s", request.path, error)
+            return render(request, "publicity/pdf_unavailable.html", {"package": FONT_PACKAGE}, status=503)
+
+    return wrapper
 
 
-def _wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Break Chinese text at any character, keeping closing punctuation off the line start."""
-    lines, line = [], ""
-    for char in text:
-        if face.getlength(line + char) > width and line:
-            if char in "，。、；：！？”）》,.;:!?)":
-                line, char = line[:-1], line[-1] + char
-            lines.append(line)
-            line = char
-        else:
-            line += char
-    if line:
-        lines.append(line)
-    return lines
+def text(value: str) -> str:
+    """Plain text made safe for a ReportLab paragraph (which reads a small XML markup)."""
+    return escape(html.unescape(strip_tags(value)).strip())
 
 
-class _Pages:
-    def __init__(self):
-        self.pages: list[Image.Image] = []
-        self._new()
+def new_document(buffer: io.BytesIO, *, pagesize=A4, margins: tuple[float, float, float, float], **info):
+    top, right, bottom, left = margins
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        topMargin=top,
+        rightMargin=right,
+        bottomMargin=bottom,
+        leftMargin=left,
+        creator=PDF_CREATOR,
+        lang="zh-CN",
+        initialFontName=cjk_font(),
+        **info,
+    )
 
-    def _new(self):
-        self.image = Image.new("RGB", PAGE, "white")
-        self.draw = ImageDraw.Draw(self.image)
-        self.y = MARGIN_TOP
-        self.pages.append(self.image)
 
-    def room(self, height: int):
-        if self.y + height > PAGE[1] - MARGIN_BOTTOM:
-            self._new()
+def _bulletin_styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=font, fontSize=14, leading=25, textColor=BLACK, wordWrap="CJK")
+    return {
+        "masthead": ParagraphStyle(
+            "masthead", base, fontSize=40, leading=52, alignment=TA_CENTER, textColor=RED, spaceBefore=24
+        ),
+        "number": ParagraphStyle(
+            "number", base, fontSize=16, alignment=TA_CENTER, spaceBefore=14, spaceAfter=24
+        ),
+        "compiler": ParagraphStyle("compiler", base),
+        "date": ParagraphStyle("date", base, alignment=TA_RIGHT),
+        "section": ParagraphStyle(
+            "section", base, fontSize=16, leading=26, textColor=RED, spaceBefore=10, keepWithNext=1
+        ),
+        "contents": ParagraphStyle("contents", base, leftIndent=28),
+        "title": ParagraphStyle(
+            "title",
+            base,
+            fontSize=17,
+            leading=28,
+            alignment=TA_CENTER,
+            spaceBefore=14,
+            spaceAfter=8,
+            keepWithNext=1,
+        ),
+        "body": ParagraphStyle("paragraph", base, firstLineIndent=28),
+        "unit": ParagraphStyle("unit", base, alignment=TA_RIGHT, spaceAfter=6),
+        "distribution": ParagraphStyle("distribution", base, fontSize=12, leading=20),
+    }
 
-    def text(self, text, face, *, fill=BLACK, align="left", indent=0, spacing=1.6):
-        width = PAGE[0] - 2 * MARGIN_X - indent
-        line_height = int(face.size * spacing)
-        for line in _wrap(text, face, width):
-            self.room(line_height)
-            x = MARGIN_X + indent
-            if align == "center":
-                x = (PAGE[0] - face.getlength(line)) / 2
-            elif align == "right":
-                x = PAGE[0] - MARGIN_X - face.getlength(line)
-            self.draw.text((x, self.y), line, font=face, fill=fill)
-            self.y += line_height
 
-    def rule(self, *, fill=RED, width=3, gap=20):
-        self.room(gap * 2)
-        self.y += gap
-        self.draw.line((MARGIN_X, self.y, PAGE[0] - MARGIN_X, self.y), fill=fill, width=width)
-        self.y += gap
-
-    def space(self, height):
-        self.y += height
+def _page_number(canvas, doc):
+    canvas.saveState()
+    canvas.setFont(FONT_NAME, 12)
+    canvas.setFillColor(BLACK)
+    canvas.drawCentredString(A4[0] / 2, 15 * mm, f"— {doc.page} —")
+    canvas.restoreState()
 
 
 def bulletin_pdf(*, issue: BulletinIssue, sections: list[tuple[object, list[Story]]]) -> bytes:
-    body, heading, title_face = font(26), font(32, bold=True), font(34, bold=True)
-    pages = _Pages()
-    pages.space(60)
-    pages.text(issue.title, font(96, bold=True), fill=RED, align="center", spacing=1.3)
-    pages.space(30)
+    """The issue laid out like the printed bulletin: masthead, contents by 【section】, items, 报/送/发."""
+    style = _bulletin_styles(cjk_font())
     number = f"第{issue.number}期" + (f" (总第{issue.total_number}期)" if issue.total_number else "")
-    pages.text(number, font(30), align="center")
-    pages.space(40)
-    compiler = f"{issue.compiler}编" if issue.compiler else ""
-    face = font(26)
     date = f"{issue.date.year}年{issue.date.month}月{issue.date.day}日"
-    pages.room(50)
-    pages.draw.text((MARGIN_X, pages.y), compiler, font=face, fill=BLACK)
-    pages.draw.text((PAGE[0] - MARGIN_X - face.getlength(date), pages.y), date, font=face, fill=BLACK)
-    pages.y += 40
-    pages.rule(width=4)
+    width = A4[0] - 50 * mm
+    flow = [
+        Paragraph(text(issue.title), style["masthead"]),
+        Paragraph(text(number), style["number"]),
+        Table(
+            [
+                [
+                    Paragraph(text(f"{issue.compiler}编") if issue.compiler else "", style["compiler"]),
+                    Paragraph(text(date), style["date"]),
+                ]
+            ],
+            colWidths=[width * 0.6, width * 0.4],
+            style=[("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)],
+        ),
+        HRFlowable(width="100%", thickness=3, color=RED, spaceBefore=2, spaceAfter=14),
+    ]
     for section, stories in sections:
-        pages.text(f"【{section.name}】", heading, fill=RED)
-        for story in stories:
-            pages.text(story.title, body, indent=26)
+        flow.append(Paragraph(f"【{text(section.name)}】", style["section"]))
+        flow += [Paragraph(text(story.title), style["contents"]) for story in stories]
+    flow.append(Spacer(1, 12))
     for section, stories in sections:
-        pages.space(20)
-        pages.text(f"【{section.name}】", heading, fill=RED)
+        flow.append(Paragraph(f"【{text(section.name)}】", style["section"]))
         for story in stories:
-            pages.space(16)
-            if story.section.name != "信息短波":
-                pages.text(story.title, title_face, align="center")
-            for paragraph in story.body_text():
-                pages.text("\u3000\u3000" + strip_tags(paragraph).strip(), body)
-            pages.text(f"（{story.contributor_line}供稿）", body, align="right")
-    pages.space(30)
-    pages.rule(fill=BLACK, width=2, gap=10)
-    small = font(22)
+            paragraphs = [text(paragraph) for paragraph in story.body_text() if text(paragraph)]
+            # A short item's title is its opening words (信息短波): print it once, as on paper.
+            if not (paragraphs and paragraphs[0].startswith(text(story.title))):
+                flow.append(Paragraph(text(story.title), style["title"]))
+            flow += [Paragraph(paragraph, style["body"]) for paragraph in paragraphs]
+            flow.append(Paragraph(text(f"（{story.contributor_line}供稿）"), style["unit"]))
+    # Distribution and editor close the last page between two black rules, as on paper.
+    closing = [Spacer(1, 18), HRFlowable(width="100%", thickness=1.5, color=BLACK, spaceAfter=6)]
     for label, value in (
         ("报", issue.distribution_report),
         ("送", issue.distribution_send),
         ("发", issue.distribution_issue),
     ):
         if value:
-            pages.text(f"{label}：{value}", small)
-    pages.rule(fill=BLACK, width=2, gap=10)
+            closing.append(Paragraph(text(f"{label}：{value}"), style["distribution"]))
+    closing.append(HRFlowable(width="100%", thickness=1.5, color=BLACK, spaceBefore=6, spaceAfter=4))
     if issue.editor_line:
-        pages.text(issue.editor_line, small)
+        closing.append(Paragraph(text(issue.editor_line), style["distribution"]))
+    flow.append(KeepTogether(closing))
+
     buffer = io.BytesIO()
-    first, *rest = pages.pages
-    first.save(
+    document = new_document(
         buffer,
-        "PDF",
-        save_all=True,
-        append_images=rest,
-        resolution=DPI,
+        margins=(30 * mm, 25 * mm, 28 * mm, 25 * mm),
         title=f"{issue.title} {number}",
         author=issue.compiler,
         subject=str(issue),
-        creator="川渝党史协作平台",
     )
+    document.build(flow, onFirstPage=_page_number, onLaterPages=_page_number)
     return buffer.getvalue()

@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .models import BulletinIssue
+from .pdf import bulletin_pdf, pdf_view
 from .selectors import bulletin_issue_items
 
 
@@ -14,9 +15,8 @@ def bulletin_issue_detail(request, pk: int):
     return render(request, "publicity/bulletin_issue.html", {"issue": issue, "sections": sections})
 
 
+@pdf_view
 def bulletin_issue_pdf(request, pk: int):
-    from .pdf import bulletin_pdf
-
     issue = get_object_or_404(BulletinIssue, pk=pk)
     sections = bulletin_issue_items(issue=issue, user=request.user)
     if not sections:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.selectors import staff_organisation
+from publicity.pdf import pdf_view
 
 from . import services
 from .models import Certificate, Enrolment
-from .pdf import PAGE_WIDTH, Line, certificate_pdf, wrap_cjk
+from .pdf import certificate_pdf
 from .selectors import (
     course_list,
     enrolment_attendance_percent,
@@ -288,6 +289,7 @@ def _certificate(code: str) -> Certificate | None:
 
 @staff_login_required
 @require_GET
+@pdf_view
 def certificate_download(request, code):
     certificate = _certificate(code)
     if certificate is None:
@@ -298,35 +300,35 @@ def certificate_download(request, code):
         user=request.user, session=session
     ):
         raise Http404(_("证书不存在"))
+    # Absolute, so that whoever holds the paper can check it on the portal.
     verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
     course = session.course
+    name = display_name(enrolment.user)
     percent = enrolment_attendance_percent(enrolment=enrolment)
     body = _(
         "%(name)s 同志于 %(starts)s 至 %(ends)s 参加 %(course)s（%(session)s），"
         "出勤率 %(percent)s%%，经考核合格，准予结业。"
     ) % {
-        "name": display_name(enrolment.user),
+        "name": name,
         "starts": date_format(session.starts_on, "Y-m-d"),
         "ends": date_format(session.ends_on, "Y-m-d"),
         "course": course.title,
         "session": session.title,
         "percent": percent or 0,
     }
-    lines = [Line(_("结业证书"), 40, 480, colour=(0.70, 0.07, 0.11))]
-    if not get_language().startswith("en"):
-        lines.append(Line("Certificate of Completion", 16, 450, latin=True, colour=(0.70, 0.07, 0.11)))
-    y = 390
-    for text in wrap_cjk(body, size=18, width=PAGE_WIDTH - 160):
-        lines.append(Line(text, 18, y))
-        y -= 30
-    issued = timezone.localtime(certificate.issued_at)
-    lines += [
-        Line(organisation_name(course.origin_organisation), 18, 200),
-        Line(date_format(issued, "Y-m-d"), 16, 172, latin=True),
-        Line(f"No. {certificate.code}", 14, 120, latin=True),
-        Line(f"Verify: {verify_url}", 11, 60, latin=True, colour=(0.2, 0.2, 0.5)),
-    ]
-    pdf = certificate_pdf(lines=lines, title=f"{course.title} · {certificate.code}", link=verify_url)
+    heading = _("结业证书")
+    pdf = certificate_pdf(
+        heading=heading,
+        subheading="" if get_language().startswith("en") else "Certificate of Completion",
+        body=body,
+        organiser=organisation_name(course.origin_organisation),
+        issued=date_format(timezone.localtime(certificate.issued_at), "Y-m-d"),
+        code_line=_("证书编号：%(code)s") % {"code": certificate.code},
+        verify_label=_("核验网址："),
+        verify_url=verify_url,
+        title=f"{heading} {certificate.code}",
+        subject=f"{name} · {course.title}（{session.title}）",
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{certificate.code}.pdf"'
     return response

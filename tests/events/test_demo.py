@@ -44,7 +44,7 @@ def test_demo_calendar_has_the_bulletins_meetings_and_seeds_idempotently(client)
     assert [o.cancelled for o in occurrences] == [False, False, True, False]
 
     # The site menu leads to the calendar.
-    assert '<a href="/events/">联席会议日历</a>' in client.get("/").content.decode()
+    assert '<a href="/events/">联席会议</a>' in client.get("/").content.decode()
     may_2020 = client.get("/events/month/2020/05/").content.decode()
     assert "川渝党史部门第一次联席会议" in may_2020
     # The consultation meeting is for partners' staff only.

@@ -3,6 +3,8 @@ import pytest
 from portal.models import Organisation
 from publicity.models import BulletinIssue, Story, StoryIndexPage
 
+from .pdf_reading import Pdf
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,20 +36,87 @@ def test_bulletin_page_leaves_out_items_the_reader_may_not_see(client, imported_
 
 
 def test_bulletin_pdf_carries_the_seed_issue_number(client, imported_seed):
-    from PIL import PdfParser
-
     issue = BulletinIssue.objects.get()
     assert f"/bulletins/{issue.pk}.pdf" in client.get(f"/bulletins/{issue.pk}/").content.decode()
 
     response = client.get(f"/bulletins/{issue.pk}.pdf")
 
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    parser = PdfParser.PdfParser(buf=response.content)
-    title = parser.info[b"Title"]
-    assert title[2:].decode("utf-16-be") == "重庆党史工作 第3期 (总第198期)"
+    pdf = Pdf(response.content)
+    assert pdf.info["Title"] == "重庆党史工作 第3期 (总第198期)"
+    assert pdf.info["Author"] == "中共重庆市委党史研究室"
+    # A text PDF in an embedded TrueType subset, not page images: it reads the same on any machine.
+    assert pdf.uses_embedded_truetype() and b"WenQuanYiMicroHei" in response.content
+    assert b"/Subtype /Image" not in response.content
     # Fourteen items of the seed fill several A4 pages.
-    assert parser.page_tree_root[b"Count"] >= 5
+    assert len(pdf.pages) >= 5
+
+
+def test_bulletin_pdf_is_laid_out_like_the_printed_issue(client, imported_seed):
+    issue = BulletinIssue.objects.get()
+
+    pdf = Pdf(client.get(f"/bulletins/{issue.pk}.pdf").content)
+
+    first = pdf.page_text(pdf.pages[0]).splitlines()
+    masthead = [line for line in first if not line.startswith("—")]
+    assert masthead[:4] == ["重庆党史工作", "第3期 (总第198期)", "中共重庆市委党史研究室编", "2020年6月9日"]
+    text = pdf.text
+    # Contents first, then the items, section by section.
+    positions = [text.index(f"【{name}】") for name in ("工作动态", "经验交流", "信息短波")]
+    assert positions == sorted(positions) and text.count("【工作动态】") == 2
+    contents_end = text.index("【工作动态】", positions[0] + 1)
+    assert "市委党史研究室专题研究 2020 年意识形态工作" in text[:contents_end]
+    assert "5月15日上午,市委党史研究室召开室务会" in text[contents_end:]
+    assert "（市委党史研究室宣教处供稿）" in text and "（酉阳县委党史研究室供稿）" in text
+    # A short item whose title is its opening words is printed once, as on paper.
+    assert text[contents_end:].count("酉阳县委党史研究室联合县红色景区管委会开展") == 1
+    # Distribution and editor close the last page; every page is numbered.
+    last = pdf.page_text(pdf.pages[-1])
+    assert "报：中央党史和文献研究院" in last and "发：各区(县)委党史部门" in last
+    assert last.rstrip().endswith("责编: 余敬春 电话: 023-63898542 邮箱: xjc8542@163.com")
+    assert f"— {len(pdf.pages)} —" in last
+
+
+def test_bulletin_pdf_leaves_out_items_the_reader_may_not_see(client, imported_seed):
+    issue = BulletinIssue.objects.get()
+    hidden = Story.objects.get(title="沙坪坝区史志工作机构调整")
+    Story.objects.filter(pk=hidden.pk).update(access_level="internal")
+
+    text = Pdf(client.get(f"/bulletins/{issue.pk}.pdf").content).text
+
+    assert "沙坪坝区史志工作机构调整" not in text and "九龙坡区委党史研究室" in text
+
+
+def test_bulletin_pdf_prints_titles_with_markup_characters_as_written(client, imported_seed):
+    import datetime
+
+    from .factories import story_create
+
+    issue = BulletinIssue.objects.create(
+        title="四川党史工作", region="sichuan", year=2020, number=5, date=datetime.date(2020, 7, 1)
+    )
+    story = story_create(index=StoryIndexPage.objects.get(), title="《红岩》研讨会 <纪要> & 问答")
+    Story.objects.filter(pk=story.pk).update(bulletin_issue=issue)
+
+    response = client.get(f"/bulletins/{issue.pk}.pdf")
+
+    pdf = Pdf(response.content)
+    assert response.status_code == 200 and pdf.info["Title"] == "四川党史工作 第5期"
+    assert "《红岩》研讨会 <纪要> & 问答" in pdf.text and "&amp;" not in pdf.text
+
+
+def test_without_a_cjk_font_the_pdf_answers_503_naming_the_package(client, imported_seed, settings):
+    settings.PDF_CJK_FONT_FILES = ["/nonexistent/wqy-microhei.ttc"]
+    issue = BulletinIssue.objects.get()
+
+    response = client.get(f"/bulletins/{issue.pk}.pdf")
+
+    assert response.status_code == 503 and response["Content-Type"].startswith("text/html")
+    assert "fonts-wqy-microhei" in response.content.decode()
+    english = client.get(f"/en/bulletins/{issue.pk}.pdf").content.decode()
+    assert "fonts-wqy-microhei" in english and "Chinese font" in english
+    # The web version of the issue is unaffected.
+    assert client.get(f"/bulletins/{issue.pk}/").status_code == 200
 
 
 def test_next_issue_is_compiled_from_accepted_stories(client, imported_seed):
