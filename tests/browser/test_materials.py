@@ -1,68 +1,21 @@
 """An editor deposits a material with a file in the admin; a reader finds it by filter and downloads it."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, manage, wait_for_http
+from tests.browser.conftest import SCREENSHOTS, demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
-SCREENSHOTS = ROOT / "test-results"
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 TITLE = "綦江区第三批抗战纪念设施遗址申报材料"
 
 
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
-    """The embedded default (SQLite) Chongqing site, where 綦江's editor works."""
-    var = tmp_path_factory.mktemp("browser-materials")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_REGION="chongqing", PORTAL_VAR_DIR=str(var)
-    )
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", "--port", str(port), env=env)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.fail(f"Chromium is not installed at {executable}: run `make test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
+    with demo_site(tmp_path_factory, name="materials", region="chongqing") as site:
+        yield site.url
 
 
 def test_editor_deposits_a_material_and_a_reader_finds_it_by_filter(live_site, browser):

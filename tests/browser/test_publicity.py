@@ -1,64 +1,23 @@
 """A district/city editor submits an item, a provincial reviewer accepts it, and readers get it."""
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, free_port, manage, wait_for_http
+from tests.browser.conftest import SCREENSHOTS, demo_site
+from tests.conftest import manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
-SCREENSHOTS = ROOT / "test-results"
 PASSWORD = "chuanyu-demo-2020"
 TITLE = "成都市委党史研究室开展红色资源普查"
 
 
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
-    var = tmp_path_factory.mktemp("browser-publicity")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL")}
-    env.update(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_REGION="sichuan", PORTAL_VAR_DIR=str(var))
-    manage("migrate", "--noinput", "-v0", env=env)
-    manage("seed_demo", "--port", str(port), env=env)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
-    yield f"http://127.0.0.1:{port}", env
-    server.terminate()
-    server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        pytest.fail(f"Chromium is not installed at {executable}: run `make test`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
+    with demo_site(tmp_path_factory, name="publicity") as site:
+        yield site.url, site.env
 
 
 def _shell(env, code: str) -> str:
