@@ -9,8 +9,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
-from search import views as search_views
-
 from . import views
 
 urlpatterns = [
@@ -37,7 +35,7 @@ if settings.DEBUG:
 
 # Chinese at /, English under /en/; Wagtail serves every page in both.
 urlpatterns += i18n_patterns(
-    path("search/", search_views.search, name="search"),
+    path("search/", include("search.urls")),
     *[path("", include(f"{module}.urls")) for module in settings.PORTAL_MODULES],
     path("", include(wagtail_urls)),
     prefix_default_language=False,

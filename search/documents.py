@@ -1,14 +1,52 @@
-"""Elasticsearch documents. Chinese text is analysed with the built-in cjk bigram analyzer."""
+"""Elasticsearch documents. Chinese text is analysed with the built-in cjk bigram analyzer.
 
-from elasticsearch_dsl import Date, Document, Keyword, Text, analyzer, connections
+Readers query the alias `<prefix>-content`; the index behind it carries a
+timestamp so that `search_rebuild` can fill a new one and swap the alias in
+one step. While a rebuild runs, the new index also holds the alias
+`<prefix>-content-building`, and live indexing writes to both.
+"""
+
+from elasticsearch_dsl import (
+    Date,
+    Document,
+    Integer,
+    Keyword,
+    Text,
+    analyzer,
+    connections,
+    token_filter,
+    tokenizer,
+)
 
 from django.conf import settings
+from django.utils import timezone
 
 chinese = analyzer("cjk")
+# Suggestions: every prefix of a title (up to 20 characters) is a term, so a
+# partial title typed by a reader matches with one term lookup.
+_prefixes = tokenizer("portal_prefixes", "edge_ngram", min_gram=1, max_gram=20, token_chars=[])
+prefix_index = analyzer("portal_prefix_index", tokenizer=_prefixes, filter=["lowercase", "cjk_width"])
+prefix_search = analyzer(
+    "portal_prefix_search",
+    tokenizer="keyword",
+    filter=["lowercase", "cjk_width", token_filter("portal_truncate", "truncate", length=20)],
+)
 
 
 def index_name(suffix: str = "content") -> str:
     return f"{settings.SEARCH_INDEX_PREFIX}-{suffix}"
+
+
+def alias_name() -> str:
+    return index_name("content")
+
+
+def building_alias_name() -> str:
+    return index_name("content-building")
+
+
+def versioned_index_name() -> str:
+    return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
 def connect(alias: str = "default"):
@@ -16,24 +54,45 @@ def connect(alias: str = "default"):
     if not settings.ELASTICSEARCH_URL:
         raise RuntimeError("ELASTICSEARCH_URL is not set")
     try:
-        return connections.get_connection(alias)
+        client = connections.get_connection(alias)
     except KeyError:
-        return connections.create_connection(
-            alias=alias, hosts=[settings.ELASTICSEARCH_URL], request_timeout=10
+        client = None
+    # Tests and the benchmark may point ELASTICSEARCH_URL somewhere else mid-process.
+    if client is None or getattr(client, "_portal_url", None) != settings.ELASTICSEARCH_URL:
+        client = connections.create_connection(
+            alias=alias, hosts=[settings.ELASTICSEARCH_URL], request_timeout=30
         )
+        client._portal_url = settings.ELASTICSEARCH_URL
+    return client
+
+
+def _prefixed_keyword():
+    return Keyword(fields={"prefix": Text(analyzer=prefix_index, search_analyzer=prefix_search)})
 
 
 class ContentDocument(Document):
     """One searchable record of any module, from either region."""
 
-    title = Text(analyzer=chinese, fields={"exact": Keyword()})
+    title = Text(
+        analyzer=chinese,
+        fields={
+            "exact": Keyword(),
+            "prefix": Text(analyzer=prefix_index, search_analyzer=prefix_search),
+        },
+    )
     body = Text(analyzer=chinese)
     module = Keyword()
     content_type = Keyword()
+    type = Keyword()
     region = Keyword()
     organisation = Keyword()
+    organisation_name = Keyword()
+    owner_organisation_id = Integer()
     access_level = Keyword()
     period = Keyword()
+    year = Integer()
+    people = _prefixed_keyword()
+    places = _prefixed_keyword()
     url = Keyword(index=False)
     published_at = Date()
 

@@ -23,7 +23,8 @@ def _tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    tokenizer.load_userdict(str(USER_DICT))
+    with USER_DICT.open("rb") as dictionary:
+        tokenizer.load_userdict(dictionary)
     return tokenizer
 
 

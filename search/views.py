@@ -1,24 +1,93 @@
-from django.core.paginator import Paginator
+import logging
+
+from elasticsearch import TransportError
+
+from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
-from .selectors import page_search
+from .selectors import FACET_LABELS, FACETS, clean_filters, content_search, content_suggest
+
+logger = logging.getLogger(__name__)
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def suggest_url() -> str:
+    # /search/suggest/ once portal/urls.py includes search.urls; the search URL answers it meanwhile.
+    try:
+        return reverse("search_suggest")
+    except NoReverseMatch:
+        return reverse("search") + "?format=suggest"
+
+
+def _localise_urls(items: list[dict]) -> None:
+    """Indexed URLs are the Chinese ones; every indexed page lives under i18n_patterns."""
+    language = translation.get_language()
+    if not language or language == settings.LANGUAGE_CODE:
+        return
+    for item in items:
+        if item.get("url", "").startswith("/"):
+            item["url"] = f"/{language}{item['url']}"
+
+
+def suggest(request):
+    query = request.GET.get("q", "")
+    try:
+        suggestions = content_suggest(query=query, user=request.user)
+    except TransportError:
+        logger.exception("search suggestions failed")
+        suggestions = []
+    _localise_urls(suggestions)
+    return JsonResponse(
+        {"query": query.strip(), "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def search(request):
+    if request.GET.get("format") == "suggest":
+        return suggest(request)
     query = request.GET.get("q", "").strip()[:200]
-    results = list(page_search(query=query)) if query else []
-    page = Paginator(results, 20).get_page(request.GET.get("page"))
+    filters = clean_filters(request.GET)
+    results = content_search(
+        query=query, filters=filters, user=request.user, page=_page_number(request.GET.get("page"))
+    )
+    _localise_urls(results.hits)
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "query": query,
-                "count": len(results),
-                "results": [
-                    {"title": p.title, "url": p.get_url(request), "type": p._meta.verbose_name}
-                    for p in page.object_list
-                ],
-            },
-            json_dumps_params={"ensure_ascii": False},
-        )
-    return TemplateResponse(request, "search/search.html", {"search_query": query, "search_results": page})
+        return JsonResponse(results.as_json(), json_dumps_params={"ensure_ascii": False})
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("format", None)
+    facets = [
+        {"name": name, "label": FACET_LABELS[name], "buckets": results.facets.get(name, [])}
+        for name in FACETS
+        if results.facets.get(name)
+    ]
+    for facet in facets:
+        for bucket in facet["buckets"]:
+            toggled = params.copy()
+            values = toggled.getlist(facet["name"])
+            if bucket["selected"]:
+                values = [v for v in values if v != bucket["value"]]
+            else:
+                values = [*values, bucket["value"]]
+            toggled.setlist(facet["name"], values)
+            bucket["toggle_query"] = toggled.urlencode()
+    return TemplateResponse(
+        request,
+        "search/search.html",
+        {
+            "search_query": query,
+            "search_results": results,
+            "facets": facets,
+            "base_query": params.urlencode(),
+            "suggest_url": suggest_url(),
+        },
+    )

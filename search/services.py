@@ -1,0 +1,174 @@
+"""Writes to the Elasticsearch index: one record at a time, or a full rebuild behind an alias."""
+
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
+
+from elasticsearch import NotFoundError
+
+from django.conf import settings
+
+from .documents import ContentDocument, alias_name, building_alias_name, connect, versioned_index_name
+from .sources import document_id, installed_sources, iter_documents, record_document, source_for
+
+logger = logging.getLogger(__name__)
+
+
+def _refresh():
+    # Tests ask for refresh so that a search right after a save sees it.
+    return getattr(settings, "SEARCH_INDEX_REFRESH", False)
+
+
+def index_create(*, name: str) -> str:
+    ContentDocument.init(index=name, using=connect())
+    return name
+
+
+def index_ensure() -> str:
+    """The alias over a live index, creating an empty one the first time."""
+    client = connect()
+    alias = alias_name()
+    if client.indices.exists_alias(name=alias):
+        return alias
+    name = index_create(name=versioned_index_name())
+    client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
+    return alias
+
+
+def _write_targets() -> list[str]:
+    client = connect()
+    targets = [index_ensure()]
+    # A rebuild in progress must not miss changes made while it runs.
+    building = building_alias_name()
+    if client.indices.exists_alias(name=building):
+        targets.append(building)
+    return targets
+
+
+def record_index(*, label: str, pk: int) -> bool:
+    """Index the record as it is now in the database; remove it if it is gone or not searchable."""
+    source = source_for(label)
+    if source is None:
+        return False
+    record = source.records().filter(pk=pk).first()
+    document = record_document(source, record) if record is not None else None
+    doc_id = f"{source.label.lower()}:{pk}"
+    if document is None:
+        record_remove(doc_id=doc_id)
+        return False
+    client = connect()
+    for target in _write_targets():
+        client.index(index=target, id=doc_id, document=document, refresh=_refresh())
+    return True
+
+
+def record_remove(*, doc_id: str) -> None:
+    client = connect()
+    for target in _write_targets():
+        with contextlib.suppress(NotFoundError):
+            client.delete(index=target, id=doc_id, refresh=_refresh())
+
+
+def record_document_id(record) -> str:
+    return document_id(record)
+
+
+def _bulk_actions(index: str):
+    for source in installed_sources():
+        for doc_id, document in iter_documents(source):
+            yield {"_index": index, "_id": doc_id, "_source": document}
+
+
+class BulkError(Exception):
+    pass
+
+
+def _bulk_request(client, chunk: list[dict]) -> int:
+    operations = []
+    for action in chunk:
+        operations += [{"index": {"_index": action["_index"], "_id": action["_id"]}}, action["_source"]]
+    response = client.bulk(operations=operations)
+    if response["errors"]:
+        failed = [item["index"] for item in response["items"] if item["index"].get("error")]
+        raise BulkError(f"{len(failed)} documents failed, first: {failed[0]}")
+    return len(chunk)
+
+
+def _bulk_send(client, actions, *, chunk_size: int, progress, in_flight: int = 2) -> int:
+    """Send chunks on two threads while this one reads the next chunk from the database.
+
+    The documents are built here, on the caller's thread and database connection.
+    """
+    written = 0
+    actions = iter(actions)
+    pending: deque = deque()
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        while chunk := list(islice(actions, chunk_size)):
+            pending.append(pool.submit(_bulk_request, client, chunk))
+            while len(pending) >= in_flight or (pending and pending[0].done()):
+                written += pending.popleft().result()
+                if progress is not None:
+                    progress(written)
+        while pending:
+            written += pending.popleft().result()
+            if progress is not None:
+                progress(written)
+    return written
+
+
+def records_count() -> int:
+    return sum(source.records().count() for source in installed_sources())
+
+
+def index_rebuild(
+    *, progress: Callable[[int], None] | None = None, actions=None, chunk_size: int = 1000
+) -> tuple[str, int]:
+    """Fill a new index with every record, then point the alias at it in one step.
+
+    Readers keep querying the old index until the swap; the old index is deleted after it.
+    Returns the new index name and the number of documents written.
+    """
+    client = connect()
+    alias, building = alias_name(), building_alias_name()
+    new_index = index_create(name=versioned_index_name())
+    # Rebuilding does not need near-real-time refreshes; the swap refreshes once.
+    client.indices.put_settings(index=new_index, settings={"index": {"refresh_interval": "-1"}})
+    client.indices.update_aliases(actions=[{"add": {"index": new_index, "alias": building}}])
+    written = 0
+    try:
+        written = _bulk_send(
+            client,
+            actions if actions is not None else _bulk_actions(new_index),
+            chunk_size=chunk_size,
+            progress=progress,
+        )
+    except BaseException:
+        client.indices.delete(index=new_index, ignore_unavailable=True)
+        raise
+    client.indices.put_settings(index=new_index, settings={"index": {"refresh_interval": None}})
+    client.indices.refresh(index=new_index)
+    old = list(client.indices.get_alias(name=alias).keys()) if client.indices.exists_alias(name=alias) else []
+    # One request: readers see the old index or the new one, never none.
+    client.indices.update_aliases(
+        actions=[
+            *[{"remove": {"index": name, "alias": alias}} for name in old],
+            {"add": {"index": new_index, "alias": alias}},
+            {"remove": {"index": new_index, "alias": building}},
+        ]
+    )
+    for name in old:
+        client.indices.delete(index=name, ignore_unavailable=True)
+    logger.info("search index rebuilt: %s (%d documents)", new_index, written)
+    return new_index, written
+
+
+def indexes_drop() -> None:
+    """Delete every index of this prefix (tests and the benchmark clean up with it)."""
+    client = connect()
+    # Wildcard deletes are refused by default (action.destructive_requires_name): name each one.
+    names = list(client.indices.get(index=f"{alias_name()}*", allow_no_indices=True).keys())
+    if names:
+        client.indices.delete(index=",".join(names), ignore_unavailable=True)

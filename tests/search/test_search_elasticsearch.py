@@ -1,0 +1,191 @@
+"""The search page, its JSON and suggestions, answered by the real Elasticsearch node."""
+
+import pytest
+
+from search.selectors import content_search, content_suggest
+
+from . import factories as f
+from .conftest import titles
+
+pytestmark = [pytest.mark.django_db, pytest.mark.services]
+
+
+def test_bigrams_find_words_inside_chinese_titles(corpus):
+    assert "中央红军长征过綦江" in titles(content_search(query="长征"))
+    assert titles(content_search(query="红岩精神")) == ["弘扬红岩精神学术研讨会"]
+    assert "南方局在红岩村" in titles(content_search(query="南方局"))
+
+
+def test_an_exact_title_is_ranked_first(corpus):
+    results = content_search(query="长征")
+    assert titles(results)[0] == "长征"
+    assert set(titles(results)) >= {"长征", "中央红军长征过綦江"}
+
+
+def test_a_person_from_the_shared_vocabulary_finds_the_record(corpus):
+    assert titles(content_search(query="周恩来")) == ["南方局在红岩村"]
+
+
+def test_snippets_highlight_the_query(corpus):
+    hit = next(h for h in content_search(query="红岩精神").hits)
+    assert "<mark>" in hit["snippet_html"] and "红岩" in hit["snippet_html"]
+
+
+def test_facets_count_and_filters_combine(corpus):
+    results = content_search(query="红")  # single characters do not match bigrams
+    assert results.total == 0
+    everything = content_search(query="", filters={"region": ["chongqing", "sichuan"]})
+    modules = {b["value"]: b["count"] for b in everything.facets["module"]}
+    assert modules == {"materials": 2, "research": 1, "events": 1, "training": 1}
+    regions = {b["value"]: b["count"] for b in everything.facets["region"]}
+    assert regions == {"chongqing": 2, "sichuan": 3}
+    organisations = {b["label"]: b["count"] for b in everything.facets["organisation"]}
+    assert organisations == {"綦江区委党史研究室": 2, "成都市委党史研究室": 3}
+    years = {b["value"]: b["count"] for b in everything.facets["year"]}
+    assert years["1935"] == 1 and years["2024"] == 1 and years["2025"] == 1
+
+    combined = content_search(query="", filters={"region": ["sichuan"], "module": ["materials"]})
+    assert titles(combined) == ["南方局在红岩村"]
+    by_period = content_search(query="长征", filters={"period": ["new_democratic"]})
+    assert titles(by_period) == ["中央红军长征过綦江"]
+    types = {
+        b["value"]: b["count"]
+        for b in content_search(query="", filters={"module": ["materials"]}).facets["type"]
+    }
+    assert types == {"archive": 1, "photo": 1}
+
+
+def test_access_internal_only_for_own_staff_partners_not_for_anonymous(qijiang, chengdu):
+    f.material("綦江内部整理的长征档案", qijiang, access_level="internal")
+    f.material("协作单位共享的长征资料", chengdu, access_level="partners")
+    f.material("公开的长征资料", chengdu)
+    own = f.staff("qijiang-staff", qijiang)
+    other = f.staff("chengdu-staff", chengdu)
+
+    assert set(titles(content_search(query="长征"))) == {"公开的长征资料"}
+    assert set(titles(content_search(query="长征", user=other))) == {
+        "公开的长征资料",
+        "协作单位共享的长征资料",
+    }
+    assert set(titles(content_search(query="长征", user=own))) == {
+        "公开的长征资料",
+        "协作单位共享的长征资料",
+        "綦江内部整理的长征档案",
+    }
+    # Facet counts never betray what a reader may not see.
+    assert sum(b["count"] for b in content_search(query="长征").facets["module"]) == 1
+    assert [s["text"] for s in content_suggest(query="綦江内部")] == []
+    assert [s["text"] for s in content_suggest(query="綦江内部", user=own)] == ["綦江内部整理的长征档案"]
+
+
+def test_lowering_to_internal_hides_and_deleting_removes(qijiang):
+    record = f.material("綦江红军烈士纪念碑史料", qijiang)
+    assert titles(content_search(query="纪念碑")) == ["綦江红军烈士纪念碑史料"]
+
+    record.access_level = "internal"
+    record.save()
+    assert titles(content_search(query="纪念碑")) == []
+    assert titles(content_search(query="纪念碑", user=f.staff("own", qijiang))) == ["綦江红军烈士纪念碑史料"]
+
+    record.delete()
+    assert titles(content_search(query="纪念碑", user=f.staff("own2", qijiang))) == []
+
+
+def test_edits_reach_the_index(qijiang):
+    record = f.course("党史讲解员培训", qijiang)
+    record.title = "红岩讲解员培训"
+    record.save()
+    assert titles(content_search(query="红岩")) == ["红岩讲解员培训"]
+    assert titles(content_search(query="党史讲解员")) == []
+
+
+def test_suggestions_offer_titles_people_and_places(corpus):
+    texts = {(s["kind"], s["text"]) for s in content_suggest(query="中央红")}
+    assert ("title", "中央红军长征过綦江") in texts
+    assert ("person", "周恩来") in {(s["kind"], s["text"]) for s in content_suggest(query="周恩")}
+    assert ("place", "红岩村") in {(s["kind"], s["text"]) for s in content_suggest(query="红岩")}
+
+
+def test_page_json_and_suggest_endpoint(client, corpus):
+    html = client.get("/search/", {"q": "长征"}).content.decode()
+    assert "中央红军长征过綦江" in html and "<mark>长征</mark>" in html
+    assert 'class="facet facet-module"' in html
+
+    data = client.get("/search/", {"q": "长征", "format": "json"}).json()
+    assert data["backend"] == "elasticsearch"
+    assert data["results"][0]["title"] == "长征"
+    assert {"materials", "research"} <= {b["value"] for b in data["facets"]["module"]}
+
+    filtered = client.get("/search/", {"q": "长征", "module": "materials", "format": "json"}).json()
+    assert [r["title"] for r in filtered["results"]] == ["中央红军长征过綦江"]
+
+    suggestions = client.get("/search/", {"q": "弘扬", "format": "suggest"}).json()["suggestions"]
+    assert suggestions[0]["text"] == "弘扬红岩精神学术研讨会"
+
+
+def test_pagination(qijiang):
+    for n in range(23):
+        f.course(f"长征精神专题培训第{n + 1}期", qijiang)
+    first = content_search(query="长征精神")
+    second = content_search(query="长征精神", page=2)
+    assert first.total == 23 and first.num_pages == 2
+    assert len(first.hits) == 20 and len(second.hits) == 3
+    assert not set(titles(first)) & set(titles(second))
+
+
+def test_indexing_waits_for_the_commit(settings, django_capture_on_commit_callbacks, qijiang):
+    settings.SEARCH_QUEUE_ON_COMMIT = True
+    with django_capture_on_commit_callbacks(execute=True):
+        f.material("綦江东溪古镇红色遗址调查", qijiang)
+        assert titles(content_search(query="东溪古镇")) == []
+    assert titles(content_search(query="东溪古镇")) == ["綦江东溪古镇红色遗址调查"]
+
+
+def test_index_tasks_go_to_the_search_queue():
+    from django.conf import settings
+
+    from portal.celery import app
+
+    for name in ("search.index_record", "search.remove_record"):
+        assert name in app.tasks
+        assert app.amqp.router.route({}, name)["queue"].name == f"{settings.PORTAL_REGION}.search"
+
+
+def test_the_english_page_labels_facets_in_english(client, corpus):
+    html = client.get("/en/search/", {"q": "长征"}).content.decode()
+    assert "Region" in html and "Party-history materials" in html and "Joint research" in html
+    assert "中央红军长征过綦江" in html
+    data = client.get("/en/search/", {"q": "长征", "module": "materials", "format": "json"}).json()
+    assert data["results"][0]["url"].startswith("/en/materials/")
+
+
+def test_facet_links_toggle_filters_on_the_page(client, corpus):
+    html = client.get("/search/", {"q": "长征", "module": "materials"}).content.decode()
+    assert 'href="?q=%E9%95%BF%E5%BE%81"' in html  # the selected module's link removes it
+    assert "中央红军长征过綦江" in html and ">长征</a>" not in html
+
+
+def test_a_selected_facet_keeps_its_alternatives(corpus):
+    only_materials = content_search(query="长征", filters={"module": ["materials"]})
+    assert titles(only_materials) == ["中央红军长征过綦江"]
+    modules = {b["value"]: (b["count"], b["selected"]) for b in only_materials.facets["module"]}
+    assert modules == {"materials": (1, True), "research": (1, False)}
+    assert {b["value"]: b["count"] for b in only_materials.facets["region"]} == {"chongqing": 1}
+
+    either = content_search(query="长征", filters={"module": ["materials", "research"]})
+    assert set(titles(either)) == {"长征", "中央红军长征过綦江"}
+
+
+def test_the_json_endpoint_applies_the_access_rule_of_the_signed_in_reader(client, qijiang, chengdu):
+    f.material("协作单位共享的红岩档案", chengdu, access_level="partners")
+    f.material("綦江内部的红岩档案", qijiang, access_level="internal")
+
+    def found():
+        data = client.get("/search/", {"q": "红岩档案", "format": "json"}).json()
+        return {r["title"] for r in data["results"]}
+
+    assert found() == set()
+    client.force_login(f.staff("cd-reader", chengdu))
+    assert found() == {"协作单位共享的红岩档案"}
+    client.force_login(f.staff("qj-reader", qijiang))
+    assert found() == {"协作单位共享的红岩档案", "綦江内部的红岩档案"}
