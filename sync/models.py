@@ -1,1 +1,130 @@
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+
+class ChangeLog(models.Model):
+    """The transactional outbox: one row per change to a record this region owns.
+
+    Written in the same transaction as the change. The feed serves each row with
+    the record's state at read time, so content lowered to internal or deleted
+    later never leaves, whatever older rows said.
+    """
+
+    class Op(models.TextChoices):
+        UPSERT = "upsert", _("新增或修改")
+        DELETE = "delete", _("删除")
+        WITHDRAW = "withdraw", _("撤回")
+
+    seq = models.BigAutoField(primary_key=True)
+    global_id = models.UUIDField(db_index=True)
+    model_label = models.CharField(max_length=100)
+    op = models.CharField(max_length=16, choices=Op.choices)
+    version = models.PositiveIntegerField()
+    # Only what a delete or withdraw needs; upserts are serialised when served.
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["seq"]
+
+    def __str__(self):
+        return f"#{self.seq} {self.op} {self.model_label} {self.global_id} v{self.version}"
+
+
+class PartnerCursor(models.Model):
+    """How far this region has applied a partner's change feed, and how the last pull went."""
+
+    region = models.CharField(_("地区"), max_length=16, unique=True)
+    after_seq = models.BigIntegerField(_("已应用至"), default=0)
+    partner_head = models.BigIntegerField(_("对方最新序号"), default=0)
+    applied_total = models.BigIntegerField(_("累计应用"), default=0)
+    last_success_at = models.DateTimeField(_("最近成功"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    last_error_at = models.DateTimeField(_("错误时间"), null=True, blank=True)
+    last_change_at = models.DateTimeField(_("最近变更的产生时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("同步进度")
+        verbose_name_plural = _("同步进度")
+
+    def __str__(self):
+        return f"{self.region} @ {self.after_seq}"
+
+    @property
+    def backlog(self) -> int:
+        return max(self.partner_head - self.after_seq, 0)
+
+
+class SyncedCopy(models.Model):
+    """What the last applied change left in a replica; a local drift from it is a conflict.
+
+    A row with ``deleted`` set is a tombstone: older changes cannot bring the record back.
+    """
+
+    model_label = models.CharField(max_length=100)
+    global_id = models.UUIDField()
+    origin_region = models.CharField(max_length=16)
+    version = models.PositiveIntegerField()
+    digest = models.CharField(max_length=64, blank=True)
+    deleted = models.BooleanField(default=False)
+    applied_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model_label", "global_id"], name="one_synced_copy_per_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.model_label} {self.global_id} v{self.version}"
+
+
+class Conflict(models.Model):
+    """A change from a partner that was not applied because the local copy differs."""
+
+    model_label = models.CharField(_("类型"), max_length=100)
+    global_id = models.UUIDField(_("全局编号"))
+    partner_region = models.CharField(_("来源地区"), max_length=16)
+    incoming_version = models.PositiveIntegerField(_("对方版本"))
+    local_version = models.PositiveIntegerField(_("本地版本"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    incoming = models.JSONField(_("对方内容"), default=dict)
+    detected_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("同步冲突")
+        verbose_name_plural = _("同步冲突")
+        ordering = ["-detected_at"]
+
+    def __str__(self):
+        return f"{self.model_label} {self.global_id}: {self.reason}"
+
+
+class SeenRequest(models.Model):
+    """Message ids of signed requests already accepted: a replay is refused."""
+
+    message_id = models.CharField(max_length=128, unique=True)
+    key_id = models.CharField(max_length=128)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return self.message_id
+
+
+class RefusedRequest(models.Model):
+    """A signed request that was refused, kept for staff (and logged)."""
+
+    path = models.CharField(max_length=255)
+    key_id = models.CharField(max_length=128, blank=True)
+    reason = models.CharField(max_length=64)
+    remote_addr = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return f"{self.path}: {self.reason}"

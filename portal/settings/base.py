@@ -158,7 +158,17 @@ CELERY_TASK_ROUTES = {
     "sync.*": {"queue": f"{PORTAL_REGION}.sync"},
 }
 CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync")]
-CELERY_BEAT_SCHEDULE: dict = {}
+# Schedules in one place. sync: pull each partner's change feed every few seconds
+# (nudges make it faster; this catches up whatever a lost nudge missed).
+CELERY_BEAT_SCHEDULE: dict = {
+    f"sync-pull-{partner.region}": {
+        "task": "sync.pull_partner",
+        "schedule": 5.0,
+        "args": [partner.region],
+        "options": {"expires": 5.0},
+    }
+    for partner in PORTAL_PARTNERS
+}
 
 # Wagtail's own background jobs (reference index, image renditions, file
 # deletion) run on django-tasks; this backend hands them to Celery.

@@ -1,0 +1,156 @@
+"""Sync benchmark: two live regions, publish at Sichuan, time until visible at Chongqing.
+
+    DATABASE_URL=postgres://portal@127.0.0.1:55432/portal REDIS_URL=redis://127.0.0.1:56379/3 \
+        .venv/bin/python bench/sync.py [--records 200] [--samples 20]
+
+Sets up the same two regions as tests/sync/test_two_regions.py (databases portal_sync_bench_sichuan
+and portal_sync_bench_chongqing, gunicorn, a Celery worker and beat per region on Redis), then
+
+(a) bulk: a script at Sichuan creates N public materials, each with a small file, as fast as it
+    can (the local creation rate, the floor); the clock runs until all N are in Chongqing's
+    database (records/s of sync);
+(b) single changes on an idle system: one material at a time, lag from commit at Sichuan to
+    the row being committed at Chongqing (p50/p95).
+
+Prints the figures; it is not part of the test suite.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sync.live import LiveRegions, wait_until  # noqa: E402
+
+BULK = """
+import time
+from django.core.files.base import ContentFile
+from portal.models import Organisation
+from materials.services import material_create
+org = Organisation.objects.get(code="sc-chengdu")
+print("T0", time.time(), flush=True)
+for n in range({count}):
+    material_create(organisation=org, title=f"bench-bulk-{{n}}", material_type="archive",
+        description="川渝党史资料同步基准",
+        uploaded_file=ContentFile(f"基准文件 {{n}}".encode(), name=f"b{{n}}.txt"))
+print("T1", time.time(), flush=True)
+"""
+
+SINGLE = """
+import json, os, time
+import psycopg
+from django.core.files.base import ContentFile
+from portal.models import Organisation
+from materials.services import material_create
+org = Organisation.objects.get(code="sc-chengdu")
+partner = psycopg.connect(os.environ["BENCH_PARTNER_DB"], autocommit=True)
+lags = []
+for n in range({samples}):
+    time.sleep(0.5)
+    m = material_create(organisation=org, title=f"bench-single-{{n}}", material_type="archive",
+        uploaded_file=ContentFile(f"单条 {{n}}".encode(), name=f"s{{n}}.txt"))
+    committed = time.time()
+    seen = "SELECT 1 FROM materials_material WHERE global_id=%s"
+    while not partner.execute(seen, (m.global_id,)).fetchone():
+        if time.time() - committed > 30:
+            break
+        time.sleep(0.005)
+    lags.append(time.time() - committed)
+print("LAGS", json.dumps(lags), flush=True)
+"""
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=200)
+    parser.add_argument("--samples", type=int, default=20)
+    args = parser.parse_args()
+    database_url = os.environ.get("DATABASE_URL")
+    redis_url = os.environ.get("REDIS_URL")
+    if not database_url or not redis_url:
+        sys.exit("bench/sync.py: set DATABASE_URL and REDIS_URL (see the docstring)")
+
+    with tempfile.TemporaryDirectory(prefix="sync-bench-") as folder:
+        regions = LiveRegions(
+            database_url=database_url,
+            redis_url=redis_url,
+            var_dir=Path(folder),
+            db_prefix="portal_sync_bench_",
+        )
+        try:
+            print("setting up two regions (migrate, seed, gunicorn, workers, beat)...", flush=True)
+            regions.prepare()
+            regions.start()
+            sichuan, chongqing = regions["sichuan"], regions["chongqing"]
+            # Let the seeded copies' first pull settle.
+            time.sleep(8)
+
+            def arrived(prefix):
+                return chongqing.query(
+                    "SELECT count(*) FROM materials_material WHERE title LIKE %s", (prefix + "%",)
+                )[0][0]
+
+            script = subprocess.Popen(
+                [sys.executable, "manage.py", "shell", "-c", BULK.format(count=args.records)],
+                cwd=ROOT,
+                env=sichuan.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            wait_until(lambda: arrived("bench-bulk-") >= args.records, timeout=600, interval=0.05)
+            all_visible = time.time()
+            output, _ = script.communicate(timeout=600)
+            stamps = dict(line.split()[:2] for line in output.splitlines() if line[:2] in ("T0", "T1"))
+            t0, t1 = float(stamps["T0"]), float(stamps["T1"])
+            count = arrived("bench-bulk-")
+            local_rate = args.records / (t1 - t0)
+            sync_rate = count / (all_visible - t0)
+
+            single = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", SINGLE.format(samples=args.samples)],
+                cwd=ROOT,
+                env={**sichuan.env, "BENCH_PARTNER_DB": chongqing.database_url},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )  # fmt: skip
+            lags = json.loads(
+                next(line[5:] for line in single.stdout.splitlines() if line.startswith("LAGS"))
+            )
+
+            print()
+            print(f"bulk: {args.records} materials with files created at sichuan in {t1 - t0:.2f}s")
+            print(f"  local creation rate (floor): {local_rate:8.1f} records/s")
+            print(
+                f"  visible at chongqing:        {sync_rate:8.1f} records/s  ({count} arrived, "
+                f"{all_visible - t0:.2f}s after the first was created; "
+                f"{sync_rate / local_rate:.0%} of the floor)"
+            )
+            print(
+                f"single changes on an idle system ({len(lags)} samples), "
+                "commit at sichuan -> committed at chongqing:"
+            )
+            print(f"  p50 {percentile(lags, 0.5) * 1000:7.0f} ms")
+            print(f"  p95 {percentile(lags, 0.95) * 1000:7.0f} ms")
+            print(f"  max {max(lags) * 1000:7.0f} ms   mean {statistics.mean(lags) * 1000:.0f} ms")
+        finally:
+            regions.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+"""Two live regions on one machine, for the two-region tests and bench/sync.py.
+
+Each region: its own PostgreSQL database, a gunicorn web process, a Celery
+worker (and optionally beat) on a shared Redis, with the other region as its
+partner holding the same key. Not used by the running site.
+"""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONS = ("sichuan", "chongqing")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_for(database_url: str, name: str) -> str:
+    import psycopg
+
+    parts = urlsplit(database_url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def clone_database(source_url: str, target_url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(source_url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    source, target = parts.path.lstrip("/"), urlsplit(target_url).path.lstrip("/")
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+
+
+@dataclass
+class LiveRegion:
+    name: str
+    port: int
+    env: dict
+    database_url: str
+    var_dir: Path
+    web: subprocess.Popen | None = None
+    worker: subprocess.Popen | None = None
+    beat: subprocess.Popen | None = None
+    logs: list = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def manage(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{self.name}: manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def shell(self, code: str) -> str:
+        """Run Python in this region's Django and return what it printed."""
+        return self.manage("shell", "-c", code).stdout
+
+    def query(self, sql: str, params=()):
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def _log(self, kind: str):
+        handle = open(self.var_dir / f"{kind}.log", "ab")  # noqa: SIM115 - kept open for the process
+        self.logs.append(handle)
+        return handle
+
+    def start_web(self):
+        self.web = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "2", "--threads", "4",
+             "--env", f"DJANGO_SETTINGS_MODULE={self.env['DJANGO_SETTINGS_MODULE']}"],
+            cwd=ROOT, env=self.env, stdout=self._log("web"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def start_worker(self):
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=threads", "-c", "4",
+             "-Q", f"{self.name}.sync,{self.name}.default",
+             "-n", f"sync-{self.name}-{secrets.token_hex(3)}@%h", "-l", "info"],
+            cwd=ROOT, env=self.env, stdout=self._log("worker"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def start_beat(self):
+        self.beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "beat",
+             "-s", str(self.var_dir / "beat-schedule"), "-l", "warning"],
+            cwd=ROOT, env=self.env, stdout=self._log("beat"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def stop(self, kind: str, *, kill: bool = False):
+        process = getattr(self, kind)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        setattr(self, kind, None)
+
+
+class LiveRegions:
+    def __init__(
+        self, *, database_url: str, redis_url: str, var_dir: Path, db_prefix="portal_sync_", beat=True
+    ):
+        self.beat = beat
+        self.redis_url = redis_url
+        ports = {name: _free_port() for name in REGIONS}
+        key_id, secret = f"test-{secrets.token_hex(4)}", secrets.token_urlsafe(32)
+        self.regions = {}
+        for name in REGIONS:
+            partner = next(r for r in REGIONS if r != name)
+            folder = Path(var_dir) / name
+            folder.mkdir(parents=True, exist_ok=True)
+            database = database_for(database_url, f"{db_prefix}{name}")
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+                "PORTAL_REGION": name,
+                "DATABASE_URL": database,
+                "REDIS_URL": redis_url,
+                "CELERY_BROKER_URL": redis_url,
+                "PORTAL_VAR_DIR": str(folder),
+                "PORTAL_BASE_URL": f"http://127.0.0.1:{ports[name]}",
+                "PORTAL_PARTNERS": json.dumps(
+                    [
+                        {
+                            "region": partner,
+                            "base_url": f"http://127.0.0.1:{ports[partner]}",
+                            "key_id": key_id,
+                            "secret": secret,
+                        }
+                    ]
+                ),  # fmt: skip
+            }
+            self.regions[name] = LiveRegion(name, ports[name], env, database, folder)
+
+    def __getitem__(self, name) -> LiveRegion:
+        return self.regions[name]
+
+    def prepare(self):
+        import redis
+
+        client = redis.Redis.from_url(self.redis_url)
+        for name in REGIONS:
+            for queue in ("sync", "default", "search"):
+                client.delete(f"{name}.{queue}")
+        # Migrate once and copy the database; then both regions seed at once.
+        first, second = self.regions["sichuan"], self.regions["chongqing"]
+        first.manage("migrate", "--noinput", "-v0")
+        clone_database(first.database_url, second.database_url)
+        jobs = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "seed_demo", "--port", str(region.port)],
+                cwd=ROOT,
+                env=region.env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )  # fmt: skip
+            for region in self.regions.values()
+        ]
+        for job in jobs:
+            output, _ = job.communicate(timeout=900)
+            if job.returncode != 0:
+                raise RuntimeError(f"seed_demo failed:\n{output}")
+
+    def start(self):
+        for region in self.regions.values():
+            region.start_web()
+            region.start_worker()
+            if self.beat:
+                region.start_beat()
+        import requests
+
+        for region in self.regions.values():
+            deadline = time.monotonic() + 90
+            while True:
+                if region.web.poll() is not None:
+                    raise RuntimeError(f"{region.name} web exited")
+                try:
+                    requests.get(f"{region.url}/healthz", timeout=10)
+                    break
+                except requests.RequestException:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.25)
+
+    def stop(self):
+        for region in self.regions.values():
+            for kind in ("beat", "worker", "web"):
+                region.stop(kind)
+            for handle in region.logs:
+                handle.close()
+
+
+def wait_until(predicate, *, timeout: float = 20, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            return value
+        time.sleep(interval)

@@ -1,0 +1,194 @@
+"""What each module shares with the partner region, and how it travels.
+
+A module declares its shareable models in ``<module>/sync.py`` with
+``register(SyncSpec(...))``; sync's AppConfig imports those files. The spec
+says which fields, many-to-many relations and child rows make up the record;
+serialising and applying are generic, so a module joins by declaring only.
+"""
+
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from portal.models import Organisation, Topic
+
+
+@dataclass(frozen=True)
+class ChildSpec:
+    """Rows that travel inside their parent (milestones, file versions, exceptions)."""
+
+    related_name: str
+    parent_field: str
+    key: tuple[str, ...]
+    fields: tuple[str, ...]
+    # A FileField among the child's fields: travels as sha256 + size, fetched on arrival.
+    file_field: str | None = None
+
+
+@dataclass(frozen=True)
+class SyncSpec:
+    model: type[models.Model]
+    fields: tuple[str, ...]
+    m2m: tuple[str, ...] = ()
+    children: tuple[ChildSpec, ...] = ()
+    # Extra rows whose change re-announces the parent: (model, attribute naming the parent).
+    dependants: tuple[tuple[type[models.Model], str], ...] = field(default=())
+    # Beyond "not internal": e.g. ``lambda page: page.live`` (an unpublished page is withdrawn).
+    is_shared: Callable[[models.Model], bool] | None = None
+    # A new replica that cannot simply be constructed (a Wagtail page needs its parent):
+    # ``create(payload) -> instance``, placed and saved; the generic apply then fills it in.
+    create: Callable[[dict], models.Model] | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    def child(self, related_name: str) -> ChildSpec:
+        return next(c for c in self.children if c.related_name == related_name)
+
+    def shares(self, instance) -> bool:
+        """Whether this region's record goes to the partner (otherwise it is withdrawn there)."""
+        if instance.access_level == "internal":
+            return False
+        return self.is_shared(instance) if self.is_shared else True
+
+
+_specs: dict[str, SyncSpec] = {}
+_commands: dict[str, Callable[[dict, str], dict]] = {}
+
+
+def register(spec: SyncSpec) -> SyncSpec:
+    _specs[spec.label] = spec
+    return spec
+
+
+def register_command(name: str, handler: Callable[[dict, str], dict]) -> None:
+    """A request owned by this region: ``handler(payload, from_region) -> decision``."""
+    _commands[name] = handler
+
+
+def command_handler(name: str):
+    return _commands.get(name)
+
+
+def specs() -> list[SyncSpec]:
+    return list(_specs.values())
+
+
+def spec_for_label(label: str) -> SyncSpec | None:
+    return _specs.get(label)
+
+
+def spec_for_model(model) -> SyncSpec | None:
+    return _specs.get(model._meta.label_lower)
+
+
+# ---- serialising -------------------------------------------------------------------------------
+
+
+def _value(instance, name: str):
+    model_field = instance._meta.get_field(name)
+    if isinstance(model_field, models.ForeignKey):
+        related = getattr(instance, name)
+        if related is None:
+            return None
+        if isinstance(related, Organisation):
+            return related.code
+        if isinstance(related, Topic):
+            return [related.kind, related.name]
+        return str(getattr(related, "global_id", related.pk))
+    if isinstance(model_field, models.FileField):
+        return None  # files travel as sha256; see _child_payload
+    value = model_field.value_from_object(instance)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return model_field.value_to_string(instance)
+
+
+def _m2m_value(instance, name: str) -> list:
+    related = getattr(instance, name).all()
+    target = instance._meta.get_field(name).related_model
+    if target is Organisation:
+        return sorted(o.code for o in related)
+    if target is Topic:
+        return sorted([t.kind, t.name] for t in related)
+    return sorted(str(getattr(r, "global_id", r.pk)) for r in related)
+
+
+def serialise(spec: SyncSpec, instance) -> dict:
+    """The record as the partner receives it; no user accounts, no internal children."""
+    payload = {
+        "global_id": str(instance.global_id),
+        "origin_region": instance.origin_region,
+        "origin_organisation": instance.origin_organisation.code,
+        "version": instance.version,
+        "access_level": instance.access_level,
+        "fields": {name: _value(instance, name) for name in spec.fields},
+        "m2m": {name: _m2m_value(instance, name) for name in spec.m2m},
+        "children": {},
+    }
+    for child in spec.children:
+        rows = []
+        for row in getattr(instance, child.related_name).all():
+            item = {name: _value(row, name) for name in child.fields}
+            if child.file_field:
+                stored = getattr(row, child.file_field)
+                item["_file"] = {"sha256": row.sha256, "size": row.size} if stored else None
+            rows.append(item)
+        rows.sort(key=lambda item: json.dumps([item.get(k) for k in child.key], default=str))
+        payload["children"][child.related_name] = rows
+    return payload
+
+
+def digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+# ---- applying ----------------------------------------------------------------------------------
+
+
+def _python(model_field, value):
+    if isinstance(model_field, models.ForeignKey):
+        if value is None:
+            return None
+        target = model_field.related_model
+        if target is Organisation:
+            return Organisation.objects.get(code=value)
+        if target is Topic:
+            from materials.services import topic_get_or_create
+
+            return topic_get_or_create(kind=value[0], name=value[1])
+        return target.objects.filter(global_id=value).first()
+    if value is None:
+        return None
+    return model_field.to_python(value)
+
+
+def assign(instance, names, values: dict) -> None:
+    for name in names:
+        if name not in values:
+            continue
+        model_field = instance._meta.get_field(name)
+        if isinstance(model_field, models.FileField):
+            continue
+        setattr(instance, name, _python(model_field, values[name]))
+
+
+def m2m_objects(model, name: str, values: list) -> list:
+    target = model._meta.get_field(name).related_model
+    if target is Organisation:
+        return list(Organisation.objects.filter(code__in=values))
+    if target is Topic:
+        from materials.services import topic_get_or_create
+
+        return [topic_get_or_create(kind=kind, name=label) for kind, label in values]
+    return list(target.objects.filter(global_id__in=values))

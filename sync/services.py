@@ -1,0 +1,508 @@
+"""Sync writes and reads: the feed, applying partner changes, pulling, nudging, reconciling."""
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+
+import requests
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import registry
+from .context import apply_context
+from .models import ChangeLog, Conflict, PartnerCursor, SyncedCopy
+from .signing import partner_for_region, sign_headers
+
+logger = logging.getLogger("sync")
+
+PAGE_LIMIT = 200
+HTTP_TIMEOUT = 15
+FILE_ATTEMPTS = 3
+
+
+class SyncError(Exception):
+    pass
+
+
+class FileCheckFailed(SyncError):
+    pass
+
+
+# ---- the feed (origin side) --------------------------------------------------------------------
+
+
+def _shareable(spec, instance) -> bool:
+    return instance.origin_region == settings.PORTAL_REGION and spec.shares(instance)
+
+
+def change_entry(row: ChangeLog) -> dict:
+    """A change as served: the record's state now, so nothing since made internal leaves."""
+    spec = registry.spec_for_label(row.model_label)
+    entry: dict = {
+        "seq": row.seq,
+        "model": row.model_label,
+        "global_id": str(row.global_id),
+        "created_at": row.created_at.isoformat(),
+    }
+    instance = spec.model.objects.filter(global_id=row.global_id).first() if spec else None
+    if instance is None:
+        return {**entry, "op": ChangeLog.Op.DELETE, "version": row.version}
+    if not _shareable(spec, instance):
+        return {**entry, "op": ChangeLog.Op.WITHDRAW, "version": instance.version}
+    return {
+        **entry,
+        "op": ChangeLog.Op.UPSERT,
+        "version": instance.version,
+        "payload": registry.serialise(spec, instance),
+    }
+
+
+def superseded(row: ChangeLog) -> dict:
+    return {
+        "seq": row.seq,
+        "model": row.model_label,
+        "global_id": str(row.global_id),
+        "created_at": row.created_at.isoformat(),
+        "op": "superseded",
+        "version": row.version,
+    }
+
+
+def changes_page(*, after: int, limit: int = PAGE_LIMIT) -> dict:
+    limit = max(1, min(limit, 1000))
+    rows = list(ChangeLog.objects.filter(seq__gt=after).order_by("seq")[:limit])
+    head = ChangeLog.objects.aggregate(head=Max("seq"))["head"] or 0
+    # Entries are served with the record's current state, so within a page only a
+    # record's last entry needs it; the earlier ones just move the cursor.
+    last = {(row.model_label, row.global_id): row.seq for row in rows}
+    return {
+        "region": settings.PORTAL_REGION,
+        "after": after,
+        "head": head,
+        "changes": [
+            change_entry(row) if last[(row.model_label, row.global_id)] == row.seq else superseded(row)
+            for row in rows
+        ],
+        "next_after": rows[-1].seq if rows else after,
+        "has_more": bool(rows) and rows[-1].seq < head,
+    }
+
+
+def manifest() -> list[dict]:
+    """Every record this region shares: global id, version and file digests."""
+    entries = []
+    for spec in registry.specs():
+        queryset = spec.model.objects.filter(origin_region=settings.PORTAL_REGION).exclude(
+            access_level="internal"
+        )
+        for instance in queryset.iterator():
+            if not spec.shares(instance):
+                continue
+            payload = registry.serialise(spec, instance)
+            files = sorted(
+                row["_file"]["sha256"]
+                for rows in payload["children"].values()
+                for row in rows
+                if row.get("_file")
+            )
+            entries.append(
+                {
+                    "model": spec.label,
+                    "global_id": payload["global_id"],
+                    "version": instance.version,
+                    "sha256": files,
+                }
+            )
+    return entries
+
+
+def file_for(*, label: str, global_id, related_name: str, key: str):
+    """A file of a shared record this region owns, for the partner's fetch; None otherwise."""
+    spec = registry.spec_for_label(label)
+    if spec is None:
+        return None
+    instance = spec.model.objects.filter(global_id=global_id).first()
+    if instance is None or not _shareable(spec, instance):
+        return None
+    child = next((c for c in spec.children if c.related_name == related_name and c.file_field), None)
+    if child is None or len(child.key) != 1:
+        return None
+    row = getattr(instance, related_name).filter(**{child.key[0]: key}).first()
+    return getattr(row, child.file_field) if row is not None else None
+
+
+# ---- applying (receiver side) ------------------------------------------------------------------
+
+
+@dataclass
+class ApplyResult:
+    applied: int = 0
+    ignored: int = 0
+    conflicts: int = 0
+    removed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
+    Conflict.objects.update_or_create(
+        model_label=spec_label,
+        global_id=change["global_id"],
+        incoming_version=change["version"],
+        resolved_at=None,
+        defaults={
+            "partner_region": partner_region,
+            "local_version": getattr(local, "version", None),
+            "reason": reason,
+            "incoming": change.get("payload") or {},
+        },
+    )
+    logger.warning("sync: conflict on %s %s: %s", spec_label, change["global_id"], reason)
+
+
+def _fetch_file(*, partner, label, global_id, related_name, key, sha256) -> bytes:
+    path = f"/sync/files/{label}/{global_id}/{related_name}/{key}"
+    last = ""
+    for _attempt in range(FILE_ATTEMPTS):
+        response = requests.get(
+            partner.base_url + path, headers=sign_headers(partner=partner, content=path.encode()), timeout=60
+        )
+        if response.status_code != 200:
+            last = f"HTTP {response.status_code}"
+            continue
+        data = response.content
+        if hashlib.sha256(data).hexdigest() == sha256:
+            return data
+        last = "sha256 mismatch"
+        logger.warning("sync: file %s failed its sha256 check; fetching again", path)
+    raise FileCheckFailed(f"file {path} from {partner.region} not accepted: {last}")
+
+
+def _apply_children(*, spec, instance, payload, partner) -> None:
+    for child in spec.children:
+        manager = getattr(instance, child.related_name)
+        child_model = manager.model
+        existing = {tuple(str(registry._value(row, k)) for k in child.key): row for row in manager.all()}
+        seen = set()
+        for item in payload["children"].get(child.related_name, []):
+            key = tuple(str(item.get(k)) for k in child.key)
+            seen.add(key)
+            row = existing.get(key) or child_model(**{child.parent_field: instance})
+            registry.assign(row, child.fields, item)
+            if child.file_field:
+                wanted = item.get("_file")
+                stored = getattr(row, child.file_field)
+                if wanted and (
+                    row.pk is None
+                    or not stored
+                    or row.sha256 != wanted["sha256"]
+                    or not stored.storage.exists(stored.name)
+                ):
+                    data = _fetch_file(
+                        partner=partner,
+                        label=spec.label,
+                        global_id=instance.global_id,
+                        related_name=child.related_name,
+                        key=key[0],
+                        sha256=wanted["sha256"],
+                    )
+                    name = item.get("original_name") or "file"
+                    stored.save(name, ContentFile(data), save=False)
+                    row.sha256, row.size = wanted["sha256"], wanted["size"]
+            # save_base: the model's own save() would bump versions; this is the origin's state.
+            row.save_base()
+        for key, row in existing.items():
+            if key not in seen:
+                row.delete()
+
+
+def _apply_upsert(*, spec, change, partner, local, copy) -> None:
+    payload = change["payload"]
+    if local is not None:
+        instance = local
+    elif spec.create is not None:
+        instance = spec.create(payload)
+    else:
+        instance = spec.model(global_id=payload["global_id"])
+    instance.origin_region = payload["origin_region"]
+    from portal.models import Organisation
+
+    instance.origin_organisation = Organisation.objects.get(code=payload["origin_organisation"])
+    instance.version = payload["version"]
+    instance.access_level = payload["access_level"]
+    registry.assign(instance, spec.fields, payload["fields"])
+    instance.save_base()
+    for name, values in payload["m2m"].items():
+        manager = getattr(instance, name)
+        manager.set(registry.m2m_objects(spec.model, name, values))
+        if hasattr(manager, "commit"):
+            manager.commit()  # a ParentalManyToManyField keeps the set in memory until committed
+    _apply_children(spec=spec, instance=instance, payload=payload, partner=partner)
+    SyncedCopy.objects.update_or_create(
+        model_label=spec.label,
+        global_id=instance.global_id,
+        defaults={
+            "origin_region": instance.origin_region,
+            "version": instance.version,
+            "digest": registry.digest(registry.serialise(spec, instance)),
+            "deleted": False,
+            "applied_at": timezone.now(),
+        },
+    )
+
+
+def change_apply(*, change: dict, partner_region: str, result: ApplyResult | None = None) -> ApplyResult:
+    """Apply one change from the partner's feed; the same change twice, or an older one, does nothing."""
+    result = result or ApplyResult()
+    spec = registry.spec_for_label(change["model"])
+    if change["op"] == "superseded":
+        # A later entry of the same page carries the record's state.
+        result.ignored += 1
+        return result
+    if spec is None:
+        result.ignored += 1
+        result.notes.append(f"unknown model {change['model']}")
+        return result
+    partner = partner_for_region(partner_region)
+    global_id = change["global_id"]
+    version = int(change["version"])
+    with transaction.atomic(), apply_context():
+        local = spec.model.objects.select_for_update().filter(global_id=global_id).first()
+        copy = SyncedCopy.objects.filter(model_label=spec.label, global_id=global_id).first()
+        if local is not None and local.origin_region != partner_region:
+            _conflict(
+                spec_label=spec.label,
+                change=change,
+                partner_region=partner_region,
+                local=local,
+                reason=f"本地记录来源为 {local.origin_region}，对方不能修改",
+            )
+            result.conflicts += 1
+            return result
+        if change["op"] != ChangeLog.Op.UPSERT:
+            if local is not None:
+                local.delete()
+                result.removed += 1
+            SyncedCopy.objects.update_or_create(
+                model_label=spec.label,
+                global_id=global_id,
+                defaults={
+                    "origin_region": partner_region,
+                    "version": max(version, copy.version if copy else 0),
+                    "digest": "",
+                    "deleted": True,
+                    "applied_at": timezone.now(),
+                },
+            )
+            return result
+        payload = change.get("payload") or {}
+        if payload.get("origin_region") != partner_region or payload.get("access_level") == "internal":
+            result.ignored += 1
+            result.notes.append(f"refused {global_id}: not the partner's shareable record")
+            return result
+        if copy is not None and copy.deleted and version <= copy.version:
+            result.ignored += 1
+            return result
+        if (
+            local is not None
+            and copy is not None
+            and not copy.deleted
+            and registry.digest(registry.serialise(spec, local)) != copy.digest
+        ):
+            _conflict(
+                spec_label=spec.label,
+                change=change,
+                partner_region=partner_region,
+                local=local,
+                reason="副本在本地被修改过",
+            )
+            result.conflicts += 1
+            return result
+        if local is not None and version <= local.version:
+            if copy is None:
+                # A copy seeded at both regions (same global id): adopt it as the replica.
+                SyncedCopy.objects.create(
+                    model_label=spec.label,
+                    global_id=global_id,
+                    origin_region=partner_region,
+                    version=local.version,
+                    digest=registry.digest(registry.serialise(spec, local)),
+                )
+            result.ignored += 1
+            return result
+        _apply_upsert(spec=spec, change=change, partner=partner, local=local, copy=copy)
+        result.applied += 1
+    return result
+
+
+# ---- pulling -----------------------------------------------------------------------------------
+
+
+def _get_signed(partner, path: str) -> requests.Response:
+    response = requests.get(
+        partner.base_url + path,
+        headers=sign_headers(partner=partner, content=path.encode()),
+        timeout=HTTP_TIMEOUT,
+    )
+    if response.status_code != 200:
+        raise SyncError(f"{partner.region} answered {response.status_code} to {path}: {response.text[:200]}")
+    return response
+
+
+def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
+    """Fetch the partner's feed from the stored cursor and apply it, change by change.
+
+    A crash leaves every change either applied with the cursor past it, or neither.
+    """
+    partner = partner_for_region(partner_region)
+    if partner is None:
+        raise SyncError(f"{partner_region} is not a configured partner")
+    cursor, _ = PartnerCursor.objects.get_or_create(region=partner_region)
+    result = ApplyResult()
+    try:
+        for _page in range(max_pages):
+            cursor.refresh_from_db()
+            path = f"/sync/changes?after={cursor.after_seq}&limit={PAGE_LIMIT}"
+            page = _get_signed(partner, path).json()
+            for change in page["changes"]:
+                # One transaction per change: its writes and the cursor move together,
+                # and the partner's record shows here as soon as it is applied.
+                with transaction.atomic():
+                    cursor = PartnerCursor.objects.select_for_update().get(region=partner_region)
+                    if change["seq"] <= cursor.after_seq:
+                        continue  # a concurrent pull applied it already
+                    change_apply(change=change, partner_region=partner_region, result=result)
+                    cursor.after_seq = change["seq"]
+                    cursor.last_change_at = change["created_at"]
+                    cursor.applied_total += 1
+                    cursor.partner_head = page["head"]
+                    cursor.save()
+            PartnerCursor.objects.filter(region=partner_region).update(
+                partner_head=page["head"], last_success_at=timezone.now()
+            )
+            if not page["has_more"]:
+                break
+    except Exception as error:
+        PartnerCursor.objects.filter(region=partner_region).update(
+            last_error=f"{type(error).__name__}: {error}"[:2000], last_error_at=timezone.now()
+        )
+        logger.warning("sync: pull from %s failed: %s", partner_region, error)
+        raise
+    return result
+
+
+def partner_nudge(*, partner_region: str) -> None:
+    partner = partner_for_region(partner_region)
+    body = json.dumps({"region": settings.PORTAL_REGION}).encode()
+    response = requests.post(
+        partner.base_url + "/sync/nudge",
+        data=body,
+        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
+        timeout=HTTP_TIMEOUT,
+    )
+    if response.status_code != 202:
+        raise SyncError(f"{partner_region} refused the nudge: {response.status_code} {response.text[:200]}")
+
+
+def command_send(*, partner_region: str, name: str, payload: dict) -> dict:
+    """Send a request owned by the partner region; returns the owner's decision."""
+    partner = partner_for_region(partner_region)
+    body = json.dumps({"command": name, "payload": payload}).encode()
+    response = requests.post(
+        partner.base_url + "/sync/commands",
+        data=body,
+        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
+        timeout=HTTP_TIMEOUT,
+    )
+    if response.status_code != 200:
+        raise SyncError(f"{partner_region} refused the command: {response.status_code} {response.text[:200]}")
+    return response.json()
+
+
+def sync_status() -> list[dict]:
+    rows = []
+    now = timezone.now()
+    for partner in settings.PORTAL_PARTNERS:
+        cursor, _ = PartnerCursor.objects.get_or_create(region=partner.region)
+        lag = None
+        if cursor.backlog and cursor.last_success_at:
+            lag = (now - cursor.last_success_at).total_seconds()
+        elif cursor.last_success_at:
+            lag = 0.0
+        rows.append(
+            {
+                "region": partner.region,
+                "base_url": partner.base_url,
+                "cursor": cursor.after_seq,
+                "partner_head": cursor.partner_head,
+                "backlog": cursor.backlog,
+                "lag_seconds": lag,
+                "last_success": cursor.last_success_at.isoformat() if cursor.last_success_at else None,
+                "last_error": cursor.last_error or None,
+                "last_error_at": cursor.last_error_at.isoformat() if cursor.last_error_at else None,
+                "open_conflicts": Conflict.objects.filter(
+                    partner_region=partner.region, resolved_at=None
+                ).count(),
+            }
+        )
+    return rows
+
+
+# ---- reconciling -------------------------------------------------------------------------------
+
+
+def partner_reconcile(*, partner_region: str, progress=None) -> dict:
+    """Compare the partner's manifest with the local replicas and repair the drift."""
+    partner = partner_for_region(partner_region)
+    remote = _get_signed(partner, "/sync/manifest").json()["records"]
+    wanted = {(r["model"], r["global_id"]): r for r in remote}
+    report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0}
+    local_keys = set()
+    for spec in registry.specs():
+        for global_id in spec.model.objects.filter(origin_region=partner_region).values_list(
+            "global_id", flat=True
+        ):
+            local_keys.add((spec.label, str(global_id)))
+    total = len(wanted) + len(local_keys - set(wanted))
+    done = 0
+    for key, entry in wanted.items():
+        spec = registry.spec_for_label(key[0])
+        local = spec.model.objects.filter(global_id=key[1]).first() if spec else None
+        in_step = False
+        if local is not None and local.version == entry["version"]:
+            payload = registry.serialise(spec, local)
+            files = sorted(
+                row["_file"]["sha256"]
+                for rows in payload["children"].values()
+                for row in rows
+                if row.get("_file")
+            )
+            in_step = files == entry["sha256"]
+        if in_step:
+            report["in_step"] += 1
+        else:
+            change = _get_signed(partner, f"/sync/records/{key[0]}/{key[1]}").json()
+            if local is not None and local.version >= change["version"]:
+                # Same version but different files: take the origin's state again.
+                SyncedCopy.objects.filter(model_label=key[0], global_id=key[1]).delete()
+                with apply_context():
+                    local.version = 0
+                    local.save_base(update_fields=["version"])
+            change_apply(change=change, partner_region=partner_region)
+            report["repaired"] += 1
+        done += 1
+        report["checked"] += 1
+        if progress:
+            progress(done, total)
+    for label, global_id in local_keys - set(wanted):
+        change = {"model": label, "global_id": global_id, "op": ChangeLog.Op.WITHDRAW, "version": 0}
+        change_apply(change=change, partner_region=partner_region)
+        report["removed"] += 1
+        done += 1
+        if progress:
+            progress(done, total)
+    return report

@@ -1,0 +1,134 @@
+"""Write the change log in the transaction of the change; refuse local edits of replicas."""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from . import registry
+from .context import applying
+from .models import ChangeLog, SyncedCopy
+
+
+class ReplicaReadOnly(Exception):
+    """A record copied from the partner region is changed only by its origin."""
+
+
+def _serialise_writers():
+    # Commit order must match seq order, or a reader could skip a seq committed late.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_320_001])
+
+
+def _nudge_after_commit():
+    if not settings.PORTAL_PARTNERS:
+        return
+    flag = "_sync_nudge_pending"
+    if getattr(connection, flag, False):
+        return
+    setattr(connection, flag, True)
+
+    def send():
+        setattr(connection, flag, False)
+        from .tasks import nudge_partner
+
+        for partner in settings.PORTAL_PARTNERS:
+            try:
+                nudge_partner.delay(partner.region)
+            except Exception:  # noqa: BLE001 - the broker being down must not fail the save; beat catches up
+                import logging
+
+                logging.getLogger("sync").warning("sync: nudge to %s not queued", partner.region)
+
+    transaction.on_commit(send)
+
+
+def log_change(instance, *, op: str | None = None) -> None:
+    spec = registry.spec_for_model(type(instance))
+    if spec is None or applying() or instance.origin_region != settings.PORTAL_REGION:
+        return
+    if op is None:
+        op = ChangeLog.Op.UPSERT if spec.shares(instance) else ChangeLog.Op.WITHDRAW
+    with transaction.atomic():
+        _serialise_writers()
+        ChangeLog.objects.create(
+            global_id=instance.global_id,
+            model_label=spec.label,
+            op=op,
+            version=instance.version or 0,
+            payload={"origin_region": instance.origin_region} if op != ChangeLog.Op.UPSERT else {},
+        )
+    _nudge_after_commit()
+
+
+def _guard_replica(sender, instance, raw=False, **kwargs):
+    if raw or applying() or registry.spec_for_model(sender) is None:
+        return
+    if instance.pk is None or instance.origin_region == settings.PORTAL_REGION:
+        return
+    # Seeded copies are not guarded until sync has adopted them; a save that changes
+    # nothing the partner sent (seed_demo run again) is let through.
+    copy = SyncedCopy.objects.filter(
+        model_label=sender._meta.label_lower, global_id=instance.global_id, deleted=False
+    ).first()
+    spec = registry.spec_for_model(sender)
+    if copy is not None and registry.digest(registry.serialise(spec, instance)) != copy.digest:
+        raise ReplicaReadOnly(
+            f"{sender._meta.label} {instance.global_id} is a copy from {instance.origin_region}; "
+            "edit it at its origin"
+        )
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        log_change(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    log_change(instance, op=ChangeLog.Op.DELETE)
+
+
+def _dependant_changed(attribute):
+    def handler(sender, instance, raw=False, **kwargs):
+        if raw:
+            return
+        try:
+            parent = getattr(instance, attribute)
+        except Exception:  # noqa: BLE001 - the parent is being deleted too
+            return
+        if parent is not None and parent.pk is not None:
+            # Re-read: the parent's version may have been bumped by a queryset update.
+            current = type(parent).objects.filter(pk=parent.pk).first()
+            if current is not None:
+                log_change(current)
+
+    return handler
+
+
+def _m2m_changed(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        log_change(instance)
+
+
+_handlers = []
+
+
+def connect() -> None:
+    for spec in registry.specs():
+        uid = spec.label
+        pre_save.connect(_guard_replica, sender=spec.model, dispatch_uid=f"sync_guard_{uid}")
+        post_save.connect(_saved, sender=spec.model, dispatch_uid=f"sync_saved_{uid}")
+        post_delete.connect(_deleted, sender=spec.model, dispatch_uid=f"sync_deleted_{uid}")
+        for name in spec.m2m:
+            through = spec.model._meta.get_field(name).remote_field.through
+            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"sync_m2m_{uid}_{name}")
+        dependants = list(spec.dependants) + [
+            (spec.model._meta.get_field(child.related_name).related_model, child.parent_field)
+            for child in spec.children
+        ]
+        for model, attribute in dependants:
+            handler = _dependant_changed(attribute)
+            _handlers.append(handler)  # signals hold weak references
+            key = f"sync_dep_{uid}_{model._meta.label_lower}"
+            post_save.connect(handler, sender=model, dispatch_uid=key)
+            post_delete.connect(handler, sender=model, dispatch_uid=key + "_del")

@@ -1,0 +1,96 @@
+"""Region-to-region endpoints. Every one of them is signed with the partner's key."""
+
+import functools
+import json
+import logging
+
+from django.http import FileResponse, Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from . import registry, services
+from .models import ChangeLog
+from .signing import SignatureError, verify
+
+logger = logging.getLogger("sync")
+
+
+def signed(view):
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            partner = verify(request)
+        except SignatureError as error:
+            return JsonResponse({"error": error.code, "detail": error.message}, status=error.status)
+        return view(request, partner, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+@signed
+def changes(request, partner):
+    page = services.changes_page(
+        after=_int(request.GET.get("after"), 0), limit=_int(request.GET.get("limit"), services.PAGE_LIMIT)
+    )
+    return JsonResponse(page)
+
+
+@require_GET
+@signed
+def manifest(request, partner):
+    return JsonResponse({"records": services.manifest()})
+
+
+@require_GET
+@signed
+def record(request, partner, label, global_id):
+    spec = registry.spec_for_label(label)
+    if spec is None:
+        raise Http404
+    instance = spec.model.objects.filter(global_id=global_id).first()
+    row = ChangeLog(seq=0, global_id=global_id, model_label=label, version=getattr(instance, "version", 0))
+    from django.utils import timezone
+
+    row.created_at = timezone.now()
+    return JsonResponse(services.change_entry(row))
+
+
+@require_GET
+@signed
+def file(request, partner, label, global_id, related_name, key):
+    stored = services.file_for(label=label, global_id=global_id, related_name=related_name, key=key)
+    if not stored:
+        return JsonResponse({"error": "not_found"}, status=404)
+    return FileResponse(stored.open("rb"), content_type="application/octet-stream")
+
+
+@require_POST
+@signed
+def nudge(request, partner):
+    from .tasks import pull_partner
+
+    pull_partner.delay(partner.region)
+    return JsonResponse({"queued": partner.region}, status=202)
+
+
+@require_POST
+@signed
+def commands(request, partner):
+    try:
+        message = json.loads(request.body)
+        handler = registry.command_handler(message["command"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "bad_request"}, status=400)
+    if handler is None:
+        return JsonResponse({"error": "unknown_command", "command": message["command"]}, status=400)
+    decision = handler(message.get("payload") or {}, partner.region)
+    logger.info("sync: command %s from %s: %s", message["command"], partner.region, decision)
+    return JsonResponse(decision)

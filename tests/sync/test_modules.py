@@ -1,0 +1,81 @@
+"""Every module joins by declaring what it shares: events and research travel with their children."""
+
+import datetime
+
+import pytest
+
+from django.test import override_settings
+
+from events.models import ActionItem, Event, EventException
+from research.models import Milestone, Project
+from sync import registry
+from sync.context import apply_context
+from sync.models import ChangeLog
+from sync.services import change_apply, change_entry
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def served_from_chongqing(build):
+    """Build a record as Chongqing, take its feed entry, and leave this database without it."""
+    with override_settings(PORTAL_REGION="chongqing"):
+        record = build()
+        entry = change_entry(ChangeLog.objects.filter(global_id=record.global_id).last())
+    with apply_context():
+        type(record).objects.filter(pk=record.pk).delete()
+    ChangeLog.objects.all().delete()
+    return entry
+
+
+def test_each_module_declares_its_shared_models():
+    labels = {spec.label for spec in registry.specs()}
+    assert {
+        "materials.material",
+        "research.project",
+        "research.expert",
+        "events.event",
+        "training.course",
+    } <= labels
+
+
+def test_an_event_arrives_with_its_exceptions_action_items_and_co_hosts(partners, chongqing_org, sichuan_org):
+    def build():
+        event = Event.objects.create(
+            title="川渝党史部门第二次联席会议",
+            event_type="joint_meeting",
+            origin_organisation=chongqing_org,
+            starts_at=datetime.datetime(2030, 3, 18, 9, tzinfo=SHANGHAI),
+            ends_at=datetime.datetime(2030, 3, 18, 11, tzinfo=SHANGHAI),
+            agenda="<p>通报工作</p>",
+        )
+        event.co_hosts.set([sichuan_org])
+        event.save()
+        EventException.objects.create(event=event, original_date=datetime.date(2030, 3, 18), kind="cancelled")
+        ActionItem.objects.create(event=event, text="共建资料库", owner_organisation=sichuan_org)
+        return Event.objects.get(pk=event.pk)
+
+    change = served_from_chongqing(build)
+    assert change_apply(change=change, partner_region="chongqing").applied == 1
+    copy = Event.objects.get(global_id=change["global_id"])
+    assert copy.title == "川渝党史部门第二次联席会议" and copy.agenda == "<p>通报工作</p>"
+    assert list(copy.co_hosts.all()) == [sichuan_org]
+    assert copy.exceptions.get().kind == "cancelled"
+    assert copy.action_items.get().owner_organisation == sichuan_org
+
+
+def test_a_project_arrives_with_its_milestones(partners, chongqing_org):
+    def build():
+        project = Project.objects.create(title="川陕革命根据地研究", origin_organisation=chongqing_org)
+        project.lead_organisations.set([chongqing_org])
+        Milestone.objects.create(project=project, title="开题", due_date=datetime.date(2030, 1, 1))
+        return Project.objects.get(pk=project.pk)
+
+    change = served_from_chongqing(build)
+    change_apply(change=change, partner_region="chongqing")
+    copy = Project.objects.get(global_id=change["global_id"])
+    assert copy.milestones.get().title == "开题"
+    assert copy.version == change["version"]
+    # The milestone keeps its global id across regions.
+    assert str(copy.milestones.get().global_id) == change["payload"]["children"]["milestones"][0]["global_id"]

@@ -1,0 +1,100 @@
+"""Only a partner holding the key reads the feed or writes anything; refusals are clear and logged."""
+
+import json
+import time
+
+import pytest
+
+from sync.models import RefusedRequest
+from sync.signing import sign_headers
+
+from .conftest import CHONGQING
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_get(client, path, **overrides):
+    headers = sign_headers(partner=CHONGQING, content=path.encode())
+    headers.update(overrides)
+    return client.get(path, headers=headers)
+
+
+def test_a_signed_feed_request_is_answered(client, partners):
+    response = signed_get(client, "/sync/changes?after=0")
+    assert response.status_code == 200
+    assert response.json()["changes"] == []
+
+
+def test_an_unsigned_request_is_refused_and_logged(client, partners, caplog):
+    response = client.get("/sync/changes?after=0")
+    assert response.status_code == 401
+    assert response.json()["error"] == "unsigned"
+    assert "refused" in caplog.text
+    assert RefusedRequest.objects.get().reason == "unsigned"
+
+
+def test_a_bad_signature_is_refused(client, partners):
+    response = signed_get(client, "/sync/changes?after=0", **{"webhook-signature": "v1,AAAA"})
+    assert response.status_code == 401
+    assert response.json()["error"] == "bad_signature"
+
+
+def test_changing_the_signed_position_breaks_the_signature(client, partners):
+    headers = sign_headers(partner=CHONGQING, content=b"/sync/changes?after=0")
+    response = client.get("/sync/changes?after=100", headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"] == "bad_signature"
+
+
+def test_a_stale_timestamp_is_refused(client, partners):
+    path = "/sync/changes?after=0"
+    headers = sign_headers(partner=CHONGQING, content=path.encode(), timestamp=int(time.time()) - 3600)
+    response = client.get(path, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["error"] == "stale_timestamp"
+
+
+def test_an_unknown_key_is_refused(client, partners):
+    from portal.settings.environment import Partner
+
+    stranger = Partner(region="chongqing", base_url="http://x", key_id="stolen", secret="guess")
+    path = "/sync/changes?after=0"
+    response = client.get(path, headers=sign_headers(partner=stranger, content=path.encode()))
+    assert response.status_code == 401
+    assert response.json()["error"] == "unknown_key"
+
+
+def test_the_right_key_id_with_a_wrong_secret_is_refused(client, partners):
+    from portal.settings.environment import Partner
+
+    forger = Partner(region="chongqing", base_url="http://x", key_id=CHONGQING.key_id, secret="guess")
+    path = "/sync/changes?after=0"
+    response = client.get(path, headers=sign_headers(partner=forger, content=path.encode()))
+    assert response.status_code == 401
+
+
+def test_a_replayed_request_is_refused(client, partners):
+    path = "/sync/changes?after=0"
+    headers = sign_headers(partner=CHONGQING, content=path.encode())
+    assert client.get(path, headers=headers).status_code == 200
+    again = client.get(path, headers=headers)
+    assert again.status_code == 403
+    assert again.json()["error"] == "replayed"
+
+
+def test_a_changed_body_is_refused(client, partners):
+    body = json.dumps({"region": "chongqing"}).encode()
+    headers = sign_headers(partner=CHONGQING, content=body)
+    response = client.post(
+        "/sync/nudge", data=b'{"region": "sichuan"}', content_type="application/json", headers=headers
+    )
+    assert response.status_code == 401
+    assert response.json()["error"] == "bad_signature"
+
+
+def test_an_unknown_command_is_answered_with_a_clear_error(client, partners):
+    body = json.dumps({"command": "nothing.here", "payload": {}}).encode()
+    headers = sign_headers(partner=CHONGQING, content=body)
+    response = client.post("/sync/commands", data=body, content_type="application/json", headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == "unknown_command"
