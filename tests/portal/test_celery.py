@@ -58,7 +58,7 @@ def test_worker_runs_a_task_and_returns_its_result(celery_worker_process, settin
     assert celery_worker_process.poll() is None
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_wagtail_background_jobs_run_on_the_celery_worker(celery_worker_process, redis_url):
     """django-tasks jobs (Wagtail 8's own) are handed to Celery by CeleryTaskBackend."""
     from portal.celery import app

@@ -16,7 +16,7 @@ from .factories import SessionFactory, staff
 State = Enrolment.State
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_ten_simultaneous_enrolments_fill_three_places_and_queue_seven():
     assert connection.vendor == "postgresql"
     organisation = OrganisationFactory(code="sc-race", name="测试竞争单位", region="sichuan")
