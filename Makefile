@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint bench
+.PHONY: run test lint messages bench-sync bench-search
 
 # README command 1: both regions on this machine, no services needed.
 run:
@@ -15,3 +15,12 @@ lint:
 
 messages:
 	.venv/bin/python manage.py makemessages -l en -i ".venv/*" -i "var/*" -i "tests/*" -i ".services/*" && .venv/bin/python manage.py compilemessages -i ".venv/*"
+
+# Benchmarks print figures; they need the services `make test` starts (KEEP_SERVICES=1 make test).
+BENCH_ENV = eval "$$(bash scripts/services.sh env)" && export DATABASE_URL REDIS_URL ELASTICSEARCH_URL=http://127.0.0.1:$${ES_PORT:-59200}
+
+bench-sync:
+	$(BENCH_ENV) && REDIS_URL=$${REDIS_URL%/0}/3 .venv/bin/python bench/sync.py
+
+bench-search:
+	$(BENCH_ENV) && .venv/bin/python bench/search.py
