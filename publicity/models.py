@@ -151,6 +151,9 @@ class Story(SharedRecord, Page):
         related_name="stories",
     )
     bulletin_order = models.PositiveSmallIntegerField(_("简报内序号"), null=True, blank=True)
+    # What the partner needs beyond the fields sync carries as they are: the section by slug
+    # (sections are seeded per region) and the story's address at its origin.
+    syndication = models.JSONField(_("转载信息"), default=dict, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
@@ -196,6 +199,14 @@ class Story(SharedRecord, Page):
             stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
             if stored is not None and stored > self.version:
                 self.version = stored
+        if not self.origin_region:
+            self.origin_region = settings.PORTAL_REGION
+        if not self.is_replica and self.section_id:
+            self.syndication = {
+                **self.syndication,
+                "section": self.section.slug,
+                "section_name": self.section.name,
+            }
         super().save(*args, **kwargs)
 
     @property
@@ -207,6 +218,11 @@ class Story(SharedRecord, Page):
         """The unit as the bulletin prints it: 市委党史研究室宣教处."""
         organisation = self.origin_organisation
         return f"{organisation.short_name or organisation.name}{self.contributing_department}"
+
+    @property
+    def origin_url(self) -> str:
+        """The original's address at the partner region, for a cross-posted story."""
+        return self.source_url or (self.syndication.get("url", "") if self.is_replica else "")
 
     def body_text(self) -> list[str]:
         return self.body.stream_block.get_searchable_content(self.body)
@@ -263,6 +279,7 @@ class RedHeritageSite(SharedRecord, Page):
     related_stories = ParentalManyToManyField(
         "publicity.Story", verbose_name=_("相关稿件"), blank=True, related_name="red_heritage_sites"
     )
+    syndication = models.JSONField(_("转载信息"), default=dict, blank=True, editable=False)
 
     content_panels = Page.content_panels + [
         FieldPanel("place"),
@@ -290,6 +307,10 @@ class RedHeritageSite(SharedRecord, Page):
     def search_segments(self) -> str:
         return segment_for_index(self.title, self.place, self.history, self.visiting_information)
 
+    @property
+    def origin_url(self) -> str:
+        return self.syndication.get("url", "") if self.is_replica else ""
+
     def serve(self, request, *args, **kwargs):
         from django.http import Http404
 
@@ -304,6 +325,7 @@ class RedHeritageSite(SharedRecord, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = visible_to(request.user, self.related_stories.live())
+        context["is_replica"] = self.is_replica
         return context
 
 

@@ -11,7 +11,7 @@ from .selectors import QuarterlyRow
 
 
 def quarterly_columns() -> list[str]:
-    return [_("地区"), _("单位"), _("报送"), _("采用"), _("退回"), _("不予采用"), _("发布")]
+    return [_("地区"), _("单位"), _("报送"), _("采用"), _("退回"), _("不予采用"), _("发布"), _("对方转载")]
 
 
 def quarterly_values(row: QuarterlyRow) -> list:
@@ -24,6 +24,7 @@ def quarterly_values(row: QuarterlyRow) -> list:
         row.returned,
         row.declined,
         row.published,
+        row.cross_posted,
     ]
 
 
@@ -36,7 +37,7 @@ def quarterly_xlsx(*, rows: list[QuarterlyRow], year: int, quarter: int) -> byte
     sheet.append(quarterly_columns())
     for row in rows:
         sheet.append(quarterly_values(row))
-    sheet.append([_("合计"), "", *[sum(quarterly_values(r)[i] for r in rows) for i in range(2, 7)]])
+    sheet.append([_("合计"), "", *[sum(quarterly_values(r)[i] for r in rows) for i in range(2, 8)]])
     sheet.column_dimensions["B"].width = 32
     buffer = io.BytesIO()
     workbook.save(buffer)

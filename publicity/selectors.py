@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -96,12 +97,15 @@ class QuarterlyRow:
     returned: int = 0
     declined: int = 0
     published: int = 0
+    cross_posted: int = 0
 
 
 def submission_quarterly_report(*, year: int, quarter: int, region: str = "") -> list[QuarterlyRow]:
     """Per unit: items submitted, accepted, returned, declined and stories published in the quarter.
 
     submitted counts items (a resubmission is not a new item); returned counts each return.
+    cross_posted counts this region's stories of the quarter the sync feed ships to the partner
+    (live, offered to it, not internal): the partner reports nothing back about what it pulled.
     """
     start, end = quarter_bounds(year=year, quarter=quarter)
     events = SubmissionEvent.objects.filter(at__gte=start, at__lt=end)
@@ -134,6 +138,16 @@ def submission_quarterly_report(*, year: int, quarter: int, region: str = "") ->
         published = published.filter(origin_organisation__region=region)
     for entry in published.order_by().values("origin_organisation").annotate(n=Count("pk")):
         rows.setdefault(entry["origin_organisation"], QuarterlyRow(organisation=None)).published = entry["n"]
+    cross_posted = (
+        published.filter(origin_region=settings.PORTAL_REGION, offered_to_partner=True)
+        .exclude(access_level=AccessLevel.INTERNAL)
+        .order_by()
+        .values("origin_organisation")
+        .annotate(n=Count("pk"))
+    )
+    for entry in cross_posted:
+        row = rows.setdefault(entry["origin_organisation"], QuarterlyRow(organisation=None))
+        row.cross_posted = entry["n"]
     organisations = Organisation.objects.in_bulk(list(rows))
     for pk, row in rows.items():
         row.organisation = organisations[pk]

@@ -1,5 +1,7 @@
 """Record each step of the submission workflow for the quarterly report."""
 
+from django.db.models.signals import pre_save
+
 from wagtail.models import TaskState
 from wagtail.signals import (
     page_published,
@@ -48,10 +50,26 @@ def on_workflow_approved(sender, instance, user=None, **kwargs):
 
 
 def on_page_published(sender, instance, **kwargs):
-    # Every publication is a change the partner region must see.
-    type(instance).objects.filter(pk=instance.pk).update(version=instance.version + 1)
-    instance.version += 1
+    if not instance.is_replica:
+        # Every publication is a change the partner region must see, with the address it links back to.
+        syndication = {**instance.syndication, "url": instance.get_full_url() or ""}
+        type(instance).objects.filter(pk=instance.pk).update(
+            version=instance.version + 1, syndication=syndication
+        )
+        instance.version += 1
+        instance.syndication = syndication
     record_view_restriction_sync(page=instance)
+
+
+def on_replica_applied(sender, instance, raw=False, **kwargs):
+    """A partner's story or site written by sync: local section, a slug free among its siblings."""
+    from sync.context import applying
+
+    if raw or not applying() or not instance.is_replica:
+        return
+    from .sync import replica_place
+
+    replica_place(page=instance)
 
 
 def connect():
@@ -61,3 +79,5 @@ def connect():
     workflow_approved.connect(on_workflow_approved, dispatch_uid="publicity-workflow-approved")
     page_published.connect(on_page_published, sender=Story, dispatch_uid="publicity-story-published")
     page_published.connect(on_page_published, sender=RedHeritageSite, dispatch_uid="publicity-site-published")
+    pre_save.connect(on_replica_applied, sender=Story, dispatch_uid="publicity-story-replica")
+    pre_save.connect(on_replica_applied, sender=RedHeritageSite, dispatch_uid="publicity-site-replica")

@@ -13,7 +13,7 @@ from portal.models import Level
 from portal.selectors import staff_organisation
 
 from . import admin_views
-from .models import BulletinIssue, Section, Story
+from .models import BulletinIssue, RedHeritageSite, Section, Story
 
 
 class SectionViewSet(SnippetViewSet):
@@ -63,6 +63,9 @@ def register_quarterly_report_menu_item():
 def refuse_editing_replicas(request, page):
     """A story cross-posted from the partner region is edited only where it came from."""
     specific = page.specific
+    if isinstance(specific, RedHeritageSite) and specific.is_replica:
+        messages.error(request, _("该红色景点来自协作地区，只能在来源地区修改。"))
+        return redirect("wagtailadmin_explore", page.get_parent().pk)
     if not isinstance(specific, Story):
         return None
     if specific.is_replica:

@@ -11,7 +11,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
-from portal.models import Organisation, Region, SharedRecord
+from portal.models import AccessLevel, Organisation, Region, SharedRecord
 from search.segmentation import segment_for_index
 
 
@@ -63,6 +63,9 @@ class Course(index.Indexed, SharedRecord):
         if self.pk:
             self.version += 1
         super().save(*args, **kwargs)
+        # Sessions carry the course's access level to the partner: re-announce them when it changes.
+        for session in self.sessions.exclude(access_level=self.access_level):
+            session.save()
 
 
 class Eligibility(models.TextChoices):
@@ -98,6 +101,14 @@ class Session(ClusterableModel):
         Organisation, verbose_name=_("受邀单位"), blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # What sync needs to carry the session to the partner; always copied from the course.
+    origin_region = models.CharField(max_length=16, choices=Region.choices, editable=False, blank=True)
+    origin_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    access_level = models.CharField(
+        max_length=16, choices=AccessLevel.choices, default=AccessLevel.PUBLIC, editable=False
+    )
 
     panels = [
         FieldPanel("course"),
@@ -149,6 +160,9 @@ class Session(ClusterableModel):
     def save(self, *args, **kwargs):
         if self.pk:
             self.version += 1
+        self.origin_region = self.course.origin_region or settings.PORTAL_REGION
+        self.origin_organisation = self.course.origin_organisation
+        self.access_level = self.course.access_level
         super().save(*args, **kwargs)
 
 
@@ -215,9 +229,18 @@ class Enrolment(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decision_reason = models.TextField(_("未获批准的原因"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Sync: the owner region is the origin; only requests from the partner travel (training.sync).
+    origin_region = models.CharField(max_length=16, choices=Region.choices, editable=False, blank=True)
+    origin_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    access_level = models.CharField(
+        max_length=16, choices=AccessLevel.choices, default=AccessLevel.PARTNERS, editable=False
+    )
 
     class Meta:
         verbose_name = _("报名")
@@ -238,6 +261,9 @@ class Enrolment(models.Model):
     def save(self, *args, **kwargs):
         if self.pk:
             self.version += 1
+        self.origin_region = self.owner_region
+        if self.origin_organisation_id is None:
+            self.origin_organisation = self.session.course.origin_organisation
         super().save(*args, **kwargs)
 
 

@@ -114,6 +114,13 @@ def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
         owner_region=session.region,
         requested_from_region=organisation.region,
     )
+    if session.region != settings.PORTAL_REGION:
+        # A replica of the partner's session: the request travels there as a command.
+        # Version 0 so the owner's first decision (version 1) is newer than this request.
+        enrolment.state, enrolment.version = State.REQUESTED, 0
+        enrolment.save()
+        transaction.on_commit(lambda pk=enrolment.pk: _request_send_later(pk))
+        return enrolment
     if organisation.region != session.region:
         # The other region's session: its owner decides (DESIGN.md §4.6).
         enrolment.state = State.REQUESTED
@@ -121,6 +128,113 @@ def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
         _queue(enrolment, session, now)
     enrolment.save()
     return enrolment
+
+
+def _request_send_later(enrolment_id: int) -> None:
+    from .tasks import send_enrolment_request
+
+    send_enrolment_request.delay(enrolment_id)
+
+
+def enrolment_request_payload(*, enrolment: Enrolment) -> dict:
+    user = enrolment.user
+    return {
+        "enrolment": str(enrolment.global_id),
+        "session": str(enrolment.session.global_id),
+        "username": user.get_username(),
+        # Chinese order: family name first, as portal.services stores it.
+        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
+        "email": user.email,
+        "organisation": enrolment.organisation.code,
+        "region": enrolment.requested_from_region,
+    }
+
+
+def enrolment_request_send(*, enrolment_id: int) -> dict | None:
+    """Send a request to the owner region; the decision comes back through the change feed."""
+    from sync.services import command_send
+    from sync.signing import partner_for_region
+
+    enrolment = Enrolment.objects.select_related("user", "session", "organisation").get(pk=enrolment_id)
+    if enrolment.state != State.REQUESTED or partner_for_region(enrolment.owner_region) is None:
+        return None
+    return command_send(
+        partner_region=enrolment.owner_region,
+        name="training.enrolment_request",
+        payload=enrolment_request_payload(enrolment=enrolment),
+    )
+
+
+def _stand_in_user(*, payload: dict, from_region: str, organisation):
+    """The partner's staff member as a local account that can never sign in."""
+    from django.contrib.auth import get_user_model
+
+    from portal.models import StaffProfile
+
+    username = f"{from_region}.{payload['username']}"[:150]
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"is_active": False, "email": payload.get("email") or ""}
+    )
+    if created:
+        user.set_unusable_password()
+    name = payload.get("name") or ""
+    user.last_name, user.first_name = name[:1], name[1:150]
+    user.email = payload.get("email") or ""
+    user.is_active = False
+    user.save()
+    StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
+    return user
+
+
+def _decision(enrolment: Enrolment) -> dict:
+    return {
+        "enrolment": str(enrolment.global_id),
+        "state": enrolment.state,
+        "reason": enrolment.decision_reason,
+    }
+
+
+@transaction.atomic
+def enrolment_remote_request_handle(payload: dict, from_region: str, *, now=None) -> dict:
+    """The owner's side of ``training.enrolment_request``; the same request twice changes nothing."""
+    from portal.models import Organisation
+
+    now = now or timezone.now()
+    existing = Enrolment.objects.filter(global_id=payload["enrolment"]).first()
+    if existing is not None:
+        return _decision(existing)
+    session = Session.objects.filter(
+        global_id=payload["session"], origin_region=settings.PORTAL_REGION
+    ).first()
+    if session is None:
+        return {"enrolment": payload["enrolment"], "state": "unknown_session"}
+    session = _locked_session(session.pk)
+    # Under the session lock: a concurrent copy of the same command has not slipped in.
+    existing = Enrolment.objects.filter(global_id=payload["enrolment"]).first()
+    if existing is not None:
+        return _decision(existing)
+    organisation = Organisation.objects.get(code=payload["organisation"])
+    user = _stand_in_user(payload=payload, from_region=from_region, organisation=organisation)
+    enrolment = Enrolment(
+        global_id=payload["enrolment"],
+        session=session,
+        user=user,
+        organisation=organisation,
+        owner_region=settings.PORTAL_REGION,
+        requested_from_region=from_region,
+        origin_organisation=session.organiser,
+    )
+    try:
+        session_eligibility_check(session=session, user=user)
+        _window_check(session, now)
+        if session.enrolments.filter(user=user, state__in=Enrolment.ACTIVE_STATES).exists():
+            raise AlreadyEnrolled(gettext_lazy("您已报名本班次。"))
+        _queue(enrolment, session, now)
+    except TrainingError as refusal:
+        enrolment.state, enrolment.decision_reason = State.DECLINED, str(refusal.message)
+    enrolment.decided_at = now
+    enrolment.save()
+    return _decision(enrolment)
 
 
 def _promote_waitlist(session: Session) -> list[Enrolment]:
@@ -151,6 +265,9 @@ def enrolment_cancel(*, enrolment_id: int, user) -> Enrolment:
         raise NotPermitted(gettext_lazy("您无权取消这条报名。"))
     if enrolment.state not in Enrolment.ACTIVE_STATES:
         raise TrainingError(gettext_lazy("这条报名已经取消或未获批准。"))
+    if enrolment.owner_region != settings.PORTAL_REGION and session.region != settings.PORTAL_REGION:
+        # Only the owner region changes the enrolment; its decision travels back as a replica.
+        raise NotPermitted(gettext_lazy("这条报名由主办地区管理，如需取消请联系主办单位。"))
     enrolment.state, enrolment.queued_at = State.CANCELLED, None
     enrolment.save()
     _promote_waitlist(session)

@@ -176,10 +176,10 @@ def test_quarterly_figures_match_the_items(client, story_index, people):
     export = client.get(f"/admin/publicity/quarterly/?year={today.year}&quarter={quarter}&export=xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows_in_sheet = list(sheet.iter_rows(values_only=True))
-    assert rows_in_sheet[1] == ("地区", "单位", "报送", "采用", "退回", "不予采用", "发布")
-    assert ("重庆", "綦江区委党史地方志研究室", 2, 2, 1, 0, 2) in rows_in_sheet
-    assert ("重庆", "璧山区委党史研究室", 2, 0, 0, 1, 0) in rows_in_sheet
-    assert rows_in_sheet[-1] == ("合计", None, 4, 2, 1, 1, 2)
+    assert rows_in_sheet[1] == ("地区", "单位", "报送", "采用", "退回", "不予采用", "发布", "对方转载")
+    assert ("重庆", "綦江区委党史地方志研究室", 2, 2, 1, 0, 2, 2) in rows_in_sheet
+    assert ("重庆", "璧山区委党史研究室", 2, 0, 0, 1, 0, 0) in rows_in_sheet
+    assert rows_in_sheet[-1] == ("合计", None, 4, 2, 1, 1, 2, 2)
 
     client.force_login(qj_editor)
     refused = client.get("/admin/publicity/quarterly/?export=xlsx")

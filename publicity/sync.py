@@ -1,0 +1,117 @@
+"""What publicity shares with the partner region (see sync.registry): stories and red-heritage sites.
+
+互推互展: a live story offered to the partner appears on the partner's site under its story
+index, read-only there and linking back to the original; unpublishing, lowering it to internal or
+withdrawing the offer removes it at the partner.
+"""
+
+from django.utils.text import slugify
+
+from wagtail.models import Page
+
+from portal.models import Organisation
+from sync.registry import SyncSpec, assign, register
+
+from .models import RedHeritageIndexPage, RedHeritageSite, Section, Story, StoryIndexPage
+
+
+class NoIndexPage(Exception):
+    """The receiving region has no index page to place a partner's page under."""
+
+
+def _unique_slug(*, page, parent: Page) -> str:
+    base = page.slug or slugify(page.title, allow_unicode=True) or "page"
+    siblings = parent.get_children().exclude(pk=page.pk) if page.pk else parent.get_children()
+    slug, number = base, 1
+    while siblings.filter(slug=slug).exists():
+        # A local page holds the slug already: the copy takes the origin region's name along.
+        slug = f"{base}-{page.origin_region}" if number == 1 else f"{base}-{page.origin_region}-{number}"
+        number += 1
+    return slug
+
+
+def replica_place(*, page, parent: Page | None = None) -> None:
+    """Fit a partner's page written by sync to this region: slug, url path and (stories) section."""
+    parent = parent or page.get_parent()
+    page.slug = _unique_slug(page=page, parent=parent)
+    page.draft_title = page.title
+    if page.pk or page.path:
+        page.set_url_path(parent)
+    if isinstance(page, Story):
+        page.section = _section(page.syndication) or (page.section if page.section_id else None)
+        if page.section is None:
+            page.section = Section.objects.order_by("order", "pk").first()
+        page.source_url = ""
+
+
+def _section(syndication: dict) -> Section | None:
+    slug = syndication.get("section")
+    if not slug:
+        return None
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        name = syndication.get("section_name") or slug
+        if Section.objects.filter(name=name).exists():
+            name = f"{name}（{slug}）"
+        section = Section.objects.create(slug=slug, name=name, order=99)
+    return section
+
+
+def _create(model, index_model, spec_fields):
+    def create(payload: dict):
+        index = index_model.objects.first()
+        if index is None:
+            raise NoIndexPage(f"no {index_model._meta.label} to place {payload['global_id']} under")
+        page = model(
+            global_id=payload["global_id"],
+            origin_region=payload["origin_region"],
+            origin_organisation=Organisation.objects.get(code=payload["origin_organisation"]),
+            version=payload["version"],
+            access_level=payload["access_level"],
+        )
+        assign(page, spec_fields, payload["fields"])
+        replica_place(page=page, parent=index)
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        # Re-read: publishing saved another instance (live revision, first published); the
+        # generic apply saves every field of what is returned.
+        return model.objects.get(pk=page.pk)
+
+    return create
+
+
+STORY_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "body",
+    "contributing_department",
+    "author",
+    "publication_date",
+    "offered_to_partner",
+    "syndication",
+)
+
+SITE_FIELDS = ("title", "slug", "place", "history", "visiting_information", "syndication")
+
+register(
+    SyncSpec(
+        model=Story,
+        fields=STORY_FIELDS,
+        m2m=("topics",),
+        # The agreement has each region show the stories the other offers it, once published.
+        is_shared=lambda story: story.live and story.offered_to_partner,
+        create=_create(Story, StoryIndexPage, STORY_FIELDS),
+    )
+)
+
+register(
+    SyncSpec(
+        model=RedHeritageSite,
+        # Images are not carried: they are this region's Wagtail images (see the report).
+        fields=SITE_FIELDS,
+        m2m=("topics", "related_stories"),
+        is_shared=lambda site: site.live,
+        create=_create(RedHeritageSite, RedHeritageIndexPage, SITE_FIELDS),
+    )
+)

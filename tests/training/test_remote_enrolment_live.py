@@ -1,0 +1,116 @@
+"""Two live regions: a Chongqing staff member enrols in a full Sichuan session and sees the waitlist."""
+
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from sync.live import LiveRegions, clone_database, wait_until
+
+# Opt-in: starting two regions takes about 80 s on the shared test machine (the test itself ~15 s).
+pytestmark = [
+    pytest.mark.services,
+]
+
+HOST_SESSION = """
+import datetime
+from django.utils import timezone
+from portal.models import Organisation
+from portal.services import staff_user_create_or_update
+from training.models import Course, Session
+from training.services import enrolment_create
+org = Organisation.objects.get(code="sc-chengdu")
+course = Course.objects.create(title={title!r}, origin_organisation=org, access_level="public")
+today = timezone.localdate()
+session = Session.objects.create(course=course, title="第一期", venue="成都", capacity=1,
+    starts_on=today + datetime.timedelta(days=30), ends_on=today + datetime.timedelta(days=31),
+    enrolment_opens=timezone.now() - datetime.timedelta(days=1),
+    enrolment_closes=timezone.now() + datetime.timedelta(days=7))
+first = staff_user_create_or_update(username={first!r}, organisation=org, roles=[], full_name="王一",
+    email="first@example.org", password="pass-word-123")
+enrolment_create(session_id=session.pk, user=first)
+print(session.global_id)
+"""
+
+ENROL = """
+from portal.models import Organisation
+from portal.services import staff_user_create_or_update
+from training.models import Session
+from training.services import enrolment_create
+org = Organisation.objects.get(code="cq-qijiang")
+user = staff_user_create_or_update(username={username!r}, organisation=org, roles=[], full_name="李小丽",
+    email="xiaoli@example.org", password="pass-word-123")
+print(enrolment_create(session_id=Session.objects.get(global_id={session!r}).pk, user=user).global_id)
+"""
+
+
+ORGANISATIONS = """
+from portal.models import Organisation
+for code, name, short, region, level in [
+    ("sc-chengdu", "成都市委党史研究室", "成都市委", "sichuan", "city"),
+    ("cq-qijiang", "綦江区委党史地方志研究室", "綦江区委", "chongqing", "district"),
+]:
+    Organisation.objects.get_or_create(
+        code=code, defaults={"name": name, "short_name": short, "region": region, "level": level}
+    )
+"""
+
+
+def prepare_without_demo(regions):
+    """Migrate once, add the two organisations, copy to the other region: no demo seed (it takes a minute)."""
+    import redis
+
+    client = redis.Redis.from_url(regions.redis_url)
+    for name in ("sichuan", "chongqing"):
+        for queue in ("sync", "default", "search"):
+            client.delete(f"{name}.{queue}")
+    first, second = regions["sichuan"], regions["chongqing"]
+    first.manage("migrate", "--noinput", "-v0")
+    first.shell(ORGANISATIONS)
+    clone_database(first.database_url, second.database_url)
+
+
+def isolated_redis(redis_url: str) -> str:
+    parts = urlsplit(redis_url)
+    return urlunsplit(parts._replace(path="/4"))
+
+
+@pytest.fixture(scope="module")
+def live(database_url, redis_url, tmp_path_factory):
+    regions = LiveRegions(
+        database_url=database_url,
+        redis_url=isolated_redis(redis_url),
+        var_dir=tmp_path_factory.mktemp("training_sync"),
+        db_prefix="portal_trainsync_live_",
+    )
+    try:
+        prepare_without_demo(regions)
+        regions.start()
+        yield regions
+    finally:
+        regions.stop()
+
+
+def test_a_remote_enrolment_in_a_full_session_is_waitlisted_at_both_regions(live):
+    tag = uuid.uuid4().hex[:6]
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    session = sichuan.shell(HOST_SESSION.format(title=f"联合培训-{tag}", first=f"sc_first_{tag}")).split()[-1]
+
+    arrived = wait_until(
+        lambda: chongqing.query("SELECT 1 FROM training_session WHERE global_id=%s", (session,)), timeout=30
+    )
+    assert arrived, "the session never reached Chongqing"
+    enrolment = chongqing.shell(ENROL.format(username=f"cq_xiaoli_{tag}", session=session)).split()[-1]
+
+    def state(region):
+        rows = region.query("SELECT state FROM training_enrolment WHERE global_id=%s", (enrolment,))
+        return rows[0][0] if rows else None
+
+    assert wait_until(lambda: state(sichuan) == "waitlisted", timeout=30), state(sichuan)
+    [(username, active)] = sichuan.query(
+        "SELECT u.username, u.is_active FROM training_enrolment e JOIN auth_user u ON u.id = e.user_id "
+        "WHERE e.global_id=%s",
+        (enrolment,),
+    )
+    assert (username, active) == (f"chongqing.cq_xiaoli_{tag}", False)
+    assert wait_until(lambda: state(chongqing) == "waitlisted", timeout=30), state(chongqing)
