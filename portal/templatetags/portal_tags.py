@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,22 @@ def site_menu(context):
         if url not in taken:
             links.append({"url": url, "title": page.title, "page_id": page.pk})
     return links
+
+
+@register.simple_tag
+def origin_url(record) -> str:
+    """The address of a replicated record at the region it came from ("" for local records)."""
+    if not getattr(record, "is_replica", False):
+        return ""
+    partner = next((p for p in settings.PORTAL_PARTNERS if p.region == record.origin_region), None)
+    return f"{partner.base_url}{record.get_absolute_url()}" if partner else ""
+
+
+@register.inclusion_tag("portal/includes/origin_line.html")
+def origin_line(record):
+    """The source line of a record replicated from the partner region: it is read-only here."""
+    return {
+        "record": record,
+        "url": origin_url(record),
+        "region": settings.PORTAL_REGION_NAMES.get(getattr(record, "origin_region", ""), ""),
+    }
