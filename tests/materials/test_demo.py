@@ -31,7 +31,7 @@ def test_demo_materials_of_both_regions_are_seeded_once_and_served(client, home_
     assert qijiang.is_replica and qijiang.origin_region == "chongqing"
     assert qijiang.global_id == demo_global_id("cq-qijiang", QIJIANG)  # the same id at both regions
     page = client.get(f"/materials/{qijiang.global_id}/").content.decode()
-    assert "供稿单位：綦江区委党史地方志研究室（重庆）" in page
+    assert "来自重庆站 · 供稿单位：綦江区委党史地方志研究室（本站为只读副本）" in page
     assert {t.name for t in qijiang.topics.all()} == {"綦江", "中央红军长征"}
 
     agreement = Material.objects.get(title=AGREEMENT)
