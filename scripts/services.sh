@@ -22,6 +22,12 @@ PG_HOST=127.0.0.1
 PG_USER=portal
 PG_DB=portal
 PG_BASE="$SERVICES_DIR/postgres"
+# initdb runs as 'postgres', which may not traverse a checkout under /root; such a
+# checkout keeps its cluster under /var/tmp instead, named after the checkout.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 \
+    && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+    PG_BASE="/var/tmp/portal-services-$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/postgres"
+fi
 PG_DATA="$PG_BASE/data"
 PG_LOG="$PG_BASE/postgres.log"
 REDIS_DIR="$SERVICES_DIR/redis"
