@@ -48,7 +48,9 @@ for region in sichuan chongqing; do
     )
     "${export_env[@]}" .venv/bin/python manage.py migrate --noinput -v0
     "${export_env[@]}" .venv/bin/python manage.py seed_demo --port "${PORTS[$region]}" | sed "s/^/[$region] /"
-    "${export_env[@]}" .venv/bin/celery -A portal worker --pool=solo -l warning \
+    # -B runs beat inside the worker: the partner pull schedule needs it.
+    "${export_env[@]}" .venv/bin/celery -A portal worker --pool=solo -l warning -B \
+        -s "var/$region/celerybeat-schedule" \
         -Q "$region.default,$region.search,$region.sync" -n "$region@%h" \
         >"var/log/$region-worker.log" 2>&1 &
     pids+=($!)
