@@ -1,4 +1,5 @@
 import secrets
+import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext, pgettext_lazy
@@ -297,8 +299,19 @@ class ActionItem(Orderable):
 
 
 class RSVP(models.Model):
-    """A staff member's answer whether they attend one occurrence; counted per organisation for the host."""
+    """A staff member's answer whether they attend one occurrence; counted per organisation for the host.
 
+    The event's region owns the answers: one given at the partner region to a copy
+    of the event is kept there as PENDING, travels to the host as the ``events.rsvp``
+    command, and becomes RECORDED (or REFUSED, with the reason) with the host's reply.
+    """
+
+    class State(models.TextChoices):
+        RECORDED = "recorded", _("主办方已收到")
+        PENDING = "pending", _("正在送达主办方")
+        REFUSED = "refused", _("主办方未接受")
+
+    global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
     # The occurrence's original date in Asia/Shanghai (a one-off event's own date).
     occurrence_date = models.DateField(_("场次日期"))
@@ -307,6 +320,10 @@ class RSVP(models.Model):
         Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
     attending = models.BooleanField(_("参加"))
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.RECORDED)
+    decision_reason = models.CharField(_("未接受的原因"), max_length=200, blank=True)
+    # When the staff member answered: the host keeps the latest answer, whatever order they arrive in.
+    answered_at = models.DateTimeField(_("回复时间"), default=timezone.now)
     responded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

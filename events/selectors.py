@@ -68,7 +68,7 @@ def rsvp_counts_visible(*, user, event: Event) -> bool:
 
 def rsvp_counts(*, event: Event, occurrence_date: date) -> list[dict]:
     rows = (
-        RSVP.objects.filter(event=event, occurrence_date=occurrence_date)
+        RSVP.objects.filter(event=event, occurrence_date=occurrence_date, state=RSVP.State.RECORDED)
         .values("organisation__name", "organisation__region")
         .annotate(
             yes=Count("pk", filter=Q(attending=True)),

@@ -2,13 +2,17 @@
 
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import can_view
+from portal.models import Organisation
 from portal.selectors import staff_organisation
+from portal.services import partner_staff_stand_in
+from sync.services import command_enqueue
 
 from .models import RSVP, CalendarToken, Event, EventException, EventStatus, _new_token
 from .recurrence import next_occurrence, occurrence_for, original_start_on
@@ -54,7 +58,8 @@ def event_cancel(*, event: Event) -> Event:
 def rsvp_set(*, event: Event, user, attending: bool, occurrence_date: date | None = None) -> RSVP:
     """A staff member answers for themself, for one occurrence (by default the next one).
 
-    Their organisation is recorded for the host's counts.
+    Their organisation is recorded for the host's counts. An answer to the partner
+    region's event is sent to the host and shown as pending until the host replies.
     """
     organisation = staff_organisation(user=user)
     if organisation is None or not can_view(user, event):
@@ -65,13 +70,100 @@ def rsvp_set(*, event: Event, user, attending: bool, occurrence_date: date | Non
     )
     if occurrence is None or occurrence.cancelled or occurrence.ends_at <= now:
         raise ValidationError(_("该场次已结束或已取消，不再接受回执"))
+    hosted_here = event.origin_region == settings.PORTAL_REGION
     rsvp, _created = RSVP.objects.update_or_create(
         event=event,
         occurrence_date=occurrence.original_date,
         user=user,
-        defaults={"organisation": organisation, "attending": attending},
+        defaults={
+            "organisation": organisation,
+            "attending": attending,
+            "answered_at": now,
+            "state": RSVP.State.RECORDED if hosted_here else RSVP.State.PENDING,
+            "decision_reason": "",
+        },
     )
+    if not hosted_here:
+        command_enqueue(
+            partner_region=event.origin_region, name="events.rsvp", payload=_rsvp_payload(rsvp, user=user)
+        )
     return rsvp
+
+
+def _rsvp_payload(rsvp: RSVP, *, user) -> dict:
+    return {
+        "rsvp": str(rsvp.global_id),
+        "event": str(rsvp.event.global_id),
+        "occurrence_date": rsvp.occurrence_date.isoformat(),
+        "attending": rsvp.attending,
+        "answered_at": rsvp.answered_at.isoformat(),
+        "username": user.get_username(),
+        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
+        "email": user.email,
+        "organisation": rsvp.organisation.code,
+    }
+
+
+def _rsvp_reply(rsvp: RSVP) -> dict:
+    return {
+        "rsvp": str(rsvp.global_id),
+        "state": RSVP.State.RECORDED,
+        "attending": rsvp.attending,
+        "answered_at": rsvp.answered_at.isoformat(),
+    }
+
+
+@transaction.atomic
+def rsvp_remote_handle(payload: dict, from_region: str) -> dict:
+    """The host's side of ``events.rsvp``.
+
+    The same answer twice, or an older one after a newer, changes nothing.
+    """
+    answered_at = datetime.fromisoformat(payload["answered_at"])
+
+    def refused(reason) -> dict:
+        return {"rsvp": payload["rsvp"], "state": RSVP.State.REFUSED, "reason": str(reason)}
+
+    event = Event.objects.filter(global_id=payload["event"], origin_region=settings.PORTAL_REGION).first()
+    if event is None or event.access_level == "internal":
+        return refused(_("主办地区没有这一活动"))
+    organisation = Organisation.objects.get(code=payload["organisation"])
+    if organisation.region != from_region:
+        return refused(_("单位不属于发出回执的地区"))
+    existing = RSVP.objects.select_for_update().filter(global_id=payload["rsvp"]).first()
+    if existing is not None and existing.answered_at >= answered_at:
+        return _rsvp_reply(existing)
+    occurrence = occurrence_for(event, date.fromisoformat(payload["occurrence_date"]))
+    if occurrence is None or occurrence.cancelled or occurrence.ends_at <= answered_at:
+        return refused(_("该场次已结束或已取消，不再接受回执"))
+    user = partner_staff_stand_in(
+        region=from_region,
+        username=payload["username"],
+        name=payload.get("name") or "",
+        email=payload.get("email") or "",
+        organisation=organisation,
+    )
+    rsvp, _created = RSVP.objects.update_or_create(
+        event=event,
+        occurrence_date=occurrence.original_date,
+        user=user,
+        defaults={
+            "global_id": payload["rsvp"],
+            "organisation": organisation,
+            "attending": bool(payload["attending"]),
+            "answered_at": answered_at,
+            "state": RSVP.State.RECORDED,
+        },
+    )
+    return _rsvp_reply(rsvp)
+
+
+def rsvp_reply_apply(payload: dict, reply: dict) -> None:
+    """At the answering region: the host's reply settles the answer it was given for, not a newer one."""
+    state = RSVP.State.RECORDED if reply.get("state") == RSVP.State.RECORDED else RSVP.State.REFUSED
+    RSVP.objects.filter(
+        global_id=payload["rsvp"], answered_at=datetime.fromisoformat(payload["answered_at"])
+    ).update(state=state, decision_reason=(reply.get("reason") or "")[:200])
 
 
 def calendar_token_for(*, user) -> CalendarToken:

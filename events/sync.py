@@ -1,8 +1,13 @@
-"""What events shares with the partner region (see sync.registry)."""
+"""What events shares with the partner region (see sync.registry).
 
-from sync.registry import ChildSpec, SyncSpec, register
+Answers (RSVPs) stay with the event's region: one given at the partner travels
+there as the ``events.rsvp`` command, and the host's reply settles it.
+"""
+
+from sync.registry import ChildSpec, SyncSpec, register, register_command
 
 from .models import Event
+from .services import rsvp_remote_handle, rsvp_reply_apply
 
 register(
     SyncSpec(
@@ -48,3 +53,5 @@ register(
         ),
     )
 )
+
+register_command("events.rsvp", rsvp_remote_handle, on_reply=rsvp_reply_apply)

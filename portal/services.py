@@ -87,3 +87,23 @@ def organisation_page_ensure(*, organisation: Organisation, parent: Page) -> Org
         page.save_revision().publish()
         organisation_groups_ensure(organisation=organisation)
     return page
+
+
+def partner_staff_stand_in(*, region: str, username: str, name: str, email: str, organisation: Organisation):
+    """The partner region's staff member as a local account that can never sign in.
+
+    Requests from the partner (enrolments, RSVPs) are recorded against it, so
+    the owner's rosters and counts show who asked and from which organisation.
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=f"{region}.{username}"[:150], defaults={"is_active": False, "email": email or ""}
+    )
+    if created:
+        user.set_unusable_password()
+    # Chinese order: family name first, as staff_user_create_or_update stores it.
+    user.last_name, user.first_name = (name or "")[:1], (name or "")[1:150]
+    user.email = email or ""
+    user.is_active = False
+    user.save()
+    StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
+    return user

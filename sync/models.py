@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,10 @@ class SyncedCopy(models.Model):
 class Conflict(models.Model):
     """A change from a partner that was not applied because the local copy differs."""
 
+    class Resolution(models.TextChoices):
+        TOOK_ORIGIN = "took_origin", _("采用来源地区的版本")
+        KEPT_LOCAL = "kept_local", _("保留本地版本")
+
     model_label = models.CharField(_("类型"), max_length=100)
     global_id = models.UUIDField(_("全局编号"))
     partner_region = models.CharField(_("来源地区"), max_length=16)
@@ -93,6 +98,10 @@ class Conflict(models.Model):
     incoming = models.JSONField(_("对方内容"), default=dict)
     detected_at = models.DateTimeField(_("发现时间"), default=timezone.now)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理方式"), max_length=16, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("同步冲突")
@@ -128,3 +137,36 @@ class RefusedRequest(models.Model):
 
     def __str__(self):
         return f"{self.path}: {self.reason}"
+
+
+class OutgoingCommand(models.Model):
+    """A request owned by the partner region (an enrolment, an RSVP), kept until the owner answers.
+
+    Written in the transaction of the user's action, so a broker, worker or partner
+    that is down loses nothing: the sender retries in order until the owner replies.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待送达")
+        DELIVERED = "delivered", _("已送达")
+        REFUSED = "refused", _("被对方拒绝")
+
+    partner_region = models.CharField(_("对方地区"), max_length=16)
+    name = models.CharField(_("请求"), max_length=100)
+    payload = models.JSONField(_("内容"), default=dict)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    reply = models.JSONField(_("对方答复"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("发往对方的请求")
+        verbose_name_plural = _("发往对方的请求")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["partner_region", "state", "id"])]
+
+    def __str__(self):
+        return f"{self.name} → {self.partner_region} ({self.state})"

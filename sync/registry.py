@@ -58,8 +58,22 @@ class SyncSpec:
         return self.is_shared(instance) if self.is_shared else True
 
 
+@dataclass(frozen=True)
+class Command:
+    """A request owned by the region that receives it.
+
+    ``handle(payload, from_region) -> reply`` runs at the owner and must be
+    idempotent (the sender retries until it has a reply); ``on_reply(payload,
+    reply)`` runs at the sender in the transaction that marks it delivered.
+    """
+
+    name: str
+    handle: Callable[[dict, str], dict]
+    on_reply: Callable[[dict, dict], None] | None = None
+
+
 _specs: dict[str, SyncSpec] = {}
-_commands: dict[str, Callable[[dict, str], dict]] = {}
+_commands: dict[str, Command] = {}
 
 
 def register(spec: SyncSpec) -> SyncSpec:
@@ -67,12 +81,13 @@ def register(spec: SyncSpec) -> SyncSpec:
     return spec
 
 
-def register_command(name: str, handler: Callable[[dict, str], dict]) -> None:
-    """A request owned by this region: ``handler(payload, from_region) -> decision``."""
-    _commands[name] = handler
+def register_command(
+    name: str, handle: Callable[[dict, str], dict], *, on_reply: Callable[[dict, dict], None] | None = None
+) -> None:
+    _commands[name] = Command(name=name, handle=handle, on_reply=on_reply)
 
 
-def command_handler(name: str):
+def command(name: str) -> Command | None:
     return _commands.get(name)
 
 

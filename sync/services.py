@@ -9,13 +9,14 @@ import requests
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import registry
 from .context import apply_context
-from .models import ChangeLog, Conflict, PartnerCursor, SyncedCopy
+from .models import ChangeLog, Conflict, OutgoingCommand, PartnerCursor, SyncedCopy
 from .signing import partner_for_region, sign_headers
 
 logger = logging.getLogger("sync")
@@ -395,32 +396,156 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
     return result
 
 
-def partner_nudge(*, partner_region: str) -> None:
+def partner_nudge(*, partner_region: str) -> bool:
+    """Tell the partner there is something to pull; only a hint, so a partner that is down is no error."""
     partner = partner_for_region(partner_region)
     body = json.dumps({"region": settings.PORTAL_REGION}).encode()
-    response = requests.post(
-        partner.base_url + "/sync/nudge",
-        data=body,
-        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
-        timeout=HTTP_TIMEOUT,
-    )
+    try:
+        response = requests.post(
+            partner.base_url + "/sync/nudge",
+            data=body,
+            headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
+            timeout=HTTP_TIMEOUT,
+        )
+    except requests.RequestException as error:
+        logger.info("sync: no nudge to %s (%s); its scheduled pull will catch up", partner_region, error)
+        return False
     if response.status_code != 202:
-        raise SyncError(f"{partner_region} refused the nudge: {response.status_code} {response.text[:200]}")
+        logger.warning("sync: %s refused the nudge: %s", partner_region, response.status_code)
+        return False
+    return True
 
 
-def command_send(*, partner_region: str, name: str, payload: dict) -> dict:
-    """Send a request owned by the partner region; returns the owner's decision."""
-    partner = partner_for_region(partner_region)
-    body = json.dumps({"command": name, "payload": payload}).encode()
-    response = requests.post(
+# ---- requests owned by the partner (outgoing commands) ----------------------------------------
+
+
+def command_enqueue(*, partner_region: str, name: str, payload: dict) -> OutgoingCommand:
+    """Keep a request for the partner region in this transaction; it is sent after commit, and retried.
+
+    Kept even while the partner is not configured here: it goes once PORTAL_PARTNERS names it.
+    """
+    command = OutgoingCommand.objects.create(partner_region=partner_region, name=name, payload=payload)
+    if partner_for_region(partner_region) is None:
+        logger.warning("sync: %s is not a configured partner; %s waits until it is", partner_region, name)
+        return command
+
+    def send():
+        from .tasks import send_commands
+
+        try:
+            send_commands.delay(partner_region)
+        except Exception:  # noqa: BLE001 - the broker being down must not fail the request; beat resends
+            logger.warning("sync: commands to %s not queued; the schedule sends them", partner_region)
+
+    transaction.on_commit(send)
+    return command
+
+
+def _sender_lock(partner_region: str) -> bool:
+    # One sender per partner at a time, so the owner receives requests in the order they were made.
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [7_320_002, partner_region])
+        return cursor.fetchone()[0]
+
+
+def _command_post(partner, command: OutgoingCommand) -> requests.Response:
+    body = json.dumps({"command": command.name, "payload": command.payload}).encode()
+    return requests.post(
         partner.base_url + "/sync/commands",
         data=body,
         headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
         timeout=HTTP_TIMEOUT,
     )
-    if response.status_code != 200:
-        raise SyncError(f"{partner_region} refused the command: {response.status_code} {response.text[:200]}")
-    return response.json()
+
+
+def partner_commands_send(*, partner_region: str) -> int:
+    """Send the pending requests for a partner, oldest first; stop at the first that cannot be delivered.
+
+    A request the owner answered is marked delivered and its reply applied here; one the
+    owner cannot understand (HTTP 400) is marked refused; anything else is tried again later.
+    """
+    partner = partner_for_region(partner_region)
+    if partner is None:
+        raise SyncError(f"{partner_region} is not a configured partner")
+    delivered = 0
+    while True:
+        with transaction.atomic():
+            if not _sender_lock(partner_region):
+                return delivered
+            command = (
+                OutgoingCommand.objects.select_for_update()
+                .filter(partner_region=partner_region, state=OutgoingCommand.State.PENDING)
+                .order_by("pk")
+                .first()
+            )
+            if command is None:
+                return delivered
+            command.attempts += 1
+            command.last_attempt_at = timezone.now()
+            try:
+                response = _command_post(partner, command)
+            except requests.RequestException as error:
+                command.last_error = f"{type(error).__name__}: {error}"[:2000]
+                command.save()
+                logger.info("sync: %s not reachable for %s; will retry", partner_region, command.name)
+                return delivered
+            if response.status_code == 200:
+                command.state, command.reply = OutgoingCommand.State.DELIVERED, response.json()
+                command.delivered_at, command.last_error = timezone.now(), ""
+            elif response.status_code == 400:
+                command.state = OutgoingCommand.State.REFUSED
+                command.last_error = response.text[:2000]
+                command.reply = {"state": "refused", "reason": response.text[:500]}
+                logger.warning("sync: %s refused %s: %s", partner_region, command.name, response.text[:200])
+            else:
+                command.last_error = f"HTTP {response.status_code}: {response.text[:500]}"
+                command.save()
+                return delivered
+            handler = registry.command(command.name)
+            if handler is not None and handler.on_reply is not None:
+                handler.on_reply(command.payload, command.reply)
+            command.save()
+            delivered += 1
+
+
+# ---- conflicts ---------------------------------------------------------------------------------
+
+
+def _replica_forget(spec, local) -> None:
+    """Drop what sync remembers of a replica, so the origin's state is applied over it as new."""
+    SyncedCopy.objects.filter(model_label=spec.label, global_id=local.global_id).delete()
+    spec.model.objects.filter(pk=local.pk).update(version=0)
+    local.version = 0
+
+
+@transaction.atomic
+def conflict_resolve(*, conflict_id: int, take_origin: bool, user) -> Conflict:
+    """Staff decide a conflict: take the origin's current version over the copy, or keep the local one."""
+    conflict = Conflict.objects.select_for_update().get(pk=conflict_id)
+    if conflict.resolved_at is not None:
+        return conflict
+    if take_origin:
+        spec = registry.spec_for_label(conflict.model_label)
+        local = spec.model.objects.filter(global_id=conflict.global_id).first() if spec else None
+        if spec is None or (local is not None and local.origin_region != conflict.partner_region):
+            raise SyncError(_("这条记录由本地区拥有，不能用对方的版本覆盖。"))
+        partner = partner_for_region(conflict.partner_region)
+        change = _get_signed(partner, f"/sync/records/{spec.label}/{conflict.global_id}").json()
+        if local is not None:
+            _replica_forget(spec, local)
+        change_apply(change=change, partner_region=conflict.partner_region)
+    # Every open conflict on this record is settled by the one decision.
+    Conflict.objects.filter(
+        model_label=conflict.model_label, global_id=conflict.global_id, resolved_at=None
+    ).update(
+        resolved_at=timezone.now(),
+        resolved_by=user,
+        resolution=Conflict.Resolution.TOOK_ORIGIN if take_origin else Conflict.Resolution.KEPT_LOCAL,
+    )
+    conflict.refresh_from_db()
+    return conflict
 
 
 def sync_status() -> list[dict]:
@@ -447,9 +572,22 @@ def sync_status() -> list[dict]:
                 "open_conflicts": Conflict.objects.filter(
                     partner_region=partner.region, resolved_at=None
                 ).count(),
+                **_commands_status(partner.region, now),
             }
         )
     return rows
+
+
+def _commands_status(partner_region: str, now) -> dict:
+    commands = OutgoingCommand.objects.filter(partner_region=partner_region)
+    pending = commands.filter(state=OutgoingCommand.State.PENDING)
+    oldest = pending.order_by("pk").first()
+    return {
+        "commands_pending": pending.count(),
+        "commands_oldest_pending_seconds": (now - oldest.created_at).total_seconds() if oldest else None,
+        "commands_last_error": oldest.last_error or None if oldest else None,
+        "commands_refused": commands.filter(state=OutgoingCommand.State.REFUSED).count(),
+    }
 
 
 # ---- reconciling -------------------------------------------------------------------------------
@@ -463,9 +601,9 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
     report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0}
     local_keys = set()
     for spec in registry.specs():
-        for global_id in spec.model.objects.filter(origin_region=partner_region).values_list(
-            "global_id", flat=True
-        ):
+        # Version 0: a request made here that its owner has not answered yet (not a stray copy).
+        replicas = spec.model.objects.filter(origin_region=partner_region).exclude(version=0)
+        for global_id in replicas.values_list("global_id", flat=True):
             local_keys.add((spec.label, str(global_id)))
     total = len(wanted) + len(local_keys - set(wanted))
     done = 0
@@ -488,10 +626,7 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
             change = _get_signed(partner, f"/sync/records/{key[0]}/{key[1]}").json()
             if local is not None and local.version >= change["version"]:
                 # Same version but different files: take the origin's state again.
-                SyncedCopy.objects.filter(model_label=key[0], global_id=key[1]).delete()
-                with apply_context():
-                    local.version = 0
-                    local.save_base(update_fields=["version"])
+                _replica_forget(spec, local)
             change_apply(change=change, partner_region=partner_region)
             report["repaired"] += 1
         done += 1

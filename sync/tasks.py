@@ -3,6 +3,8 @@
 import requests
 from celery import shared_task
 
+from django.db import OperationalError
+
 from . import services
 
 
@@ -19,13 +21,18 @@ def pull_partner(region: str) -> dict:
     return {"applied": result.applied, "ignored": result.ignored, "conflicts": result.conflicts}
 
 
+@shared_task(name="sync.nudge_partner", max_retries=0, ignore_result=True)
+def nudge_partner(region: str) -> bool:
+    # Only a hint, never retried: if it does not arrive, the partner's scheduled pull finds the change.
+    return services.partner_nudge(partner_region=region)
+
+
 @shared_task(
-    name="sync.nudge_partner",
-    autoretry_for=(requests.RequestException, services.SyncError),
-    retry_backoff=1,
-    retry_backoff_max=30,
-    max_retries=5,
+    name="sync.send_commands",
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=3,
 )
-def nudge_partner(region: str) -> None:
-    # Only a hint: if it never arrives, the partner's beat pull still finds the change.
-    services.partner_nudge(partner_region=region)
+def send_commands(region: str) -> int:
+    # Delivery failures are not retried here: the commands stay pending and the schedule sends them again.
+    return services.partner_commands_send(partner_region=region)

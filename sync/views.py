@@ -4,6 +4,7 @@ import functools
 import json
 import logging
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -86,11 +87,16 @@ def nudge(request, partner):
 def commands(request, partner):
     try:
         message = json.loads(request.body)
-        handler = registry.command_handler(message["command"])
+        name, payload = message["command"], message.get("payload") or {}
     except (ValueError, KeyError, TypeError):
-        return JsonResponse({"error": "bad_request"}, status=400)
-    if handler is None:
-        return JsonResponse({"error": "unknown_command", "command": message["command"]}, status=400)
-    decision = handler(message.get("payload") or {}, partner.region)
-    logger.info("sync: command %s from %s: %s", message["command"], partner.region, decision)
-    return JsonResponse(decision)
+        return JsonResponse({"error": "bad_request", "detail": "expected {command, payload}"}, status=400)
+    command = registry.command(name)
+    if command is None:
+        return JsonResponse({"error": "unknown_command", "command": name}, status=400)
+    try:
+        reply = command.handle(payload, partner.region)
+    except (KeyError, ValueError, TypeError, ObjectDoesNotExist, ValidationError) as error:
+        logger.warning("sync: command %s from %s not understood: %r", name, partner.region, error)
+        return JsonResponse({"error": "bad_payload", "command": name, "detail": str(error)[:200]}, status=400)
+    logger.info("sync: command %s from %s: %s", name, partner.region, reply)
+    return JsonResponse(reply)

@@ -230,6 +230,8 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision_reason = models.TextField(_("未获批准的原因"), blank=True)
+    # At the requester: the staff member asked the owner region to cancel; its answer comes back.
+    cancel_requested_at = models.DateTimeField(_("申请取消时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)

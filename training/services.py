@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import can_view
 from portal.selectors import staff_organisation
+from portal.services import partner_staff_stand_in
+from sync.services import command_enqueue
 
 from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
 from .selectors import enrolment_attendance_percent, user_organises_session
@@ -119,7 +121,11 @@ def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
         # Version 0 so the owner's first decision (version 1) is newer than this request.
         enrolment.state, enrolment.version = State.REQUESTED, 0
         enrolment.save()
-        transaction.on_commit(lambda pk=enrolment.pk: _request_send_later(pk))
+        command_enqueue(
+            partner_region=session.region,
+            name="training.enrolment_request",
+            payload=enrolment_request_payload(enrolment=enrolment),
+        )
         return enrolment
     if organisation.region != session.region:
         # The other region's session: its owner decides (DESIGN.md §4.6).
@@ -128,12 +134,6 @@ def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
         _queue(enrolment, session, now)
     enrolment.save()
     return enrolment
-
-
-def _request_send_later(enrolment_id: int) -> None:
-    from .tasks import send_enrolment_request
-
-    send_enrolment_request.delay(enrolment_id)
 
 
 def enrolment_request_payload(*, enrolment: Enrolment) -> dict:
@@ -148,42 +148,6 @@ def enrolment_request_payload(*, enrolment: Enrolment) -> dict:
         "organisation": enrolment.organisation.code,
         "region": enrolment.requested_from_region,
     }
-
-
-def enrolment_request_send(*, enrolment_id: int) -> dict | None:
-    """Send a request to the owner region; the decision comes back through the change feed."""
-    from sync.services import command_send
-    from sync.signing import partner_for_region
-
-    enrolment = Enrolment.objects.select_related("user", "session", "organisation").get(pk=enrolment_id)
-    if enrolment.state != State.REQUESTED or partner_for_region(enrolment.owner_region) is None:
-        return None
-    return command_send(
-        partner_region=enrolment.owner_region,
-        name="training.enrolment_request",
-        payload=enrolment_request_payload(enrolment=enrolment),
-    )
-
-
-def _stand_in_user(*, payload: dict, from_region: str, organisation):
-    """The partner's staff member as a local account that can never sign in."""
-    from django.contrib.auth import get_user_model
-
-    from portal.models import StaffProfile
-
-    username = f"{from_region}.{payload['username']}"[:150]
-    user, created = get_user_model().objects.get_or_create(
-        username=username, defaults={"is_active": False, "email": payload.get("email") or ""}
-    )
-    if created:
-        user.set_unusable_password()
-    name = payload.get("name") or ""
-    user.last_name, user.first_name = name[:1], name[1:150]
-    user.email = payload.get("email") or ""
-    user.is_active = False
-    user.save()
-    StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
-    return user
 
 
 def _decision(enrolment: Enrolment) -> dict:
@@ -214,7 +178,16 @@ def enrolment_remote_request_handle(payload: dict, from_region: str, *, now=None
     if existing is not None:
         return _decision(existing)
     organisation = Organisation.objects.get(code=payload["organisation"])
-    user = _stand_in_user(payload=payload, from_region=from_region, organisation=organisation)
+    if organisation.region != from_region:
+        reason = _("单位不属于发出申请的地区")
+        return {"enrolment": payload["enrolment"], "state": "refused", "reason": reason}
+    user = partner_staff_stand_in(
+        region=from_region,
+        username=payload["username"],
+        name=payload.get("name") or "",
+        email=payload.get("email") or "",
+        organisation=organisation,
+    )
     enrolment = Enrolment(
         global_id=payload["enrolment"],
         session=session,
@@ -234,6 +207,32 @@ def enrolment_remote_request_handle(payload: dict, from_region: str, *, now=None
         enrolment.state, enrolment.decision_reason = State.DECLINED, str(refusal.message)
     enrolment.decided_at = now
     enrolment.save()
+    return _decision(enrolment)
+
+
+def enrolment_request_reply_apply(payload: dict, reply: dict) -> None:
+    """At the requester: a request the owner could not take is shown as declined, with why."""
+    if reply.get("state") in (State.ENROLLED, State.WAITLISTED, State.DECLINED, State.REQUESTED):
+        return  # the owner's decision arrives through the change feed as the enrolment itself
+    Enrolment.objects.filter(global_id=payload["enrolment"], version=0).update(
+        state=State.DECLINED, decision_reason=reply.get("reason") or _("主办地区未能受理这条申请。")
+    )
+
+
+@transaction.atomic
+def enrolment_remote_cancel_handle(payload: dict, from_region: str) -> dict:
+    """The owner's side of ``training.enrolment_cancel``: the partner's staff member gives up the place."""
+    enrolment = Enrolment.objects.filter(
+        global_id=payload["enrolment"], owner_region=settings.PORTAL_REGION, requested_from_region=from_region
+    ).first()
+    if enrolment is None:
+        return {"enrolment": payload["enrolment"], "state": "unknown_enrolment"}
+    session = _locked_session(enrolment.session_id)
+    enrolment.refresh_from_db()
+    if enrolment.state in Enrolment.ACTIVE_STATES:
+        enrolment.state, enrolment.queued_at = State.CANCELLED, None
+        enrolment.save()
+        _promote_waitlist(session)
     return _decision(enrolment)
 
 
@@ -265,9 +264,22 @@ def enrolment_cancel(*, enrolment_id: int, user) -> Enrolment:
         raise NotPermitted(gettext_lazy("您无权取消这条报名。"))
     if enrolment.state not in Enrolment.ACTIVE_STATES:
         raise TrainingError(gettext_lazy("这条报名已经取消或未获批准。"))
-    if enrolment.owner_region != settings.PORTAL_REGION and session.region != settings.PORTAL_REGION:
-        # Only the owner region changes the enrolment; its decision travels back as a replica.
-        raise NotPermitted(gettext_lazy("这条报名由主办地区管理，如需取消请联系主办单位。"))
+    if enrolment.owner_region != settings.PORTAL_REGION:
+        # Only the owner region changes the enrolment: ask it, and its decision travels back.
+        if enrolment.user_id != user.pk:
+            raise NotPermitted(gettext_lazy("这条报名由主办地区管理，如需取消请联系主办单位。"))
+        if enrolment.cancel_requested_at is None:
+            enrolment.cancel_requested_at = timezone.now()
+            # A queryset update: the replica's synced fields (and version) stay the owner's.
+            Enrolment.objects.filter(pk=enrolment.pk).update(
+                cancel_requested_at=enrolment.cancel_requested_at
+            )
+            command_enqueue(
+                partner_region=enrolment.owner_region,
+                name="training.enrolment_cancel",
+                payload={"enrolment": str(enrolment.global_id)},
+            )
+        return enrolment
     enrolment.state, enrolment.queued_at = State.CANCELLED, None
     enrolment.save()
     _promote_waitlist(session)

@@ -9,7 +9,11 @@ travels back as the Enrolment record (only requests from the partner are shared)
 from sync.registry import ChildSpec, SyncSpec, register, register_command
 
 from .models import Course, Enrolment, Session
-from .services import enrolment_remote_request_handle
+from .services import (
+    enrolment_remote_cancel_handle,
+    enrolment_remote_request_handle,
+    enrolment_request_reply_apply,
+)
 
 register(
     SyncSpec(
@@ -54,4 +58,7 @@ register(
     )
 )
 
-register_command("training.enrolment_request", enrolment_remote_request_handle)
+register_command(
+    "training.enrolment_request", enrolment_remote_request_handle, on_reply=enrolment_request_reply_apply
+)
+register_command("training.enrolment_cancel", enrolment_remote_cancel_handle)

@@ -134,11 +134,14 @@ def session_enrol(request, pk):
 def enrolment_cancel(request, pk):
     enrolment = get_object_or_404(Enrolment.objects.select_related("session"), pk=pk)
     try:
-        services.enrolment_cancel(enrolment_id=enrolment.pk, user=request.user)
+        enrolment = services.enrolment_cancel(enrolment_id=enrolment.pk, user=request.user)
     except services.TrainingError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("已取消报名。"))
+        if enrolment.cancel_requested_at:
+            messages.info(request, _("取消申请已发送主办地区，处理后状态会更新。"))
+        else:
+            messages.success(request, _("已取消报名。"))
     if request.POST.get("next") == "roster":
         return redirect("training:session_roster", pk=enrolment.session_id)
     return redirect("training:session_detail", pk=enrolment.session_id)

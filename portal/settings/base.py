@@ -161,13 +161,14 @@ CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "searc
 # Schedules in one place. sync: pull each partner's change feed every few seconds
 # (nudges make it faster; this catches up whatever a lost nudge missed).
 CELERY_BEAT_SCHEDULE: dict = {
-    f"sync-pull-{partner.region}": {
-        "task": "sync.pull_partner",
+    f"sync-{job}-{partner.region}": {
+        "task": f"sync.{task}",
         "schedule": 5.0,
         "args": [partner.region],
         "options": {"expires": 5.0},
     }
     for partner in PORTAL_PARTNERS
+    for job, task in (("pull", "pull_partner"), ("send", "send_commands"))
 }
 
 # Wagtail's own background jobs (reference index, image renditions, file

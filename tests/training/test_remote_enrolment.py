@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from sync.context import apply_context
 from sync.models import ChangeLog
-from sync.registry import command_handler
+from sync.models import OutgoingCommand
+from sync.registry import command
 from sync.services import change_apply, change_entry
 from training import services
 from training.models import Course, Enrolment, Session
@@ -46,7 +47,7 @@ def request_payload(session, organisation, *, username="cq_xiaoli", enrolment=No
 
 
 def handle(payload):
-    return command_handler("training.enrolment_request")(payload, "chongqing")
+    return command("training.enrolment_request").handle(payload, "chongqing")
 
 
 def fill(session, organisations, count):
@@ -154,6 +155,15 @@ def test_the_owner_decision_travels_back_to_the_requester(settings, organisation
     assert "候补" in page and "已申请，待主办方确认" not in page
     # Applied once: the same entry again changes nothing.
     assert change_apply(change=decision, partner_region="sichuan").applied == 0
-    # The requester cannot change the owner's record; the owner manages it.
+    # Cancelling asks the owner: the place stays the owner's until its answer comes back.
+    services.enrolment_cancel(enrolment_id=request.pk, user=applicant)
+    request.refresh_from_db()
+    assert request.state == State.WAITLISTED and request.cancel_requested_at is not None
+    sent = OutgoingCommand.objects.filter(name="training.enrolment_cancel").get()
+    assert (sent.partner_region, sent.payload) == ("sichuan", {"enrolment": str(request.global_id)})
+    assert "已申请取消" in client.get("/training/my/").content.decode()
+    # Nobody else at the requester can cancel the owner's record.
     with pytest.raises(services.NotPermitted):
-        services.enrolment_cancel(enrolment_id=request.pk, user=applicant)
+        services.enrolment_cancel(
+            enrolment_id=request.pk, user=staff("cq_other", organisations["chongqing"], roles=["trainer"])
+        )
