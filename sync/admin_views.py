@@ -1,14 +1,15 @@
-"""The Wagtail admin page for sync: status per partner, conflicts, re-pull."""
+"""The Wagtail admin page for sync: status per partner, conflicts, requests to the partner, re-pull."""
+
+import requests
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .models import Conflict, RefusedRequest
-from .services import sync_status
+from . import services
+from .models import Conflict, OutgoingCommand, RefusedRequest
 
 PERMISSION = "sync.view_partnercursor"
 
@@ -25,7 +26,8 @@ def status(request):
         "sync/admin/status.html",
         {
             "title": _("两地同步"),
-            "partners": sync_status(),
+            "partners": services.sync_status(),
+            "commands": OutgoingCommand.objects.exclude(state=OutgoingCommand.State.DELIVERED)[:50],
             "conflicts": Conflict.objects.filter(resolved_at=None)[:100],
             "refused": RefusedRequest.objects.all()[:20],
         },
@@ -45,6 +47,14 @@ def repull(request, region):
 @require_POST
 def conflict_resolve(request, pk):
     _require(request)
-    Conflict.objects.filter(pk=pk, resolved_at=None).update(resolved_at=timezone.now())
-    messages.success(request, _("已标记为已处理。"))
+    take_origin = request.POST.get("decision") == "take_origin"
+    try:
+        services.conflict_resolve(conflict_id=pk, take_origin=take_origin, user=request.user)
+    except (services.SyncError, requests.RequestException) as error:
+        messages.error(request, _("未能处理这条冲突：%(error)s") % {"error": error})
+    else:
+        if take_origin:
+            messages.success(request, _("已采用来源地区的当前版本。"))
+        else:
+            messages.success(request, _("已保留本地版本，这条冲突已处理。"))
     return redirect("sync_status")

@@ -1,3 +1,7 @@
+import http.server
+import json
+import threading
+
 import pytest
 
 from django.test import override_settings
@@ -67,3 +71,70 @@ def remote_change(chongqing_org, partners):
         return entry
 
     return make
+
+
+class PartnerStub:
+    """A stand-in partner web server on loopback.
+
+    Each request is recorded and answered with the next (status, JSON) queued for
+    its method and path prefix; the last answer is repeated.
+    """
+
+    def __init__(self):
+        self.answers: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+        self.requests: list[dict] = []
+        stub = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self, method):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                stub.requests.append(
+                    {"method": method, "path": self.path, "headers": dict(self.headers), "body": body}
+                )
+                queue = next(
+                    (
+                        answers
+                        for (m, prefix), answers in stub.answers.items()
+                        if m == method and self.path.startswith(prefix)
+                    ),
+                    [(404, {"error": "not_found"})],
+                )
+                status, payload = queue.pop(0) if len(queue) > 1 else queue[0]
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):  # noqa: N802
+                self._answer("GET")
+
+            def do_POST(self):  # noqa: N802
+                self._answer("POST")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def answer(self, method: str, path_prefix: str, *answers: tuple[int, dict]) -> None:
+        self.answers[(method, path_prefix)] = list(answers)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def partner_stub(settings, partners):
+    """Chongqing, played by a PartnerStub: the configured partner's address points at it."""
+    stub = PartnerStub()
+    settings.PORTAL_PARTNERS = [
+        Partner(region="chongqing", base_url=stub.url, key_id=CHONGQING.key_id, secret=CHONGQING.secret)
+    ]
+    yield stub
+    stub.close()

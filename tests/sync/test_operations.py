@@ -61,3 +61,62 @@ def test_staff_without_the_permission_cannot_open_the_sync_page(client, django_u
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(user)
     assert client.get("/admin/sync/").status_code in (302, 403)
+
+
+@pytest.fixture
+def conflicted_copy(partner_stub, remote_change):
+    """A copy changed here behind sync's back, then a newer change from its origin: a conflict."""
+    from materials.models import Material
+    from sync.services import change_apply
+
+    change = remote_change(title="原题名", version=2)
+    change_apply(change=change, partner_region="chongqing")
+    Material.objects.filter(global_id=change["global_id"]).update(title="绕过保护的改动")
+    newer = {**change, "version": 3, "payload": {**change["payload"], "version": 3}}
+    newer["payload"]["fields"] = {**change["payload"]["fields"], "title": "来源地区的新题名"}
+    assert change_apply(change=newer, partner_region="chongqing").conflicts == 1
+    partner_stub.answer("GET", f"/sync/records/materials.material/{change['global_id']}", (200, newer))
+    return Conflict.objects.get(global_id=change["global_id"])
+
+
+def test_staff_take_the_origins_version_over_a_copy_changed_locally(admin_client_zh, conflicted_copy):
+    from materials.models import Material
+    from sync.services import change_apply
+
+    response = admin_client_zh.post(
+        f"/admin/sync/conflicts/{conflicted_copy.pk}/resolve/", {"decision": "take_origin"}, follow=True
+    )
+    assert "已采用来源地区的当前版本" in response.content.decode()
+    copy = Material.objects.get(global_id=conflicted_copy.global_id)
+    assert (copy.title, copy.version) == ("来源地区的新题名", 3)
+    conflicted_copy.refresh_from_db()
+    assert conflicted_copy.resolution == Conflict.Resolution.TOOK_ORIGIN
+    assert conflicted_copy.resolved_by.username == "sync-admin"
+    # The copy is in step again: the origin's next change applies without a conflict.
+    later = dict(conflicted_copy.incoming, version=4)
+    later["fields"] = {**later["fields"], "title": "第四版"}
+    change = {"model": "materials.material", "global_id": str(copy.global_id), "op": "upsert", "version": 4}
+    assert change_apply(change={**change, "payload": later}, partner_region="chongqing").applied == 1
+    assert Material.objects.get(global_id=copy.global_id).title == "第四版"
+
+
+def test_staff_keep_the_local_version_and_the_conflict_is_closed(admin_client_zh, conflicted_copy):
+    from materials.models import Material
+
+    admin_client_zh.post(f"/admin/sync/conflicts/{conflicted_copy.pk}/resolve/", {"decision": "keep_local"})
+    assert Material.objects.get(global_id=conflicted_copy.global_id).title == "绕过保护的改动"
+    conflicted_copy.refresh_from_db()
+    assert conflicted_copy.resolution == Conflict.Resolution.KEPT_LOCAL and conflicted_copy.resolved_at
+    assert "没有未处理的冲突" in admin_client_zh.get("/admin/sync/").content.decode()
+
+
+def test_taking_the_origins_version_while_it_is_unreachable_says_so_and_keeps_the_conflict(
+    admin_client_zh, conflicted_copy, partner_stub
+):
+    partner_stub.close()
+    response = admin_client_zh.post(
+        f"/admin/sync/conflicts/{conflicted_copy.pk}/resolve/", {"decision": "take_origin"}, follow=True
+    )
+    assert "未能处理这条冲突" in response.content.decode()
+    conflicted_copy.refresh_from_db()
+    assert conflicted_copy.resolved_at is None

@@ -13,8 +13,7 @@ import pytest
 from django.utils import timezone
 
 from sync.context import apply_context
-from sync.models import ChangeLog
-from sync.models import OutgoingCommand
+from sync.models import ChangeLog, OutgoingCommand
 from sync.registry import command
 from sync.services import change_apply, change_entry
 from training import services
@@ -92,6 +91,40 @@ def test_the_same_command_twice_changes_nothing(owner_is_sichuan, organisations,
     assert (enrolment.state, enrolment.version) == (State.ENROLLED, 1)
 
 
+def test_the_partners_cancellation_frees_the_place_for_the_head_of_the_waitlist(
+    owner_is_sichuan, organisations, session
+):
+    fill(session, organisations, 2)
+    remote = handle(request_payload(session, organisations["chongqing"]))
+    assert remote["state"] == State.ENROLLED
+    waiting = services.enrolment_create(
+        session_id=session.pk, user=staff("sc_waiting", organisations["sichuan"])
+    )
+    assert waiting.state == State.WAITLISTED
+
+    cancel = command("training.enrolment_cancel").handle({"enrolment": remote["enrolment"]}, "chongqing")
+
+    assert cancel["state"] == State.CANCELLED
+    waiting.refresh_from_db()
+    assert waiting.state == State.ENROLLED
+    # The same cancellation again, or one sent in the other region's name, changes nothing.
+    assert (
+        command("training.enrolment_cancel").handle({"enrolment": remote["enrolment"]}, "chongqing") == cancel
+    )
+    other = command("training.enrolment_cancel").handle({"enrolment": str(waiting.global_id)}, "chongqing")
+    assert other["state"] == "unknown_enrolment"
+    waiting.refresh_from_db()
+    assert waiting.state == State.ENROLLED
+
+
+def test_a_request_from_an_organisation_of_another_region_is_refused(
+    owner_is_sichuan, organisations, session
+):
+    decision = handle(request_payload(session, organisations["sichuan"]))
+    assert decision["state"] == "refused"
+    assert not session.enrolments.exists()
+
+
 def test_a_remote_request_outside_the_window_is_declined_with_its_reason(owner_is_sichuan, organisations):
     closed = SessionFactory(
         course__origin_organisation=organisations["organiser"],
@@ -167,3 +200,36 @@ def test_the_owner_decision_travels_back_to_the_requester(settings, organisation
         services.enrolment_cancel(
             enrolment_id=request.pk, user=staff("cq_other", organisations["chongqing"], roles=["trainer"])
         )
+
+
+def test_reconciling_keeps_a_request_the_owner_has_not_answered_yet(settings, organisations):
+    from portal.settings.environment import Partner
+    from sync.services import partner_reconcile
+    from tests.sync.conftest import PartnerStub
+
+    settings.PORTAL_REGION = "chongqing"
+    stub = PartnerStub()
+    settings.PORTAL_PARTNERS = [Partner(region="sichuan", base_url=stub.url, key_id="k", secret="s")]
+    try:
+        session = SessionFactory(course__origin_organisation=organisations["organiser"])
+        # As sync leaves them at Chongqing: copies of Sichuan's course and session.
+        Course.objects.filter(pk=session.course.pk).update(origin_region="sichuan")
+        Session.objects.filter(pk=session.pk).update(origin_region="sichuan")
+        request = services.enrolment_create(
+            session_id=session.pk, user=staff("cq_xiaoli", organisations["chongqing"])
+        )
+        assert (request.state, request.version) == (State.REQUESTED, 0)
+        manifest = [
+            {"model": label, "global_id": str(obj.global_id), "version": obj.version, "sha256": []}
+            for label, obj in (("training.course", session.course), ("training.session", session))
+        ]
+        stub.answer("GET", "/sync/manifest", (200, {"records": manifest}))
+
+        report = partner_reconcile(partner_region="sichuan")
+    finally:
+        stub.close()
+
+    assert report["removed"] == 0 and report["in_step"] == 2
+    request.refresh_from_db()
+    assert request.state == State.REQUESTED
+    assert OutgoingCommand.objects.get(name="training.enrolment_request").state == "pending"

@@ -23,5 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{row['region']}: cursor {row['cursor']} of {row['partner_head']}, "
                 f"backlog {row['backlog']}, lag {lag}, last success {row['last_success'] or '-'}, "
-                f"last error {row['last_error'] or '-'}, open conflicts {row['open_conflicts']}"
+                f"last error {row['last_error'] or '-'}, open conflicts {row['open_conflicts']}, "
+                f"requests waiting to be sent {row['commands_pending']}"
+                + (f" (oldest {row['commands_oldest_pending_seconds']:.0f}s)" if row["commands_pending"] else "")
             )
