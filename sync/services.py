@@ -354,6 +354,12 @@ def _get_signed(partner, path: str) -> requests.Response:
     return response
 
 
+def partner_record_fetch(*, partner_region: str, label: str, global_id) -> dict:
+    """The partner's record as its feed would serve it now (upsert, withdraw or delete)."""
+    partner = partner_for_region(partner_region)
+    return _get_signed(partner, f"/sync/records/{label}/{global_id}").json()
+
+
 def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
     """Fetch the partner's feed from the stored cursor and apply it, change by change.
 
@@ -531,8 +537,9 @@ def conflict_resolve(*, conflict_id: int, take_origin: bool, user) -> Conflict:
         local = spec.model.objects.filter(global_id=conflict.global_id).first() if spec else None
         if spec is None or (local is not None and local.origin_region != conflict.partner_region):
             raise SyncError(_("这条记录由本地区拥有，不能用对方的版本覆盖。"))
-        partner = partner_for_region(conflict.partner_region)
-        change = _get_signed(partner, f"/sync/records/{spec.label}/{conflict.global_id}").json()
+        change = partner_record_fetch(
+            partner_region=conflict.partner_region, label=spec.label, global_id=conflict.global_id
+        )
         if local is not None:
             _replica_forget(spec, local)
         change_apply(change=change, partner_region=conflict.partner_region)
@@ -623,7 +630,7 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
         if in_step:
             report["in_step"] += 1
         else:
-            change = _get_signed(partner, f"/sync/records/{key[0]}/{key[1]}").json()
+            change = partner_record_fetch(partner_region=partner_region, label=key[0], global_id=key[1])
             if local is not None and local.version >= change["version"]:
                 # Same version but different files: take the origin's state again.
                 _replica_forget(spec, local)

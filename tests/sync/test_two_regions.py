@@ -185,3 +185,179 @@ def test_reconcile_repairs_a_copy_removed_behind_syncs_back(live):
     result = chongqing.manage("sync_reconcile")
     assert "1 repaired" in result.stdout, result.stdout + result.stderr
     assert copies(chongqing, prefix)
+
+
+TAMPER = """
+from materials.models import MaterialFile
+stored = MaterialFile.objects.get(material__global_id={global_id!r}).file
+stored.open("rb"); original = stored.read(); stored.close()
+with open(stored.path, "wb") as handle:
+    handle.write({replacement!r} if {replacement!r} is not None else original)
+print(original.hex())
+"""
+
+
+def test_a_file_tampered_at_the_origin_is_refused_fetched_again_and_never_served(live):
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    prefix = f"篡改-{uuid.uuid4().hex[:6]}-"
+    chongqing.stop("worker")
+    try:
+        [global_id] = publish(sichuan, prefix=prefix, content="红岩村十三号")
+        original = bytes.fromhex(
+            sichuan.shell(TAMPER.format(global_id=global_id, replacement=b"forged bytes")).split()[-1]
+        )
+    finally:
+        chongqing.start_worker()
+
+    def last_error():
+        return chongqing.query("SELECT last_error FROM sync_partnercursor WHERE region='sichuan'")[0][0]
+
+    assert wait_until(lambda: "sha256" in last_error(), timeout=40), last_error()
+    url = f"{chongqing.url}/materials/{global_id}/"
+    assert requests.get(url, timeout=5).status_code == 404
+    assert not copies(chongqing, prefix)
+    assert "failed its sha256 check" in (chongqing.var_dir / "worker.log").read_text(errors="replace")
+
+    sichuan.shell(TAMPER.format(global_id=global_id, replacement=original))
+    assert wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=40)
+    download = requests.get(f"{url}download/", timeout=5)
+    assert download.content == original == "红岩村十三号0".encode()
+
+
+APPLY_AGAIN = """
+import json
+from sync.services import change_apply
+entries = json.loads({entries!r})
+results = [change_apply(change=entry, partner_region="sichuan") for entry in entries]
+print(json.dumps([[r.applied, r.ignored, r.conflicts] for r in results]))
+"""
+
+FETCH_RECORD = """
+import json
+from sync.services import partner_record_fetch
+record = partner_record_fetch(partner_region="sichuan", label="materials.material", global_id={global_id!r})
+print(json.dumps(record))
+"""
+
+
+def test_a_change_delivered_twice_and_an_older_one_after_it_change_nothing_at_the_partner(live):
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    prefix = f"重放-{uuid.uuid4().hex[:6]}-"
+    [global_id] = publish(sichuan, prefix=prefix)
+    assert wait_until(lambda: copies(chongqing, prefix), timeout=20)
+    first = chongqing.shell(FETCH_RECORD.format(global_id=global_id)).strip().splitlines()[-1]
+    sichuan.shell(
+        "from materials.models import Material\n"
+        f"m = Material.objects.get(global_id='{global_id}')\nm.title = '{prefix}修订'\nm.save()\n"
+    )
+    assert wait_until(lambda: copies(chongqing, prefix) == [(f"{prefix}修订",)], timeout=20)
+    second = chongqing.shell(FETCH_RECORD.format(global_id=global_id)).strip().splitlines()[-1]
+    assert json.loads(second)["version"] == json.loads(first)["version"] + 1
+
+    entries = json.dumps([json.loads(second), json.loads(second), json.loads(first)])
+    outcome = json.loads(chongqing.shell(APPLY_AGAIN.format(entries=entries)).strip().splitlines()[-1])
+
+    assert outcome == [[0, 1, 0], [0, 1, 0], [0, 1, 0]]
+    assert copies(chongqing, prefix) == [(f"{prefix}修订",)]
+    [(version,)] = chongqing.query("SELECT version FROM materials_material WHERE global_id=%s", (global_id,))
+    assert version == json.loads(second)["version"]
+
+
+def test_a_live_region_refuses_a_forged_signature_a_stale_timestamp_a_changed_body_and_a_replay(live):
+    import time
+
+    from portal.settings.environment import Partner
+    from sync.signing import sign_headers
+
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    [key] = json.loads(chongqing.env["PORTAL_PARTNERS"])
+    partner = Partner(region="chongqing", base_url=sichuan.url, key_id=key["key_id"], secret=key["secret"])
+    forger = Partner(region="chongqing", base_url=sichuan.url, key_id=key["key_id"], secret="not-the-key")
+    body = json.dumps({"command": "events.rsvp", "payload": {}}).encode()
+    url = f"{sichuan.url}/sync/commands"
+    refused_before = sichuan.query("SELECT count(*) FROM sync_refusedrequest")[0][0]
+
+    def post(headers, data=body):
+        return requests.post(
+            url, data=data, headers={**headers, "Content-Type": "application/json"}, timeout=5
+        )
+
+    forged = post(sign_headers(partner=forger, content=body))
+    stale = post(sign_headers(partner=partner, content=body, timestamp=int(time.time()) - 3600))
+    changed = post(sign_headers(partner=partner, content=body), data=body.replace(b"rsvp", b"rsvq"))
+    genuine = sign_headers(partner=partner, content=body)
+    first, replayed = post(genuine), post(genuine)
+
+    assert [(r.status_code, r.json()["error"]) for r in (forged, stale, changed, replayed)] == [
+        (401, "bad_signature"),
+        (401, "stale_timestamp"),
+        (401, "bad_signature"),
+        (403, "replayed"),
+    ]
+    # The genuine request got through the signature check (its payload is then found wanting).
+    assert (first.status_code, first.json()["error"]) == (400, "bad_payload")
+    refused = sichuan.query(
+        "SELECT reason FROM sync_refusedrequest ORDER BY id DESC LIMIT %s",
+        (sichuan.query("SELECT count(*) FROM sync_refusedrequest")[0][0] - refused_before,),
+    )
+    assert sorted(r[0] for r in refused) == ["bad_signature", "bad_signature", "replayed", "stale_timestamp"]
+
+
+MEETING = """
+import datetime
+from django.utils import timezone
+from events.models import Event
+from portal.models import Organisation
+start = timezone.now() + datetime.timedelta(days=20)
+event = Event.objects.create(title={title!r}, event_type="joint_meeting", starts_at=start,
+    ends_at=start + datetime.timedelta(hours=2), city="成都", venue="四川省委党史研究室",
+    origin_organisation=Organisation.objects.get(code="sc-chengdu"), access_level="partners")
+print(event.global_id)
+"""
+
+RSVP_AT_CHONGQING = """
+from events.models import Event
+from events.services import rsvp_set
+from portal.models import Organisation
+from portal.services import staff_user_create_or_update
+qijiang = Organisation.objects.get(code="cq-qijiang")
+user = staff_user_create_or_update(username={username!r}, organisation=qijiang, roles=[],
+    full_name="李小丽", email="xiaoli@example.org", password="pass-word-123")
+print(rsvp_set(event=Event.objects.get(global_id={event!r}), user=user, attending=True).global_id)
+"""
+
+
+def test_an_rsvp_to_the_partners_meeting_made_while_the_host_is_down_is_recorded_once_it_is_back(live):
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    tag = uuid.uuid4().hex[:6]
+    event = sichuan.shell(MEETING.format(title=f"川渝联席会议-{tag}")).split()[-1]
+    assert wait_until(
+        lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)), timeout=20
+    )
+
+    def rsvp_at(region, rsvp):
+        return region.query(
+            "SELECT r.state, r.attending, o.code, u.username FROM events_rsvp r "
+            "JOIN portal_organisation o ON o.id = r.organisation_id JOIN auth_user u ON u.id = r.user_id "
+            "WHERE r.global_id=%s",
+            (rsvp,),
+        )
+
+    sichuan.stop("web")
+    try:
+        rsvp = chongqing.shell(RSVP_AT_CHONGQING.format(username=f"cq_rsvp_{tag}", event=event)).split()[-1]
+
+        def attempts():
+            rows = chongqing.query(
+                "SELECT state, attempts FROM sync_outgoingcommand WHERE payload->>'rsvp'=%s", (rsvp,)
+            )
+            return rows and rows[0][0] == "pending" and rows[0][1] >= 2
+
+        assert wait_until(attempts, timeout=40), "the request was not retried while the host was down"
+        assert rsvp_at(chongqing, rsvp)[0][0] == "pending"
+    finally:
+        sichuan.start_web()
+
+    assert wait_until(lambda: rsvp_at(sichuan, rsvp), timeout=40), "the host never recorded the answer"
+    assert rsvp_at(sichuan, rsvp) == [("recorded", True, "cq-qijiang", f"chongqing.cq_rsvp_{tag}")]
+    assert wait_until(lambda: rsvp_at(chongqing, rsvp)[0][0] == "recorded", timeout=20)

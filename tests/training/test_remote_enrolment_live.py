@@ -43,6 +43,15 @@ user = staff_user_create_or_update(username={username!r}, organisation=org, role
 print(enrolment_create(session_id=Session.objects.get(global_id={session!r}).pk, user=user).global_id)
 """
 
+CANCEL = """
+from django.contrib.auth import get_user_model
+from training.models import Enrolment
+from training.services import enrolment_cancel
+users = get_user_model().objects
+enrolment = Enrolment.objects.get(session__global_id={session!r}, user__username={enrolment_of!r})
+enrolment_cancel(enrolment_id=enrolment.pk, user=users.get(username={by!r}))
+"""
+
 
 ORGANISATIONS = """
 from portal.models import Organisation
@@ -114,3 +123,19 @@ def test_a_remote_enrolment_in_a_full_session_is_waitlisted_at_both_regions(live
     )
     assert (username, active) == (f"chongqing.cq_xiaoli_{tag}", False)
     assert wait_until(lambda: state(chongqing) == "waitlisted", timeout=30), state(chongqing)
+
+    # The Sichuan trainee drops out at Sichuan: the Chongqing request moves up, at both regions.
+    sichuan.shell(CANCEL.format(enrolment_of=f"sc_first_{tag}", session=session, by=f"sc_first_{tag}"))
+    assert wait_until(lambda: state(sichuan) == "enrolled", timeout=30), state(sichuan)
+    assert wait_until(lambda: state(chongqing) == "enrolled", timeout=30), state(chongqing)
+
+    # The Chongqing trainee cancels at Chongqing: the request travels to Sichuan, which frees the place.
+    chongqing.shell(CANCEL.format(enrolment_of=f"cq_xiaoli_{tag}", session=session, by=f"cq_xiaoli_{tag}"))
+    assert wait_until(lambda: state(sichuan) == "cancelled", timeout=30), state(sichuan)
+    assert wait_until(lambda: state(chongqing) == "cancelled", timeout=30), state(chongqing)
+    [(command_state,)] = chongqing.query(
+        "SELECT state FROM sync_outgoingcommand "
+        "WHERE name='training.enrolment_cancel' AND payload->>'enrolment'=%s",
+        (enrolment,),
+    )
+    assert command_state == "delivered"

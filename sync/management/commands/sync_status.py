@@ -25,5 +25,9 @@ class Command(BaseCommand):
                 f"backlog {row['backlog']}, lag {lag}, last success {row['last_success'] or '-'}, "
                 f"last error {row['last_error'] or '-'}, open conflicts {row['open_conflicts']}, "
                 f"requests waiting to be sent {row['commands_pending']}"
-                + (f" (oldest {row['commands_oldest_pending_seconds']:.0f}s)" if row["commands_pending"] else "")
+                + (
+                    f" (oldest {row['commands_oldest_pending_seconds']:.0f}s)"
+                    if row["commands_pending"]
+                    else ""
+                )
             )
