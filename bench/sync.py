@@ -10,7 +10,10 @@ and portal_sync_bench_chongqing, gunicorn, a Celery worker and beat per region o
     can (the local creation rate, the floor); the clock runs until all N are in Chongqing's
     database (records/s of sync);
 (b) single changes on an idle system: one material at a time, lag from commit at Sichuan to
-    the row being committed at Chongqing (p50/p95).
+    the row being committed at Chongqing (p50/p95);
+(c) requests the other region owns: a Chongqing staff member answers a Sichuan meeting's RSVP,
+    lag from commit at Chongqing to the answer recorded at Sichuan and to the reply settling
+    it at Chongqing (p50/p95).
 
 Prints the figures; it is not part of the test suite.
 """
@@ -65,6 +68,45 @@ for n in range({samples}):
         time.sleep(0.005)
     lags.append(time.time() - committed)
 print("LAGS", json.dumps(lags), flush=True)
+"""
+
+REQUESTS = """
+import datetime, json, os, time
+import psycopg
+from django.utils import timezone
+from events.models import RSVP, Event
+from events.services import rsvp_set
+from portal.models import Organisation
+from portal.services import staff_user_create_or_update
+host_db = psycopg.connect(os.environ["BENCH_PARTNER_DB"], autocommit=True)
+event = Event.objects.get(global_id={event!r})
+org = Organisation.objects.get(code="cq-qijiang")
+recorded, settled = [], []
+for n in range({samples}):
+    time.sleep(0.5)
+    user = staff_user_create_or_update(username=f"bench_rsvp_{{n}}", organisation=org, roles=[],
+        full_name="基准", email="", password=None)
+    rsvp = rsvp_set(event=event, user=user, attending=True)
+    committed = time.time()
+    seen = "SELECT 1 FROM events_rsvp WHERE global_id=%s"
+    while not host_db.execute(seen, (rsvp.global_id,)).fetchone() and time.time() - committed < 30:
+        time.sleep(0.005)
+    recorded.append(time.time() - committed)
+    while RSVP.objects.filter(pk=rsvp.pk, state="pending").exists() and time.time() - committed < 30:
+        time.sleep(0.005)
+    settled.append(time.time() - committed)
+print("REQUESTS", json.dumps([recorded, settled]), flush=True)
+"""
+
+MEETING = """
+import datetime
+from django.utils import timezone
+from events.models import Event
+from portal.models import Organisation
+start = timezone.now() + datetime.timedelta(days=20)
+print(Event.objects.create(title="基准联席会议", event_type="joint_meeting", starts_at=start,
+    ends_at=start + datetime.timedelta(hours=2), access_level="partners",
+    origin_organisation=Organisation.objects.get(code="sc-chengdu")).global_id)
 """
 
 
@@ -133,6 +175,23 @@ def main():
                 next(line[5:] for line in single.stdout.splitlines() if line.startswith("LAGS"))
             )
 
+            event = sichuan.shell(MEETING).split()[-1]
+            wait_until(
+                lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)), timeout=30
+            )
+            code = REQUESTS.format(event=event, samples=args.samples)
+            requests_run = subprocess.run(
+                [sys.executable, "manage.py", "shell", "-c", code],
+                cwd=ROOT,
+                env={**chongqing.env, "BENCH_PARTNER_DB": sichuan.database_url},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )  # fmt: skip
+            recorded, settled = json.loads(
+                next(line[9:] for line in requests_run.stdout.splitlines() if line.startswith("REQUESTS"))
+            )
+
             print()
             print(f"bulk: {args.records} materials with files created at sichuan in {t1 - t0:.2f}s")
             print(f"  local creation rate (floor): {local_rate:8.1f} records/s")
@@ -148,6 +207,15 @@ def main():
             print(f"  p50 {percentile(lags, 0.5) * 1000:7.0f} ms")
             print(f"  p95 {percentile(lags, 0.95) * 1000:7.0f} ms")
             print(f"  max {max(lags) * 1000:7.0f} ms   mean {statistics.mean(lags) * 1000:.0f} ms")
+            print(f"requests to the owner ({len(recorded)} RSVPs at chongqing to a sichuan meeting):")
+            print(
+                f"  recorded at sichuan: p50 {percentile(recorded, 0.5) * 1000:5.0f} ms, "
+                f"p95 {percentile(recorded, 0.95) * 1000:5.0f} ms"
+            )
+            print(
+                f"  settled at chongqing: p50 {percentile(settled, 0.5) * 1000:5.0f} ms, "
+                f"p95 {percentile(settled, 0.95) * 1000:5.0f} ms"
+            )
         finally:
             regions.stop()
 

@@ -402,17 +402,21 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
     return result
 
 
+def _post_signed(partner, path: str, message: dict) -> requests.Response:
+    body = json.dumps(message).encode()
+    return requests.post(
+        partner.base_url + path,
+        data=body,
+        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
+        timeout=HTTP_TIMEOUT,
+    )
+
+
 def partner_nudge(*, partner_region: str) -> bool:
     """Tell the partner there is something to pull; only a hint, so a partner that is down is no error."""
     partner = partner_for_region(partner_region)
-    body = json.dumps({"region": settings.PORTAL_REGION}).encode()
     try:
-        response = requests.post(
-            partner.base_url + "/sync/nudge",
-            data=body,
-            headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
-            timeout=HTTP_TIMEOUT,
-        )
+        response = _post_signed(partner, "/sync/nudge", {"region": settings.PORTAL_REGION})
     except requests.RequestException as error:
         logger.info("sync: no nudge to %s (%s); its scheduled pull will catch up", partner_region, error)
         return False
@@ -456,16 +460,6 @@ def _sender_lock(partner_region: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def _command_post(partner, command: OutgoingCommand) -> requests.Response:
-    body = json.dumps({"command": command.name, "payload": command.payload}).encode()
-    return requests.post(
-        partner.base_url + "/sync/commands",
-        data=body,
-        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
-        timeout=HTTP_TIMEOUT,
-    )
-
-
 def partner_commands_send(*, partner_region: str) -> int:
     """Send the pending requests for a partner, oldest first; stop at the first that cannot be delivered.
 
@@ -491,7 +485,9 @@ def partner_commands_send(*, partner_region: str) -> int:
             command.attempts += 1
             command.last_attempt_at = timezone.now()
             try:
-                response = _command_post(partner, command)
+                response = _post_signed(
+                    partner, "/sync/commands", {"command": command.name, "payload": command.payload}
+                )
             except requests.RequestException as error:
                 command.last_error = f"{type(error).__name__}: {error}"[:2000]
                 command.save()

@@ -120,3 +120,11 @@ def test_taking_the_origins_version_while_it_is_unreachable_says_so_and_keeps_th
     assert "未能处理这条冲突" in response.content.decode()
     conflicted_copy.refresh_from_db()
     assert conflicted_copy.resolved_at is None
+
+
+def test_a_nudge_to_a_partner_that_is_down_is_dropped_quietly(partners, caplog):
+    from sync.services import partner_nudge
+
+    with caplog.at_level("INFO", logger="sync"):
+        assert partner_nudge(partner_region="chongqing") is False
+    assert "its scheduled pull will catch up" in caplog.text
