@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+import threading
 from dataclasses import dataclass, field
 
 import requests
@@ -24,6 +25,16 @@ logger = logging.getLogger("sync")
 PAGE_LIMIT = 200
 HTTP_TIMEOUT = 15
 FILE_ATTEMPTS = 3
+
+
+_local = threading.local()
+
+
+def _http() -> requests.Session:
+    """One HTTP session per thread: a backlog drains over kept-alive connections to the partner."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 class SyncError(Exception):
@@ -169,7 +180,7 @@ def _fetch_file(*, partner, label, global_id, related_name, key, sha256) -> byte
     path = f"/sync/files/{label}/{global_id}/{related_name}/{key}"
     last = ""
     for _attempt in range(FILE_ATTEMPTS):
-        response = requests.get(
+        response = _http().get(
             partner.base_url + path, headers=sign_headers(partner=partner, content=path.encode()), timeout=60
         )
         if response.status_code != 200:
@@ -344,7 +355,7 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
 
 
 def _get_signed(partner, path: str) -> requests.Response:
-    response = requests.get(
+    response = _http().get(
         partner.base_url + path,
         headers=sign_headers(partner=partner, content=path.encode()),
         timeout=HTTP_TIMEOUT,
@@ -404,7 +415,7 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
 
 def _post_signed(partner, path: str, message: dict) -> requests.Response:
     body = json.dumps(message).encode()
-    return requests.post(
+    return _http().post(
         partner.base_url + path,
         data=body,
         headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
