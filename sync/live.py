@@ -19,6 +19,18 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = ("sichuan", "chongqing")
 
+# For a test that needs no demo content: the two offices its scripts use.
+TWO_ORGANISATIONS = """
+from portal.models import Organisation
+for code, name, short, region, level in [
+    ("sc-chengdu", "成都市委党史研究室", "成都市委", "sichuan", "city"),
+    ("cq-qijiang", "綦江区委党史地方志研究室", "綦江区委", "chongqing", "district"),
+]:
+    Organisation.objects.get_or_create(
+        code=code, defaults={"name": name, "short_name": short, "region": region, "level": level}
+    )
+"""
+
 
 def _free_port() -> int:
     import socket
@@ -169,17 +181,25 @@ class LiveRegions:
     def __getitem__(self, name) -> LiveRegion:
         return self.regions[name]
 
-    def prepare(self):
+    def prepare(self, *, seed: bool = True, setup: str = ""):
+        """Migrate once and copy the database; then seed both regions at once (about a minute).
+
+        ``seed=False`` skips the demo content: ``setup`` (Python for ``manage.py shell``) runs
+        once before the copy instead, e.g. to add the few organisations a test needs.
+        """
         import redis
 
         client = redis.Redis.from_url(self.redis_url)
         for name in REGIONS:
             for queue in ("sync", "default", "search"):
                 client.delete(f"{name}.{queue}")
-        # Migrate once and copy the database; then both regions seed at once.
         first, second = self.regions["sichuan"], self.regions["chongqing"]
         first.manage("migrate", "--noinput", "-v0")
+        if setup:
+            first.shell(setup)
         clone_database(first.database_url, second.database_url)
+        if not seed:
+            return
         jobs = [
             subprocess.Popen(
                 [sys.executable, "manage.py", "seed_demo", "--port", str(region.port)],
@@ -223,6 +243,44 @@ class LiveRegions:
                 region.stop(kind)
             for handle in region.logs:
                 handle.close()
+
+
+class PrivateRedis:
+    """A Redis server of one test's own, so the test may stop the broker and start it again."""
+
+    def __init__(self, var_dir: Path):
+        self.port = _free_port()
+        self.var_dir = Path(var_dir)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        import redis
+
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.var_dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis(port=self.port)
+        if not wait_until(lambda: _answers(client), timeout=10):
+            raise RuntimeError(f"redis-server on port {self.port} did not start")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except Exception:  # noqa: BLE001 - not up yet
+        return False
 
 
 def wait_until(predicate, *, timeout: float = 20, interval: float = 0.1):

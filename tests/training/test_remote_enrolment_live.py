@@ -5,7 +5,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from sync.live import LiveRegions, clone_database, wait_until
+from sync.live import TWO_ORGANISATIONS, LiveRegions, wait_until
 
 # Opt-in: starting two regions takes about 80 s on the shared test machine (the test itself ~15 s).
 pytestmark = [
@@ -53,32 +53,6 @@ enrolment_cancel(enrolment_id=enrolment.pk, user=users.get(username={by!r}))
 """
 
 
-ORGANISATIONS = """
-from portal.models import Organisation
-for code, name, short, region, level in [
-    ("sc-chengdu", "成都市委党史研究室", "成都市委", "sichuan", "city"),
-    ("cq-qijiang", "綦江区委党史地方志研究室", "綦江区委", "chongqing", "district"),
-]:
-    Organisation.objects.get_or_create(
-        code=code, defaults={"name": name, "short_name": short, "region": region, "level": level}
-    )
-"""
-
-
-def prepare_without_demo(regions):
-    """Migrate once, add the two organisations, copy to the other region: no demo seed (it takes a minute)."""
-    import redis
-
-    client = redis.Redis.from_url(regions.redis_url)
-    for name in ("sichuan", "chongqing"):
-        for queue in ("sync", "default", "search"):
-            client.delete(f"{name}.{queue}")
-    first, second = regions["sichuan"], regions["chongqing"]
-    first.manage("migrate", "--noinput", "-v0")
-    first.shell(ORGANISATIONS)
-    clone_database(first.database_url, second.database_url)
-
-
 def isolated_redis(redis_url: str) -> str:
     parts = urlsplit(redis_url)
     return urlunsplit(parts._replace(path="/4"))
@@ -93,7 +67,7 @@ def live(database_url, redis_url, tmp_path_factory):
         db_prefix="portal_trainsync_live_",
     )
     try:
-        prepare_without_demo(regions)
+        regions.prepare(seed=False, setup=TWO_ORGANISATIONS)
         regions.start()
         yield regions
     finally:
