@@ -21,9 +21,13 @@ logger = logging.getLogger(__name__)
 def _enqueue(task, *args):
     try:
         task.delay(*args)
-    except Exception:
-        # The index can be rebuilt later; a broker hiccup must not break the save.
-        logger.exception("could not queue %s%r", task.name, args)
+    except Exception:  # noqa: BLE001 - a broker that is down must not break the save
+        logger.warning("could not queue %s%r; indexing in this process instead", task.name, args)
+        try:
+            task(*args)
+        except Exception:
+            # The index can still be rebuilt with search_rebuild.
+            logger.exception("could not index %s%r", task.name, args)
 
 
 def _after_commit(callback) -> None:
