@@ -92,7 +92,7 @@ STORY_FIELDS = (
     "syndication",
 )
 
-SITE_FIELDS = ("title", "slug", "place", "history", "visiting_information", "syndication")
+SITE_FIELDS = ("title", "slug", "place", "history", "visiting_information", "images", "syndication")
 
 register(
     SyncSpec(
@@ -108,7 +108,6 @@ register(
 register(
     SyncSpec(
         model=RedHeritageSite,
-        # Images are not carried: they are this region's Wagtail images (see the report).
         fields=SITE_FIELDS,
         m2m=("topics", "related_stories"),
         is_shared=lambda site: site.live,

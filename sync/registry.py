@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from wagtail.fields import RichTextField, StreamField
+
 from portal.models import Organisation, Topic
+
+from . import streams
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,10 @@ def _value(instance, name: str):
         return str(getattr(related, "global_id", related.pk))
     if isinstance(model_field, models.FileField):
         return None  # files travel as sha256; see _child_payload
+    if isinstance(model_field, StreamField):
+        return streams.stream_for_partner(model_field, getattr(instance, name))
+    if isinstance(model_field, RichTextField):
+        return streams.rich_text_for_partner(getattr(instance, name))
     value = model_field.value_from_object(instance)
     if value is None or isinstance(value, str | bool | int | float):
         return value
@@ -194,6 +202,12 @@ def assign(instance, names, values: dict) -> None:
             continue
         model_field = instance._meta.get_field(name)
         if isinstance(model_field, models.FileField):
+            continue
+        if isinstance(model_field, StreamField):
+            setattr(instance, name, streams.stream_from_partner(model_field, values[name]))
+            continue
+        if isinstance(model_field, RichTextField):
+            setattr(instance, name, streams.rich_text_from_partner(values[name]))
             continue
         setattr(instance, name, _python(model_field, values[name]))
 

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import registry
+from . import registry, streams
 from .context import apply_context
 from .models import ChangeLog, Conflict, OutgoingCommand, PartnerCursor, SyncedCopy
 from .signing import partner_for_region, sign_headers
@@ -176,8 +176,8 @@ def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
     logger.warning("sync: conflict on %s %s: %s", spec_label, change["global_id"], reason)
 
 
-def _fetch_file(*, partner, label, global_id, related_name, key, sha256) -> bytes:
-    path = f"/sync/files/{label}/{global_id}/{related_name}/{key}"
+def _fetch_checked(*, partner, path: str, sha256: str) -> bytes:
+    """A file from the partner, only once its sha256 matches; a bad copy is fetched again, never kept."""
     last = ""
     for _attempt in range(FILE_ATTEMPTS):
         response = _http().get(
@@ -214,12 +214,9 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
                     or row.sha256 != wanted["sha256"]
                     or not stored.storage.exists(stored.name)
                 ):
-                    data = _fetch_file(
+                    data = _fetch_checked(
                         partner=partner,
-                        label=spec.label,
-                        global_id=instance.global_id,
-                        related_name=child.related_name,
-                        key=key[0],
+                        path=f"/sync/files/{spec.label}/{instance.global_id}/{child.related_name}/{key[0]}",
                         sha256=wanted["sha256"],
                     )
                     name = item.get("original_name") or "file"
@@ -232,8 +229,15 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
                 row.delete()
 
 
-def _apply_upsert(*, spec, change, partner, local, copy) -> None:
-    payload = change["payload"]
+def _apply_upsert(*, spec, change, partner, local) -> None:
+    # Images chosen in the record's streams are fetched from the partner when new here.
+    with streams.fetching_from(
+        lambda path, sha256: _fetch_checked(partner=partner, path=path, sha256=sha256)
+    ):
+        _apply_record(spec=spec, payload=change["payload"], partner=partner, local=local)
+
+
+def _apply_record(*, spec, payload, partner, local) -> None:
     if local is not None:
         instance = local
     elif spec.create is not None:
@@ -346,7 +350,7 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
                 )
             result.ignored += 1
             return result
-        _apply_upsert(spec=spec, change=change, partner=partner, local=local, copy=copy)
+        _apply_upsert(spec=spec, change=change, partner=partner, local=local)
         result.applied += 1
     return result
 

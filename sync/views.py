@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import registry, services
+from . import registry, services, streams
 from .models import ChangeLog
 from .signing import SignatureError, verify
 
@@ -71,6 +71,15 @@ def file(request, partner, label, global_id, related_name, key):
     if not stored:
         return JsonResponse({"error": "not_found"}, status=404)
     return FileResponse(stored.open("rb"), content_type="application/octet-stream")
+
+
+@require_GET
+@signed
+def image(request, partner, file_hash):
+    found = streams.image_for_partner(file_hash)
+    if found is None:
+        return JsonResponse({"error": "not_found"}, status=404)
+    return FileResponse(found.open_file(), content_type="application/octet-stream")
 
 
 @require_POST

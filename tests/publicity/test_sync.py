@@ -191,3 +191,146 @@ def test_the_quarterly_report_counts_stories_cross_posted_to_the_partner(story_i
     (row,) = [r for r in submission_quarterly_report(year=2030, quarter=1) if r.organisation == unit]
 
     assert row.published == 4 and row.cross_posted == 2
+
+
+def png_bytes(colour) -> bytes:
+    import io
+
+    from PIL import Image as PillowImage
+
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def chongqing_stub(settings):
+    from portal.settings.environment import Partner
+    from tests.sync.conftest import PartnerStub
+
+    stub = PartnerStub()
+    settings.PORTAL_PARTNERS = [Partner(region="chongqing", base_url=stub.url, key_id="k", secret="s")]
+    yield stub
+    stub.close()
+
+
+def story_with_image(story_index, chongqing_org, data):
+    import io
+
+    from django.core.files.images import ImageFile
+
+    from wagtail.images import get_image_model
+
+    def build():
+        image = get_image_model()(title="綦江红军桥旧照")
+        image.file = ImageFile(io.BytesIO(data), name="hongjun-bridge.png")
+        image.save()
+        story = chongqing_story(story_index, chongqing_org)()
+        story.body = [
+            {"type": "paragraph", "value": "<p>红军桥。</p>"},
+            {
+                "type": "image",
+                "value": {"image": {"image": image.pk, "decorative": False, "alt_text": "红军桥"}},
+            },
+        ]
+        story.save_revision().publish()
+        return Story.objects.get(pk=story.pk)
+
+    return build
+
+
+def test_an_image_in_a_story_travels_by_its_content_and_is_checked(
+    client, story_index, chongqing_org, chongqing_stub
+):
+    import hashlib
+
+    from wagtail.images import get_image_model
+
+    data = png_bytes("red")
+    build = story_with_image(story_index, chongqing_org, data)
+    (change,) = served_from_chongqing(build)
+    get_image_model().objects.all().delete()  # this database receives the image as a stranger too
+    [image_block] = [b for b in change["payload"]["fields"]["body"] if b["type"] == "image"]
+    reference = image_block["value"]["image"]["image"]["_image"]
+    assert reference["sha256"] == hashlib.sha256(data).hexdigest() and reference["title"] == "綦江红军桥旧照"
+
+    chongqing_stub.answer("GET", f"/sync/images/{reference['hash']}", (200, data))
+    assert change_apply(change=change, partner_region="chongqing").applied == 1
+
+    copy = Story.objects.get(global_id=change["global_id"])
+    local = get_image_model().objects.get(file_hash=reference["hash"])
+    assert copy.body[1].value["image"].pk == local.pk
+    assert local.title == "綦江红军桥旧照" and (local.width, local.height) == (40, 30)
+    assert 'alt="红军桥"' in client.get(copy.url).content.decode()
+    # The next version of the story reuses the image fetched once.
+    newer = {
+        **change,
+        "version": change["version"] + 1,
+        "payload": {**change["payload"], "version": change["version"] + 1},
+    }
+    change_apply(change=newer, partner_region="chongqing")
+    assert get_image_model().objects.filter(file_hash=reference["hash"]).count() == 1
+    assert len([r for r in chongqing_stub.requests if r["path"].startswith("/sync/images/")]) == 1
+
+
+def test_an_image_that_fails_its_check_is_never_kept(story_index, chongqing_org, chongqing_stub):
+    from wagtail.images import get_image_model
+
+    from sync.services import FileCheckFailed
+
+    (change,) = served_from_chongqing(story_with_image(story_index, chongqing_org, png_bytes("red")))
+    get_image_model().objects.all().delete()
+    chongqing_stub.answer("GET", "/sync/images/", (200, png_bytes("blue")))
+    with pytest.raises(FileCheckFailed):
+        change_apply(change=change, partner_region="chongqing")
+    assert not Story.objects.filter(global_id=change["global_id"]).exists()
+    assert not get_image_model().objects.exists()
+    assert len(chongqing_stub.requests) == 3  # fetched again before giving up
+
+
+def test_a_sites_rich_text_keeps_its_image_and_links_back_to_the_origins_pages(
+    client, site_home, chongqing_org, chongqing_stub
+):
+    import io
+    import re
+
+    from django.core.files.images import ImageFile
+
+    from wagtail.images import get_image_model
+
+    index = red_heritage_index_ensure(home=site_home)
+    data = png_bytes("green")
+
+    def build():
+        image = get_image_model()(title="纪念碑")
+        image.file = ImageFile(io.BytesIO(data), name="monument.png")
+        image.save()
+        history = (
+            f'<p>始建于1935年。</p><embed alt="纪念碑" embedtype="image" format="fullwidth" id="{image.pk}"/>'
+            f'<p><a linktype="page" id="{index.pk}">更多红色地标</a></p>'
+        )
+        site = RedHeritageSite(
+            title="綦江纪念碑",
+            slug="monument",
+            place="綦江区",
+            history=history,
+            origin_organisation=chongqing_org,
+        )
+        index.add_child(instance=site)
+        site.save_revision().publish()
+        return RedHeritageSite.objects.get(pk=site.pk)
+
+    (change,) = served_from_chongqing(build)
+    get_image_model().objects.all().delete()
+    history = change["payload"]["fields"]["history"]
+    assert f'<a href="{index.full_url}">' in history and "linktype" not in history
+    assert ' id="' not in history and "sync-image=" in history
+
+    chongqing_stub.answer("GET", "/sync/images/", (200, data))
+    change_apply(change=change, partner_region="chongqing")
+
+    copy = RedHeritageSite.objects.get(global_id=change["global_id"])
+    local = get_image_model().objects.get()
+    assert re.search(rf'embedtype="image"[^>]* id="{local.pk}"', copy.history)
+    html = client.get(copy.url).content.decode()
+    assert 'alt="纪念碑"' in html and "更多红色地标" in html

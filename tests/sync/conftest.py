@@ -76,8 +76,8 @@ def remote_change(chongqing_org, partners):
 class PartnerStub:
     """A stand-in partner web server on loopback.
 
-    Each request is recorded and answered with the next (status, JSON) queued for
-    its method and path prefix; the last answer is repeated.
+    Each request is recorded and answered with the next (status, JSON or bytes) queued
+    for its method and path prefix; the last answer is repeated.
     """
 
     def __init__(self):
@@ -101,9 +101,10 @@ class PartnerStub:
                     [(404, {"error": "not_found"})],
                 )
                 status, payload = queue.pop(0) if len(queue) > 1 else queue[0]
-                data = json.dumps(payload).encode()
+                raw = isinstance(payload, bytes)
+                data = payload if raw else json.dumps(payload).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "application/octet-stream" if raw else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
