@@ -127,16 +127,13 @@ def main():
         sys.exit("bench/sync.py: set DATABASE_URL and REDIS_URL (see the docstring)")
 
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as folder:
-        regions = LiveRegions(
+        print("setting up two regions (migrate, seed, gunicorn, workers, beat)...", flush=True)
+        with LiveRegions(
             database_url=database_url,
             redis_url=redis_url,
             var_dir=Path(folder),
             db_prefix="portal_sync_bench_",
-        )
-        try:
-            print("setting up two regions (migrate, seed, gunicorn, workers, beat)...", flush=True)
-            regions.prepare()
-            regions.start()
+        ) as regions:
             sichuan, chongqing = regions["sichuan"], regions["chongqing"]
             # Let the seeded copies' first pull settle.
             time.sleep(8)
@@ -216,8 +213,6 @@ def main():
                 f"  settled at chongqing: p50 {percentile(settled, 0.5) * 1000:5.0f} ms, "
                 f"p95 {percentile(settled, 0.95) * 1000:5.0f} ms"
             )
-        finally:
-            regions.stop()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from portal.access import can_view
 from portal.models import Organisation
 from portal.selectors import staff_organisation
-from portal.services import partner_staff_stand_in
+from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services import command_enqueue
 
 from .models import RSVP, CalendarToken, Event, EventException, EventStatus, _new_token
@@ -97,10 +97,7 @@ def _rsvp_payload(rsvp: RSVP, *, user) -> dict:
         "occurrence_date": rsvp.occurrence_date.isoformat(),
         "attending": rsvp.attending,
         "answered_at": rsvp.answered_at.isoformat(),
-        "username": user.get_username(),
-        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
-        "email": user.email,
-        "organisation": rsvp.organisation.code,
+        **partner_staff_payload(user=user, organisation=rsvp.organisation),
     }
 
 
@@ -136,13 +133,7 @@ def rsvp_remote_handle(payload: dict, from_region: str) -> dict:
     occurrence = occurrence_for(event, date.fromisoformat(payload["occurrence_date"]))
     if occurrence is None or occurrence.cancelled or occurrence.ends_at <= answered_at:
         return refused(_("该场次已结束或已取消，不再接受回执"))
-    user = partner_staff_stand_in(
-        region=from_region,
-        username=payload["username"],
-        name=payload.get("name") or "",
-        email=payload.get("email") or "",
-        organisation=organisation,
-    )
+    user = partner_staff_stand_in(region=from_region, payload=payload, organisation=organisation)
     rsvp, _created = RSVP.objects.update_or_create(
         event=event,
         occurrence_date=occurrence.original_date,

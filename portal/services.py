@@ -89,20 +89,31 @@ def organisation_page_ensure(*, organisation: Organisation, parent: Page) -> Org
     return page
 
 
-def partner_staff_stand_in(*, region: str, username: str, name: str, email: str, organisation: Organisation):
-    """The partner region's staff member as a local account that can never sign in.
+def partner_staff_payload(*, user, organisation: Organisation) -> dict:
+    """Who asks, as a request to the partner region carries it (see partner_staff_stand_in)."""
+    return {
+        "username": user.get_username(),
+        # Chinese order: family name first, as staff_user_create_or_update stores it.
+        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
+        "email": user.email,
+        "organisation": organisation.code,
+    }
+
+
+def partner_staff_stand_in(*, region: str, payload: dict, organisation: Organisation):
+    """The partner region's staff member named in a request, as a local account that can never sign in.
 
     Requests from the partner (enrolments, RSVPs) are recorded against it, so
     the owner's rosters and counts show who asked and from which organisation.
     """
+    name, email = payload.get("name") or "", payload.get("email") or ""
     user, created = get_user_model().objects.get_or_create(
-        username=f"{region}.{username}"[:150], defaults={"is_active": False, "email": email or ""}
+        username=f"{region}.{payload['username']}"[:150], defaults={"is_active": False, "email": email}
     )
     if created:
         user.set_unusable_password()
-    # Chinese order: family name first, as staff_user_create_or_update stores it.
-    user.last_name, user.first_name = (name or "")[:1], (name or "")[1:150]
-    user.email = email or ""
+    user.last_name, user.first_name = name[:1], name[1:150]
+    user.email = email
     user.is_active = False
     user.save()
     StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})

@@ -51,6 +51,11 @@ def database_for(database_url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+def redis_database(redis_url: str, number: int) -> str:
+    """The same Redis, another database: a suite's queues never mix with another's."""
+    return urlunsplit(urlsplit(redis_url)._replace(path=f"/{number}"))
+
+
 def clone_database(source_url: str, target_url: str) -> None:
     import psycopg
 
@@ -143,10 +148,25 @@ class LiveRegion:
 
 
 class LiveRegions:
+    """Two regions, prepared and started on entering ``with``, stopped on leaving.
+
+    ``seed=False`` skips the demo content (about a minute): ``setup`` (Python for
+    ``manage.py shell``) runs once before the database is copied instead, e.g. to add the
+    few organisations a test needs.
+    """
+
     def __init__(
-        self, *, database_url: str, redis_url: str, var_dir: Path, db_prefix="portal_sync_", beat=True
+        self,
+        *,
+        database_url: str,
+        redis_url: str,
+        var_dir: Path,
+        db_prefix="portal_sync_",
+        beat=True,
+        seed=True,
+        setup: str = "",
     ):
-        self.beat = beat
+        self.beat, self.seed, self.setup = beat, seed, setup
         self.redis_url = redis_url
         ports = {name: _free_port() for name in REGIONS}
         key_id, secret = f"test-{secrets.token_hex(4)}", secrets.token_urlsafe(32)
@@ -181,12 +201,20 @@ class LiveRegions:
     def __getitem__(self, name) -> LiveRegion:
         return self.regions[name]
 
-    def prepare(self, *, seed: bool = True, setup: str = ""):
-        """Migrate once and copy the database; then seed both regions at once (about a minute).
+    def __enter__(self):
+        try:
+            self.prepare()
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
-        ``seed=False`` skips the demo content: ``setup`` (Python for ``manage.py shell``) runs
-        once before the copy instead, e.g. to add the few organisations a test needs.
-        """
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    def prepare(self):
+        """Migrate once and copy the database; then seed both regions at once."""
         import redis
 
         client = redis.Redis.from_url(self.redis_url)
@@ -195,10 +223,10 @@ class LiveRegions:
                 client.delete(f"{name}.{queue}")
         first, second = self.regions["sichuan"], self.regions["chongqing"]
         first.manage("migrate", "--noinput", "-v0")
-        if setup:
-            first.shell(setup)
+        if self.setup:
+            first.shell(self.setup)
         clone_database(first.database_url, second.database_url)
-        if not seed:
+        if not self.seed:
             return
         jobs = [
             subprocess.Popen(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from portal.access import can_view
 from portal.selectors import staff_organisation
-from portal.services import partner_staff_stand_in
+from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services import command_enqueue
 
 from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
@@ -137,16 +137,11 @@ def enrolment_create(*, session_id: int, user, now=None) -> Enrolment:
 
 
 def enrolment_request_payload(*, enrolment: Enrolment) -> dict:
-    user = enrolment.user
     return {
         "enrolment": str(enrolment.global_id),
         "session": str(enrolment.session.global_id),
-        "username": user.get_username(),
-        # Chinese order: family name first, as portal.services stores it.
-        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
-        "email": user.email,
-        "organisation": enrolment.organisation.code,
         "region": enrolment.requested_from_region,
+        **partner_staff_payload(user=enrolment.user, organisation=enrolment.organisation),
     }
 
 
@@ -181,13 +176,7 @@ def enrolment_remote_request_handle(payload: dict, from_region: str, *, now=None
     if organisation.region != from_region:
         reason = _("单位不属于发出申请的地区")
         return {"enrolment": payload["enrolment"], "state": "refused", "reason": reason}
-    user = partner_staff_stand_in(
-        region=from_region,
-        username=payload["username"],
-        name=payload.get("name") or "",
-        email=payload.get("email") or "",
-        organisation=organisation,
-    )
+    user = partner_staff_stand_in(region=from_region, payload=payload, organisation=organisation)
     enrolment = Enrolment(
         global_id=payload["enrolment"],
         session=session,

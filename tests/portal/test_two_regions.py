@@ -3,26 +3,16 @@
 import os
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pytest
 import requests
 
+from sync.live import database_for
 from tests.conftest import ROOT, free_port, manage, wait_for_http
 
 pytestmark = pytest.mark.services
 
 REGIONS = {"sichuan": "四川站", "chongqing": "重庆站"}
-
-
-def database_for(database_url: str, name: str) -> str:
-    parts = urlsplit(database_url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,7 @@
 import pytest
 import requests
 
-from sync.live import LiveRegions, wait_until
-from tests.sync.test_two_regions import isolated_redis
+from sync.live import LiveRegions, redis_database, wait_until
 
 pytestmark = pytest.mark.services
 
@@ -26,18 +25,13 @@ print(story.global_id)
 
 @pytest.fixture(scope="module")
 def live(database_url, redis_url, tmp_path_factory):
-    regions = LiveRegions(
+    with LiveRegions(
         database_url=database_url,
-        redis_url=isolated_redis(redis_url),
+        redis_url=redis_database(redis_url, 3),
         var_dir=tmp_path_factory.mktemp("pubsync"),
         db_prefix="portal_pubsync_live_",
-    )
-    try:
-        regions.prepare()
-        regions.start()
+    ) as regions:
         yield regions
-    finally:
-        regions.stop()
 
 
 def test_a_story_published_at_sichuan_is_shown_at_chongqing_until_unpublished(live):

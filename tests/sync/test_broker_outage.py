@@ -16,15 +16,17 @@ def outage(database_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("broker_outage")
     broker = PrivateRedis(folder)
     broker.start()
-    regions = LiveRegions(
-        database_url=database_url, redis_url=broker.url, var_dir=folder, db_prefix="portal_outage_"
-    )
     try:
-        regions.prepare(seed=False, setup=TWO_ORGANISATIONS)
-        regions.start()
-        yield regions, broker
+        with LiveRegions(
+            database_url=database_url,
+            redis_url=broker.url,
+            var_dir=folder,
+            db_prefix="portal_outage_",
+            seed=False,
+            setup=TWO_ORGANISATIONS,
+        ) as regions:
+            yield regions, broker
     finally:
-        regions.stop()
         broker.stop()
 
 

@@ -3,12 +3,11 @@
 import hashlib
 import json
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 
-from sync.live import LiveRegions, wait_until
+from sync.live import LiveRegions, redis_database, wait_until
 
 pytestmark = pytest.mark.services
 
@@ -26,25 +25,14 @@ for n in range({count}):
 """
 
 
-def isolated_redis(redis_url: str) -> str:
-    # A DB of its own, so other suites' queues never mix with these.
-    parts = urlsplit(redis_url)
-    return urlunsplit(parts._replace(path="/3"))
-
-
 @pytest.fixture(scope="module")
 def live(database_url, redis_url, tmp_path_factory):
-    regions = LiveRegions(
+    with LiveRegions(
         database_url=database_url,
-        redis_url=isolated_redis(redis_url),
+        redis_url=redis_database(redis_url, 3),
         var_dir=tmp_path_factory.mktemp("sync"),
-    )
-    try:
-        regions.prepare()
-        regions.start()
+    ) as regions:
         yield regions
-    finally:
-        regions.stop()
 
 
 def publish(region, *, prefix, count=1, access="public", org=None, content="川渝党史资料"):

@@ -1,11 +1,10 @@
 """Two live regions: a Chongqing staff member enrols in a full Sichuan session and sees the waitlist."""
 
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from sync.live import TWO_ORGANISATIONS, LiveRegions, wait_until
+from sync.live import TWO_ORGANISATIONS, LiveRegions, redis_database, wait_until
 
 # Opt-in: starting two regions takes about 80 s on the shared test machine (the test itself ~15 s).
 pytestmark = [
@@ -53,25 +52,17 @@ enrolment_cancel(enrolment_id=enrolment.pk, user=users.get(username={by!r}))
 """
 
 
-def isolated_redis(redis_url: str) -> str:
-    parts = urlsplit(redis_url)
-    return urlunsplit(parts._replace(path="/4"))
-
-
 @pytest.fixture(scope="module")
 def live(database_url, redis_url, tmp_path_factory):
-    regions = LiveRegions(
+    with LiveRegions(
         database_url=database_url,
-        redis_url=isolated_redis(redis_url),
+        redis_url=redis_database(redis_url, 4),
         var_dir=tmp_path_factory.mktemp("training_sync"),
         db_prefix="portal_trainsync_live_",
-    )
-    try:
-        regions.prepare(seed=False, setup=TWO_ORGANISATIONS)
-        regions.start()
+        seed=False,
+        setup=TWO_ORGANISATIONS,
+    ) as regions:
         yield regions
-    finally:
-        regions.stop()
 
 
 def test_a_remote_enrolment_in_a_full_session_is_waitlisted_at_both_regions(live):
