@@ -194,11 +194,6 @@ class Story(SharedRecord, Page):
         verbose_name_plural = _("稿件")
 
     def save(self, *args, **kwargs):
-        # A page rebuilt from an older revision must not move the version backwards.
-        if self.pk:
-            stored = type(self).objects.filter(pk=self.pk).values_list("version", flat=True).first()
-            if stored is not None and stored > self.version:
-                self.version = stored
         if not self.origin_region:
             self.origin_region = settings.PORTAL_REGION
         if not self.is_replica and self.section_id:

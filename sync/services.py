@@ -224,9 +224,10 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
                     row.sha256, row.size = wanted["sha256"], wanted["size"]
             # save_base: the model's own save() would bump versions; this is the origin's state.
             row.save_base()
-        for key, row in existing.items():
-            if key not in seen:
-                row.delete()
+        gone = [row.pk for key, row in existing.items() if key not in seen]
+        if gone:
+            # A queryset delete, as save_base above: a model's own delete() would bump versions.
+            child_model.objects.filter(pk__in=gone).delete()
 
 
 def _apply_upsert(*, spec, change, partner, local) -> None:

@@ -20,27 +20,21 @@ def _serialise_writers():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_320_001])
 
 
+def _send_nudges():
+    from .tasks import nudge_partner
+
+    for partner in settings.PORTAL_PARTNERS:
+        nudge_partner.delay(partner.region)
+
+
 def _nudge_after_commit():
     if not settings.PORTAL_PARTNERS:
         return
-    flag = "_sync_nudge_pending"
-    if getattr(connection, flag, False):
+    # One nudge per transaction, however many records it changed.
+    if any(callback is _send_nudges for _sids, callback, _robust in connection.run_on_commit):
         return
-    setattr(connection, flag, True)
-
-    def send():
-        setattr(connection, flag, False)
-        from .tasks import nudge_partner
-
-        for partner in settings.PORTAL_PARTNERS:
-            try:
-                nudge_partner.delay(partner.region)
-            except Exception:  # noqa: BLE001 - the broker being down must not fail the save; beat catches up
-                import logging
-
-                logging.getLogger("sync").warning("sync: nudge to %s not queued", partner.region)
-
-    transaction.on_commit(send)
+    # robust: a broker that is down must not fail the save; the partner's beat pull catches up.
+    transaction.on_commit(_send_nudges, robust=True)
 
 
 def log_change(instance, *, op: str | None = None) -> None:
@@ -61,10 +55,19 @@ def log_change(instance, *, op: str | None = None) -> None:
     _nudge_after_commit()
 
 
-def _guard_replica(sender, instance, raw=False, **kwargs):
-    if raw or applying() or registry.spec_for_model(sender) is None:
+def _keep_version_forward(sender, instance) -> None:
+    # An instance rebuilt from an older state (a page from its revision, a stale form) must not
+    # move the version backwards: the partner would take the next change for an old one.
+    stored = sender.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
+    if stored is not None and stored > (instance.version or 0):
+        instance.version = stored
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw or applying() or registry.spec_for_model(sender) is None or instance.pk is None:
         return
-    if instance.pk is None or instance.origin_region == settings.PORTAL_REGION:
+    if instance.origin_region == settings.PORTAL_REGION:
+        _keep_version_forward(sender, instance)
         return
     # Seeded copies are not guarded until sync has adopted them; a save that changes
     # nothing the partner sent (seed_demo run again) is let through.
@@ -116,7 +119,7 @@ _handlers = []
 def connect() -> None:
     for spec in registry.specs():
         uid = spec.label
-        pre_save.connect(_guard_replica, sender=spec.model, dispatch_uid=f"sync_guard_{uid}")
+        pre_save.connect(_before_save, sender=spec.model, dispatch_uid=f"sync_guard_{uid}")
         post_save.connect(_saved, sender=spec.model, dispatch_uid=f"sync_saved_{uid}")
         post_delete.connect(_deleted, sender=spec.model, dispatch_uid=f"sync_deleted_{uid}")
         for name in spec.m2m:

@@ -334,3 +334,24 @@ def test_a_sites_rich_text_keeps_its_image_and_links_back_to_the_origins_pages(
     assert re.search(rf'embedtype="image"[^>]* id="{local.pk}"', copy.history)
     html = client.get(copy.url).content.decode()
     assert 'alt="纪念碑"' in html and "更多红色地标" in html
+
+
+def test_every_publication_of_a_site_reaches_the_feed_with_a_newer_version(site_home):
+    index = red_heritage_index_ensure(home=site_home)
+    site = RedHeritageSite(
+        title="红军桥", slug="bridge", place="綦江区", origin_organisation=OrganisationFactory()
+    )
+    index.add_child(instance=site)
+    # A draft saved first, then published: the revision holds the version from before publishing.
+    site.save_revision().publish()
+
+    def fed_version():
+        return ChangeLog.objects.filter(global_id=site.global_id).last().version
+
+    first = fed_version()
+    for title in ("红军桥（修订）", "红军桥（再修订）"):
+        draft = RedHeritageSite.objects.get(pk=site.pk).get_latest_revision_as_object()
+        draft.title = title
+        draft.save_revision().publish()
+        assert fed_version() > first
+        first = fed_version()

@@ -79,3 +79,28 @@ def test_a_project_arrives_with_its_milestones(partners, chongqing_org):
     assert copy.version == change["version"]
     # The milestone keeps its global id across regions.
     assert str(copy.milestones.get().global_id) == change["payload"]["children"]["milestones"][0]["global_id"]
+
+
+def test_a_milestone_removed_at_the_origin_leaves_the_copy_in_step(partners, chongqing_org):
+    def build():
+        project = Project.objects.create(title="红岩精神研究", origin_organisation=chongqing_org)
+        Milestone.objects.create(project=project, title="开题", due_date=datetime.date(2030, 1, 1))
+        Milestone.objects.create(project=project, title="中期", due_date=datetime.date(2030, 6, 1))
+        return Project.objects.get(pk=project.pk)
+
+    change = served_from_chongqing(build)
+    change_apply(change=change, partner_region="chongqing")
+    # The origin drops the second milestone, then renames the project.
+    fewer = {**change, "version": change["version"] + 1}
+    fewer["payload"] = {**change["payload"], "version": change["version"] + 1}
+    fewer["payload"]["children"] = {"milestones": change["payload"]["children"]["milestones"][:1]}
+    renamed = {**fewer, "version": fewer["version"] + 1}
+    renamed["payload"] = {**fewer["payload"], "version": fewer["version"] + 1}
+    renamed["payload"]["fields"] = {**fewer["payload"]["fields"], "title": "红岩精神研究（修订）"}
+
+    assert change_apply(change=fewer, partner_region="chongqing").applied == 1
+    copy = Project.objects.get(global_id=change["global_id"])
+    assert (copy.version, copy.milestones.count()) == (fewer["version"], 1)
+    result = change_apply(change=renamed, partner_region="chongqing")
+    assert (result.applied, result.conflicts) == (1, 0)
+    assert Project.objects.get(global_id=change["global_id"]).title == "红岩精神研究（修订）"
