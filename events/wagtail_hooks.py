@@ -1,14 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from portal.selectors import staff_organisation
+from portal.viewsets import OrganisationSnippetViewSet
 
 from .models import Event
 
 
-class EventViewSet(SnippetViewSet):
+class EventViewSet(OrganisationSnippetViewSet):
     model = Event
     icon = "date"
     menu_label = _("联席会议日历")
@@ -21,11 +20,7 @@ class EventViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         # Staff edit their own organisation's events; partners' events are theirs to change.
-        events = Event.objects.select_related("origin_organisation")
-        if request.user.is_superuser:
-            return events
-        organisation = staff_organisation(user=request.user)
-        return events.filter(origin_organisation=organisation) if organisation else events.none()
+        return super().get_queryset(request).select_related("origin_organisation")
 
 
 register_snippet(EventViewSet)

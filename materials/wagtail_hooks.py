@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -18,55 +17,14 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import (
-    DeleteView,
-    EditView,
-    HistoryView,
-    IndexView,
-    SnippetViewSet,
-    UsageView,
-)
+from wagtail.snippets.views.snippets import IndexView
 
 from portal.access import visible_to
-from portal.selectors import staff_organisation
+from portal.viewsets import OrganisationSnippetViewSet, organisation_scope
 
 from .admin_forms import MaterialAdminForm
 from .admin_views import MaterialImportView
 from .models import DownloadLog, Material
-
-
-def _own_materials_only(request, material):
-    user = request.user
-    if user.is_superuser:
-        return
-    organisation = staff_organisation(user=user)
-    if organisation is None or material.origin_organisation_id != organisation.pk:
-        raise PermissionDenied
-
-
-class OwnMaterialMixin:
-    """Views of one material in the admin: only its own organisation's staff get in."""
-
-    def get_object(self, *args, **kwargs):
-        material = super().get_object(*args, **kwargs)
-        _own_materials_only(self.request, material)
-        return material
-
-
-class MaterialEditView(OwnMaterialMixin, EditView):
-    pass
-
-
-class MaterialDeleteView(OwnMaterialMixin, DeleteView):
-    pass
-
-
-class MaterialHistoryView(OwnMaterialMixin, HistoryView):
-    pass
-
-
-class MaterialUsageView(OwnMaterialMixin, UsageView):
-    pass
 
 
 class VisibleMaterialsMixin:
@@ -112,17 +70,13 @@ class MaterialIndexView(IndexView):
         return buttons
 
 
-class MaterialViewSet(SnippetViewSet):
+class MaterialViewSet(OrganisationSnippetViewSet):
     model = Material
     icon = "doc-full-inverse"
     menu_label = _("党史资料")
     menu_order = 240
     add_to_admin_menu = True
     index_view_class = MaterialIndexView
-    edit_view_class = MaterialEditView
-    delete_view_class = MaterialDeleteView
-    history_view_class = MaterialHistoryView
-    usage_view_class = MaterialUsageView
     chooser_viewset_class = MaterialChooserViewSet
     list_display = ["title", "material_type", "period", "access_level", "origin_organisation", "version"]
     list_filter = ["material_type", "period", "access_level"]
@@ -159,12 +113,8 @@ class MaterialViewSet(SnippetViewSet):
         ]
 
     def get_queryset(self, request):
-        materials = Material.objects.select_related("origin_organisation")
-        if request.user.is_superuser:
-            return materials
         # Editors manage their own organisation's deposits; partners' are read on the site.
-        organisation = staff_organisation(user=request.user)
-        return materials.filter(origin_organisation=organisation)
+        return super().get_queryset(request).select_related("origin_organisation")
 
 
 register_snippet(MaterialViewSet)
@@ -188,12 +138,9 @@ class DownloadLogViewSet(ModelViewSet):
     ordering = ["-downloaded_at"]
 
     def get_queryset(self, request):
-        logs = DownloadLog.objects.select_related("user", "material")
-        if request.user.is_superuser:
-            return logs
         # An organisation sees who downloaded its own materials.
-        organisation = staff_organisation(user=request.user)
-        return logs.filter(material__origin_organisation=organisation)
+        logs = DownloadLog.objects.select_related("user", "material")
+        return organisation_scope(user=request.user, queryset=logs, field="material__origin_organisation")
 
 
 register_permission_policy(DownloadLog, ReadOnlyPolicy(DownloadLog))

@@ -1,12 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from portal.viewsets import OrganisationSnippetViewSet
 
 from .models import Expert, Milestone, Project, ProjectMember, ProjectOutput
 
 
-class ProjectViewSet(SnippetViewSet):
+class ProjectViewSet(OrganisationSnippetViewSet):
     model = Project
     icon = "doc-full"
     menu_label = _("课题")
@@ -16,7 +18,8 @@ class ProjectViewSet(SnippetViewSet):
     ordering = ["-start_date", "title"]
 
 
-class ProjectMemberViewSet(SnippetViewSet):
+class ProjectMemberViewSet(OrganisationSnippetViewSet):
+    organisation_field = "project__origin_organisation"
     model = ProjectMember
     icon = "user"
     menu_label = _("课题组成员")
@@ -24,7 +27,8 @@ class ProjectMemberViewSet(SnippetViewSet):
     list_filter = ["role", "project"]
 
 
-class MilestoneViewSet(SnippetViewSet):
+class MilestoneViewSet(OrganisationSnippetViewSet):
+    organisation_field = "project__origin_organisation"
     model = Milestone
     icon = "date"
     menu_label = _("课题节点")
@@ -34,7 +38,8 @@ class MilestoneViewSet(SnippetViewSet):
     ordering = ["due_date"]
 
 
-class ProjectOutputViewSet(SnippetViewSet):
+class ProjectOutputViewSet(OrganisationSnippetViewSet):
+    organisation_field = "project__origin_organisation"
     model = ProjectOutput
     icon = "doc-full-inverse"
     menu_label = _("课题成果")
@@ -43,7 +48,7 @@ class ProjectOutputViewSet(SnippetViewSet):
     search_fields = ["title"]
 
 
-class ExpertViewSet(SnippetViewSet):
+class ExpertViewSet(OrganisationSnippetViewSet):
     model = Expert
     icon = "user"
     menu_label = _("专家库")
