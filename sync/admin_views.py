@@ -4,6 +4,7 @@ import requests
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,8 +38,11 @@ def status(request):
 @require_POST
 def repull(request, region):
     _require(request)
+    from .signing import partner_for_region
     from .tasks import pull_partner
 
+    if partner_for_region(region) is None:
+        raise Http404
     pull_partner.delay(region)
     messages.success(request, _("已安排从%(region)s重新拉取。") % {"region": region})
     return redirect("sync_status")

@@ -110,7 +110,7 @@ def spec_for_model(model) -> SyncSpec | None:
 # ---- serialising -------------------------------------------------------------------------------
 
 
-def _value(instance, name: str):
+def _value(instance, name: str, *, for_partner: bool = True):
     model_field = instance._meta.get_field(name)
     if isinstance(model_field, models.ForeignKey):
         related = getattr(instance, name)
@@ -124,9 +124,11 @@ def _value(instance, name: str):
     if isinstance(model_field, models.FileField):
         return None  # files travel as sha256; see _child_payload
     if isinstance(model_field, StreamField):
-        return streams.stream_for_partner(model_field, getattr(instance, name))
+        value = getattr(instance, name)
+        return streams.stream_for_partner(model_field, value) if for_partner else list(value.raw_data)
     if isinstance(model_field, RichTextField):
-        return streams.rich_text_for_partner(getattr(instance, name))
+        value = getattr(instance, name)
+        return streams.rich_text_for_partner(value) if for_partner else value
     value = model_field.value_from_object(instance)
     if value is None or isinstance(value, str | bool | int | float):
         return value
@@ -147,15 +149,18 @@ def _m2m_value(instance, name: str) -> list:
     return sorted(str(getattr(r, "global_id", r.pk)) for r in related)
 
 
-def serialise(spec: SyncSpec, instance) -> dict:
-    """The record as the partner receives it; no user accounts, no internal children."""
+def serialise(spec: SyncSpec, instance, *, for_partner: bool = True) -> dict:
+    """The record as the partner receives it; no user accounts, no internal children.
+
+    ``for_partner=False`` keeps images and links as local ids (see local_digest).
+    """
     payload = {
         "global_id": str(instance.global_id),
         "origin_region": instance.origin_region,
         "origin_organisation": instance.origin_organisation.code,
         "version": instance.version,
         "access_level": instance.access_level,
-        "fields": {name: _value(instance, name) for name in spec.fields},
+        "fields": {name: _value(instance, name, for_partner=for_partner) for name in spec.fields},
         "m2m": {name: _m2m_value(instance, name) for name in spec.m2m},
         "children": {},
     }
@@ -172,8 +177,24 @@ def serialise(spec: SyncSpec, instance) -> dict:
     return payload
 
 
+def file_digests(spec: SyncSpec, instance) -> list[str]:
+    """The sha256 of every stored file the record carries, sorted (manifests compare them)."""
+    return sorted(
+        row.sha256
+        for child in spec.children
+        if child.file_field
+        for row in getattr(instance, child.related_name).all()
+        if getattr(row, child.file_field)
+    )
+
+
 def digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def local_digest(spec: SyncSpec, instance) -> str:
+    """A replica's state as sync left it, to notice a local change: no image files read, no links resolved."""
+    return digest(serialise(spec, instance, for_partner=False))
 
 
 # ---- applying ----------------------------------------------------------------------------------

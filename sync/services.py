@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import requests
@@ -115,19 +116,12 @@ def manifest() -> list[dict]:
         for instance in queryset.iterator():
             if not spec.shares(instance):
                 continue
-            payload = registry.serialise(spec, instance)
-            files = sorted(
-                row["_file"]["sha256"]
-                for rows in payload["children"].values()
-                for row in rows
-                if row.get("_file")
-            )
             entries.append(
                 {
                     "model": spec.label,
-                    "global_id": payload["global_id"],
+                    "global_id": str(instance.global_id),
                     "version": instance.version,
-                    "sha256": files,
+                    "sha256": registry.file_digests(spec, instance),
                 }
             )
     return entries
@@ -265,7 +259,7 @@ def _apply_record(*, spec, payload, partner, local) -> None:
         defaults={
             "origin_region": instance.origin_region,
             "version": instance.version,
-            "digest": registry.digest(registry.serialise(spec, instance)),
+            "digest": registry.local_digest(spec, instance),
             "deleted": False,
             "applied_at": timezone.now(),
         },
@@ -328,7 +322,7 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
             local is not None
             and copy is not None
             and not copy.deleted
-            and registry.digest(registry.serialise(spec, local)) != copy.digest
+            and registry.local_digest(spec, local) != copy.digest
         ):
             _conflict(
                 spec_label=spec.label,
@@ -347,7 +341,7 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
                     global_id=global_id,
                     origin_region=partner_region,
                     version=local.version,
-                    digest=registry.digest(registry.serialise(spec, local)),
+                    digest=registry.local_digest(spec, local),
                 )
             result.ignored += 1
             return result
@@ -370,6 +364,27 @@ def _get_signed(partner, path: str) -> requests.Response:
     return response
 
 
+@contextmanager
+def _exclusive(job: str, partner_region: str):
+    """One pull, or one sender, per partner at a time across processes; yields False if another has it.
+
+    The sender's order is the owner's order of requests; a second pull would only fetch pages twice.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    key = [7_320_002, f"{job}:{partner_region}"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))", key)
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", key)
+
+
 def partner_record_fetch(*, partner_region: str, label: str, global_id) -> dict:
     """The partner's record as its feed would serve it now (upsert, withdraw or delete)."""
     partner = partner_for_region(partner_region)
@@ -384,6 +399,12 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
     partner = partner_for_region(partner_region)
     if partner is None:
         raise SyncError(f"{partner_region} is not a configured partner")
+    with _exclusive("pull", partner_region) as mine:
+        return _pull(partner, max_pages=max_pages) if mine else ApplyResult()
+
+
+def _pull(partner, *, max_pages: int) -> ApplyResult:
+    partner_region = partner.region
     cursor, _ = PartnerCursor.objects.get_or_create(region=partner_region)
     result = ApplyResult()
     try:
@@ -467,15 +488,6 @@ def command_enqueue(*, partner_region: str, name: str, payload: dict) -> Outgoin
     return command
 
 
-def _sender_lock(partner_region: str) -> bool:
-    # One sender per partner at a time, so the owner receives requests in the order they were made.
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, hashtext(%s))", [7_320_002, partner_region])
-        return cursor.fetchone()[0]
-
-
 def partner_commands_send(*, partner_region: str) -> int:
     """Send the pending requests for a partner, oldest first; stop at the first that cannot be delivered.
 
@@ -485,11 +497,15 @@ def partner_commands_send(*, partner_region: str) -> int:
     partner = partner_for_region(partner_region)
     if partner is None:
         raise SyncError(f"{partner_region} is not a configured partner")
+    with _exclusive("send", partner_region) as mine:
+        return _send(partner) if mine else 0
+
+
+def _send(partner) -> int:
+    partner_region = partner.region
     delivered = 0
     while True:
         with transaction.atomic():
-            if not _sender_lock(partner_region):
-                return delivered
             command = (
                 OutgoingCommand.objects.select_for_update()
                 .filter(partner_region=partner_region, state=OutgoingCommand.State.PENDING)
@@ -631,14 +647,7 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
         local = spec.model.objects.filter(global_id=key[1]).first() if spec else None
         in_step = False
         if local is not None and local.version == entry["version"]:
-            payload = registry.serialise(spec, local)
-            files = sorted(
-                row["_file"]["sha256"]
-                for rows in payload["children"].values()
-                for row in rows
-                if row.get("_file")
-            )
-            in_step = files == entry["sha256"]
+            in_step = registry.file_digests(spec, local) == entry["sha256"]
         if in_step:
             report["in_step"] += 1
         else:

@@ -75,7 +75,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
         model_label=sender._meta.label_lower, global_id=instance.global_id, deleted=False
     ).first()
     spec = registry.spec_for_model(sender)
-    if copy is not None and registry.digest(registry.serialise(spec, instance)) != copy.digest:
+    if copy is not None and registry.local_digest(spec, instance) != copy.digest:
         raise ReplicaReadOnly(
             f"{sender._meta.label} {instance.global_id} is a copy from {instance.origin_region}; "
             "edit it at its origin"
