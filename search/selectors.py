@@ -495,7 +495,10 @@ def content_suggest(*, query: str, user=None) -> list[dict]:
     if not query:
         return []
     if settings.ELASTICSEARCH_URL:
-        return es_suggest(query=query, user=user)
+        try:
+            return es_suggest(query=query, user=user)
+        except (ApiError, TransportError):
+            logger.exception("Elasticsearch suggestions failed; answering from the database")
     return db_suggest(query=query, user=user)
 
 

@@ -3,9 +3,24 @@ from elasticsearch import ApiError, TransportError
 
 from . import services
 
-# Elasticsearch being down or overloaded is worth retrying; a bad document is not.
+
+class Retryable(Exception):
+    """Elasticsearch down, overloaded or failing: worth another try, unlike a bad document (4xx)."""
+
+
+def _retry_transient(work):
+    try:
+        return work()
+    except TransportError as error:
+        raise Retryable(str(error)) from error
+    except ApiError as error:
+        if error.meta.status == 429 or error.meta.status >= 500:
+            raise Retryable(str(error)) from error
+        raise
+
+
 RETRY = {
-    "autoretry_for": (TransportError, ApiError),
+    "autoretry_for": (Retryable,),
     "retry_backoff": 5,
     "retry_backoff_max": 600,
     "retry_jitter": True,
@@ -16,9 +31,9 @@ RETRY = {
 
 @shared_task(name="search.index_record", **RETRY)
 def index_record(label: str, pk: int) -> bool:
-    return services.record_index(label=label, pk=pk)
+    return _retry_transient(lambda: services.record_index(label=label, pk=pk))
 
 
 @shared_task(name="search.remove_record", **RETRY)
 def remove_record(doc_id: str) -> None:
-    services.record_remove(doc_id=doc_id)
+    _retry_transient(lambda: services.record_remove(doc_id=doc_id))

@@ -1,7 +1,5 @@
 import logging
 
-from elasticsearch import TransportError
-
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
@@ -40,11 +38,7 @@ def _localise_urls(items: list[dict]) -> None:
 
 def suggest(request):
     query = request.GET.get("q", "")
-    try:
-        suggestions = content_suggest(query=query, user=request.user)
-    except TransportError:
-        logger.exception("search suggestions failed")
-        suggestions = []
+    suggestions = content_suggest(query=query, user=request.user)
     _localise_urls(suggestions)
     return JsonResponse(
         {"query": query.strip(), "suggestions": suggestions}, json_dumps_params={"ensure_ascii": False}
