@@ -39,3 +39,8 @@ def user_roles(*, user) -> set[str]:
     if organisation is None:
         return set()
     return set(organisation.role_groups.filter(group__user=user).values_list("role", flat=True))
+
+
+def staff_display_name(user) -> str:
+    """A staff member's name as written in Chinese: family name first, no space."""
+    return f"{user.last_name}{user.first_name}".strip() or user.get_username()

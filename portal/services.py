@@ -8,6 +8,7 @@ from wagtail.models import GroupPagePermission, Page
 
 from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile
 from .roles import ROLE_PAGE_PERMISSIONS, Role, role_model_permissions
+from .selectors import staff_display_name
 
 
 def _permission(dotted: str) -> Permission:
@@ -93,8 +94,7 @@ def partner_staff_payload(*, user, organisation: Organisation) -> dict:
     """Who asks, as a request to the partner region carries it (see partner_staff_stand_in)."""
     return {
         "username": user.get_username(),
-        # Chinese order: family name first, as staff_user_create_or_update stores it.
-        "name": f"{user.last_name}{user.first_name}" or user.get_username(),
+        "name": staff_display_name(user),
         "email": user.email,
         "organisation": organisation.code,
     }

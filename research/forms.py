@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
 from portal.models import Organisation, Region, Topic
+from portal.selectors import staff_display_name
 
 from .models import Milestone, Project, ProjectMember, ProjectOutput
 
@@ -77,8 +78,7 @@ class OutputForm(forms.ModelForm):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        name = f"{obj.last_name}{obj.first_name}".strip() or obj.get_username()
-        return f"{name} · {obj.staff_profile.organisation.name}"
+        return f"{staff_display_name(obj)} · {obj.staff_profile.organisation.name}"
 
 
 class MemberForm(forms.Form):

@@ -159,9 +159,9 @@ class ProjectMember(ProjectPart):
         if self.full_name:
             return self.full_name
         if self.user_id:
-            # Chinese names are family name first, without a space.
-            name = f"{self.user.last_name}{self.user.first_name}".strip()
-            return name or self.user.get_username()
+            from portal.selectors import staff_display_name
+
+            return staff_display_name(self.user)
         return ""
 
     def clean(self):

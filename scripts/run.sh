@@ -59,11 +59,18 @@ for region in sichuan chongqing; do
     pids+=($!)
 done
 
+# The venv's Python, not curl: make run installs no system packages.
 for region in sichuan chongqing; do
-    for _ in $(seq 1 60); do
-        curl -fsS "http://127.0.0.1:${PORTS[$region]}/healthz" >/dev/null 2>&1 && break
-        sleep 0.5
-    done
+    .venv/bin/python - "${PORTS[$region]}" <<'PY' || echo "run: the $region site did not answer /healthz yet; see var/log/" >&2
+import sys, time, urllib.request
+for _ in range(120):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/healthz", timeout=2)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.5)
+sys.exit(1)
+PY
 done
 
 cat <<MSG

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.selectors import staff_organisation
+from portal.selectors import staff_display_name, staff_organisation
 from publicity.pdf import pdf_view
 
 from . import services
@@ -35,11 +35,6 @@ from .selectors import (
 
 State = Enrolment.State
 staff_login_required = login_required(login_url="wagtailadmin_login")
-
-
-def display_name(user) -> str:
-    # Chinese names: family name first, no space (staff_user_create_or_update splits them so).
-    return f"{user.last_name}{user.first_name}".strip() or user.get_username()
 
 
 def organisation_name(organisation) -> str:
@@ -101,7 +96,7 @@ def session_detail(request, pk):
         "is_staff_member": is_staff_member,
         "is_organiser": user_organises_session(user=request.user, session=session),
         "is_remote": is_staff_member and staff_organisation(user=request.user).region != session.region,
-        "trainers": [display_name(u) for u in session.trainers.all()],
+        "trainers": [staff_display_name(u) for u in session.trainers.all()],
         "login_url": f"{reverse('wagtailadmin_login')}?{urlencode({'next': request.path})}",
     }
     return render(request, "training/session_detail.html", context)
@@ -221,7 +216,7 @@ def _roster_table(session) -> list[list]:
             waiting += 1
         enrolled = enrolment.state == State.ENROLLED
         line = [
-            display_name(enrolment.user),
+            staff_display_name(enrolment.user),
             enrolment.user.get_username(),
             enrolment.organisation.name,
             enrolment.get_state_display(),
@@ -306,7 +301,7 @@ def certificate_download(request, code):
     # Absolute, so that whoever holds the paper can check it on the portal.
     verify_url = request.build_absolute_uri(reverse("training:certificate_verify", args=[certificate.code]))
     course = session.course
-    name = display_name(enrolment.user)
+    name = staff_display_name(enrolment.user)
     percent = enrolment_attendance_percent(enrolment=enrolment)
     body = _(
         "%(name)s 同志于 %(starts)s 至 %(ends)s 参加 %(course)s（%(session)s），"
@@ -348,7 +343,7 @@ def certificate_verify(request, code):
         "training/certificate_verify.html",
         {
             "certificate": certificate,
-            "name": display_name(enrolment.user),
+            "name": staff_display_name(enrolment.user),
             "session": enrolment.session,
             "course": enrolment.session.course,
             "organisation": organisation_name(enrolment.organisation),

@@ -59,3 +59,11 @@ def origin_line(record):
         "url": origin_url(record),
         "region": settings.PORTAL_REGION_NAMES.get(getattr(record, "origin_region", ""), ""),
     }
+
+
+@register.filter
+def staff_name(user) -> str:
+    """{{ user|staff_name }}: family name first, as Chinese names are written."""
+    from portal.selectors import staff_display_name
+
+    return staff_display_name(user) if user else ""

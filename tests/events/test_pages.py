@@ -191,3 +191,16 @@ def test_minutes_decisions_and_action_items_after_the_meeting(client):
     client.force_login(staff_member(OrganisationFactory()))
     html = client.get(event.get_absolute_url()).content.decode()
     assert "制定联合培养行动计划" in html and "2030年12月31日" in html
+
+
+def test_an_action_items_owner_is_named_family_name_first(client):
+    from events.models import ActionItem
+
+    host = OrganisationFactory(name="四川省委党史研究室Z")
+    owner = staff_member(host)
+    owner.last_name, owner.first_name = "张", "明"
+    owner.save()
+    event = EventFactory(origin_organisation=host)
+    ActionItem.objects.create(event=event, text="整理会议纪要", owner_organisation=host, owner_user=owner)
+    client.force_login(owner)
+    assert "<td>张明</td>" in client.get(event.get_absolute_url()).content.decode()
