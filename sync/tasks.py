@@ -1,5 +1,6 @@
 """Thin Celery tasks; the work is in services. Queues are routed by the ``sync.`` prefix."""
 
+import requests
 from celery import shared_task
 
 from django.db import OperationalError
@@ -9,8 +10,12 @@ from . import services
 
 @shared_task(name="sync.pull_partner", max_retries=0)
 def pull_partner(region: str) -> dict:
-    # Not retried here: beat runs it every 5 s, and a failure is kept in the partner's status.
-    result = services.partner_pull(partner_region=region)
+    # Not retried here: beat runs it every 5 s. A partner that is down is no task error:
+    # the service logs it and keeps it in the partner's status.
+    try:
+        result = services.partner_pull(partner_region=region)
+    except (requests.RequestException, services.SyncError) as error:
+        return {"error": str(error)}
     return {"applied": result.applied, "ignored": result.ignored, "conflicts": result.conflicts}
 
 
