@@ -7,6 +7,7 @@ serialising and applying are generic, so a module joins by declaring only.
 """
 
 import datetime
+import decimal
 import hashlib
 import json
 import uuid
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 from wagtail.fields import RichTextField, StreamField
 
@@ -130,10 +132,21 @@ def _value(instance, name: str, *, for_partner: bool = True):
         value = getattr(instance, name)
         return streams.rich_text_for_partner(value) if for_partner else value
     value = model_field.value_from_object(instance)
-    if value is None or isinstance(value, str | bool | int | float):
+    if value is None:
+        return None
+    # Compare values, not their text: a field set from a string, or a datetime in another
+    # zone, reads back from the database as the same value.
+    value = model_field.to_python(value)
+    if isinstance(value, str | bool | int | float):
         return value
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value.normalize())
     if isinstance(value, uuid.UUID):
         return str(value)
     return model_field.value_to_string(instance)
