@@ -7,7 +7,7 @@ from portal.services import staff_user_create_or_update
 from tests.events.factories import EventFactory
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_an_editor_schedules_a_quarterly_meeting_for_their_own_organisation(client):

@@ -7,7 +7,7 @@ from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import story_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"

@@ -10,7 +10,7 @@ from sync.signing import sign_headers
 
 from .conftest import CHONGQING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def signed_get(client, path, **overrides):
