@@ -13,6 +13,7 @@ the same load on kombu's own transport. Needs no services.
 
 import argparse
 import collections
+import contextlib
 import os
 import signal
 import subprocess
@@ -30,7 +31,8 @@ import django
 django.setup()
 from portal.celery import app
 
-region, first, count, padding, warm_up = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+region, warm_up = sys.argv[1], sys.argv[5]
+first, count, padding = (int(arg) for arg in sys.argv[2:5])
 pad = "x" * padding
 queue = f"{region}.default"
 if warm_up == "1":
@@ -62,21 +64,21 @@ def region_env(region: str, var_dir: Path, transport: str | None) -> dict:
 def start_worker(region: str, var_dir: Path, transport: str | None) -> subprocess.Popen:
     (var_dir / "log").mkdir(parents=True, exist_ok=True)
     (var_dir / region).mkdir(parents=True, exist_ok=True)
-    log = open(var_dir / "log" / f"{region}-worker.log", "ab")
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "warning", "-B",
         "-s", str(var_dir / region / "celerybeat-schedule"),
         "-Q", f"{region}.default,{region}.search,{region}.sync", "-n", f"{region}@%h",
         "-I", "bench.broker_tasks",
     ]  # fmt: skip
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=region_env(region, var_dir, transport),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own group: stopping it stops the beat it embeds
-    )
+    with open(var_dir / "log" / f"{region}-worker.log", "ab") as log:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=region_env(region, var_dir, transport),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own group: stopping it stops the beat it embeds
+        )
 
 
 def stop_group(process: subprocess.Popen) -> None:
@@ -84,14 +86,10 @@ def stop_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 
@@ -197,7 +195,9 @@ def stress(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tasks", type=int, default=5000)
     parser.add_argument("--producers", type=int, default=4)
     parser.add_argument("--padding", type=int, default=0, help="bytes of padding in each message")

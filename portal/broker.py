@@ -15,6 +15,7 @@ losing the message (celery/kombu#1551). Here every file appears in a folder only
 - exchange tables (fanout bindings) are rewritten under a lock file and renamed into place.
 """
 
+import contextlib
 import logging
 import os
 import socket
@@ -141,10 +142,8 @@ class Channel(filesystem.Channel):
                 except FileNotFoundError:
                     continue  # another channel put it back first
                 logger.warning("broker: requeued %s, claimed by a consumer that stopped", path.name)
-            try:
+            with contextlib.suppress(OSError):
                 folder.rmdir()
-            except OSError:
-                pass
 
     # Exchange tables (fanout bindings): read-modify-write under a lock, renamed into place so
     # that get_table never reads a file being written.
