@@ -17,8 +17,6 @@ from kombu import Connection
 from bench.broker import stress
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.slow
-
 
 # kombu keeps the filesystem transport's bindings per process, not per folder: each test here
 # uses its own queue.
@@ -29,6 +27,7 @@ def _connection(folder):
     return Connection("filesystem://", transport="portal.broker:Transport", transport_options=options)
 
 
+@pytest.mark.slow
 def test_500_tasks_from_4_processes_reach_both_regions_workers_once_each(tmp_path):
     figures = stress(tasks=500, producers=4, var_dir=tmp_path, padding=200_000, stall_timeout=30)
 
