@@ -35,7 +35,7 @@ DEV_SECRET = "dev-shared-secret-for-the-embedded-default"
 
 QUICK = 30.0  # an exit within this many seconds of starting is a quick failure
 GIVE_UP_AFTER = 5  # quick failures in a row
-BACKOFF = (1, 2, 4, 8, 16)
+BACKOFF = (1, 2, 4, 8)  # seconds before the 1st, 2nd, … restart in a row
 STOP_GRACE = 10.0
 
 

@@ -5,8 +5,10 @@ environment names this run's var folder (whatever became of its parent).
 """
 
 import contextlib
+import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -218,3 +220,28 @@ def test_a_process_that_keeps_failing_is_given_up_with_one_line_and_the_rest_kee
     assert (tmp_path / "failing.log").read_text().count("exited with status 3") == 5
     assert returncode == 0
     assert not any(alive(pid) for pid in steady + grandchildren)
+
+
+def _supervise_module():
+    spec = importlib.util.spec_from_file_location("supervise", ROOT / "scripts" / "supervise.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_port_check_ignores_a_previous_runs_time_wait_sockets_but_not_a_listener():
+    supervise = _supervise_module()
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        assert not supervise.port_free(port)
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server closes first, as runserver does: TIME-WAIT on its port
+        client.recv(1)
+        client.close()
+    with socket.socket() as naive, pytest.raises(OSError):
+        naive.bind(("127.0.0.1", port))  # what run.sh's check did
+    assert supervise.port_free(port)
