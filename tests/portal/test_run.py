@@ -9,6 +9,7 @@ import importlib.util
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -159,7 +160,24 @@ def test_a_killed_worker_and_its_beat_are_replaced_while_the_other_region_serves
         assert requests.get(embedded.url(region), timeout=10).status_code == 200
 
 
+def replicated_events(var_dir: Path, region: str) -> int:
+    database = sqlite3.connect(f"file:{var_dir / region / 'db.sqlite3'}?mode=ro", uri=True, timeout=20)
+    try:
+        query = "SELECT count(*) FROM sync_syncedcopy WHERE model_label = 'events.event'"
+        return database.execute(query).fetchone()[0]
+    finally:
+        database.close()
+
+
 def test_stopped_and_started_again_at_once_both_sites_answer(embedded):
+    # As a user would: each region holds copies of the other's demo content by now, which the
+    # second seed_demo must leave alone.
+    for region in embedded.ports:
+        wait_until(
+            lambda region=region: replicated_events(embedded.var_dir, region),
+            timeout=120,
+            message=f"{region} received no event from its partner",
+        )
     # stop() checks that nothing is left: web servers, workers and the beats they embed.
     assert embedded.stop() == 0
     embedded.start()  # at once, on the var folder (and the ports) the first run left
