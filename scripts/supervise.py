@@ -154,18 +154,20 @@ class Supervisor:
     def run(self) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self.request_stop)
-        for service in self.services:
-            service.start()
-        while not self.stop_requested:
-            self.reap()
-            self.tick()
-            if all(service.given_up for service in self.services):
-                say("every process has stopped; see the logs above")
-                self.stop()
-                return 1
-            time.sleep(0.2)
-        self.stop()
-        return 0
+        try:
+            for service in self.services:
+                service.start()
+            while not self.stop_requested:
+                self.reap()
+                self.tick()
+                if all(service.given_up for service in self.services):
+                    say("every process has stopped; see the logs above")
+                    return 1
+                time.sleep(0.2)
+            return 0
+        finally:
+            # Also when the supervisor itself fails: nothing it started outlives it.
+            self.stop()
 
     def stop(self) -> None:
         say("stopping")

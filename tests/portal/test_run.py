@@ -134,10 +134,12 @@ class EmbeddedRun:
 @pytest.fixture(scope="module")
 def embedded(tmp_path_factory):
     run = EmbeddedRun(tmp_path_factory.mktemp("embedded"))
-    run.start()
-    yield run
-    if run.process.poll() is None:
-        run.stop()
+    try:
+        run.start(timeout=600)  # migrates two fresh databases
+        yield run
+    finally:
+        if run.process is not None and run.process.poll() is None:
+            run.stop()
 
 
 def test_a_killed_worker_and_its_beat_are_replaced_while_the_other_region_serves(embedded):
