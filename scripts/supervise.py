@@ -220,15 +220,20 @@ def region_env(region: str, ports: dict[str, int]) -> dict:
 
 
 def prepare(region: str, port: int, env: dict) -> None:
-    manage = [PYTHON, "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    seed = subprocess.Popen(
-        [*manage, "seed_demo", "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    for line in seed.stdout:
-        print(f"[{region}] {line}", end="", flush=True)
-    if seed.wait():
-        raise subprocess.CalledProcessError(seed.returncode, seed.args)
+    # Both regions prepare at once: every line, errors too, carries its region.
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo", "--port", str(port)]):
+        step = subprocess.Popen(
+            [PYTHON, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for line in step.stdout:
+            print(f"[{region}] {line}", end="", flush=True)
+        if step.wait():
+            raise subprocess.CalledProcessError(step.returncode, step.args)
 
 
 def wait_for_sites(ports: dict[str, int], log_dir: Path) -> None:
@@ -267,7 +272,7 @@ def main() -> int:
             return 1
     log_dir.mkdir(parents=True, exist_ok=True)
     envs = {region: region_env(region, ports) for region in ports}
-    # Both regions at once: separate databases, and half the wait on two cores.
+    # Both regions at once: separate databases, half the wait on two cores.
     failures: list[int] = []
 
     def prepare_or_note(region: str) -> None:
