@@ -138,8 +138,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Celery: the broker is Redis when REDIS_URL is set; the embedded default uses
-# kombu's filesystem transport so that `make run` needs no server.
+# kombu's filesystem transport, with atomic writes and claims (portal.broker), so that
+# `make run` needs no server.
 CELERY_BROKER_URL = ENV.celery_broker_url or "filesystem://localhost/"
+CELERY_BROKER_TRANSPORT = None if ENV.celery_broker_url else "portal.broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if ENV.celery_broker_url
