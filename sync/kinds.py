@@ -53,9 +53,13 @@ def _refuse(reason: str, where: str, detail: str):
 class Context:
     sender: str  # the partner region the change came from
     where: str = ""  # model.field, for the reason
+    # What was neutralised rather than refused (HTML cleaned), for the log.
+    notes: list = field(default_factory=list)
 
     def at(self, name) -> "Context":
-        return Context(sender=self.sender, where=f"{self.where}.{name}" if self.where else str(name))
+        return Context(
+            sender=self.sender, where=f"{self.where}.{name}" if self.where else str(name), notes=self.notes
+        )
 
 
 class Kind:
@@ -441,6 +445,26 @@ def rich_text_clean(html: str, *, features=None) -> str:
     return _EMBED.sub(embed, cleaned)
 
 
+_MARKUP = re.compile(r"<\s*([a-zA-Z][\w-]*)|\s([a-zA-Z_:][\w:.-]*)\s*=")
+
+
+def _markup(html: str) -> dict:
+    counts: dict = {}
+    for tag, attribute in _MARKUP.findall(html):
+        key = tag.lower() or f"@{attribute.lower()}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _rich_text_noted(value, *, features, context: Context) -> str:
+    cleaned = rich_text_clean(value, features=features)
+    before, after = _markup(value), _markup(cleaned)
+    removed = sorted(key for key, count in before.items() if after.get(key, 0) < count)
+    if removed:
+        context.notes.append(f"{context.where}: removed {', '.join(removed)[:200]}")
+    return cleaned
+
+
 @dataclass(frozen=True)
 class RichText(Kind):
     """A RichTextField, cleaned against the features its editor allows."""
@@ -450,7 +474,7 @@ class RichText(Kind):
             return value or ""
         if not isinstance(value, str):
             _refuse("bad_value", context.where, "HTML text expected")
-        return rich_text_clean(value, features=getattr(model_field, "features", None))
+        return _rich_text_noted(value, features=getattr(model_field, "features", None), context=context)
 
 
 def image_reference_clean(reference, context: Context):
@@ -491,7 +515,7 @@ def _block_clean(block, raw, context: Context):
     if isinstance(block, blocks.RichTextBlock):
         if not isinstance(raw, str):
             _refuse("bad_value", context.where, "HTML text expected")
-        return rich_text_clean(raw, features=block.features)
+        return _rich_text_noted(raw, features=block.features, context=context)
     if isinstance(block, EmbedBlock | blocks.URLBlock):
         return Url().clean(raw, None, context)
     if isinstance(block, blocks.EmailBlock):
@@ -575,12 +599,15 @@ def _values_clean(model, kinds: dict, values, context: Context) -> dict:
     }
 
 
-def payload_clean(spec, payload, *, sender: str, global_id: str) -> dict:
-    """The partner's record checked field by field; ChangeRefused if anything is outside policy."""
+def payload_clean(spec, payload, *, sender: str, global_id: str, notes: list | None = None) -> dict:
+    """The partner's record checked field by field; ChangeRefused if anything is outside policy.
+
+    What was neutralised instead (HTML cleaned) is added to ``notes``.
+    """
     from portal.models import AccessLevel
     from portal.models import Organisation as OrganisationModel
 
-    context = Context(sender=sender, where=spec.label)
+    context = Context(sender=sender, where=spec.label, notes=notes if notes is not None else [])
     if not isinstance(payload, dict):
         _refuse("bad_value", spec.label, "no record")
     if str(payload.get("global_id")) != str(global_id):

@@ -288,12 +288,16 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
             )
             return result
         # Everything the partner says is checked before any of it is applied (ChangeRefused otherwise).
+        cleaned: list[str] = []
         change = {
             **change,
             "payload": kinds.payload_clean(
-                spec, change.get("payload"), sender=partner_region, global_id=global_id
+                spec, change.get("payload"), sender=partner_region, global_id=global_id, notes=cleaned
             ),
         }
+        for note in cleaned:
+            logger.warning("sync: %s %s from %s cleaned: %s", spec.label, global_id, partner_region, note)
+            result.notes.append(f"cleaned {global_id}: {note}")
         if copy is not None and copy.deleted and version <= copy.version:
             result.ignored += 1
             return result
@@ -421,7 +425,12 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
     try:
         for _page in range(max_pages):
             cursor.refresh_from_db()
-            page = _page_fetch(partner, after=cursor.after_seq)
+            try:
+                page = _page_fetch(partner, after=cursor.after_seq)
+            except transport.PageTooLarge as error:
+                _oversized_skip(partner, after=cursor.after_seq, error=error)
+                result.refused += 1
+                continue
             for change in page["changes"]:
                 # One transaction per change: its writes and the cursor move together,
                 # and the partner's record shows here as soon as it is applied.
@@ -474,6 +483,32 @@ def _page_fetch(partner, *, after: int) -> dict:
             continue
         _page_check(page, after=after)
         return page
+
+
+OVERSIZED_PROBES = 32
+
+
+def _oversized_skip(partner, *, after: int, error) -> None:
+    """A single change too large to read: find its number, quarantine it, move the cursor past it.
+
+    The feed cannot be read past it, so each page after ``after + k`` is asked for until one can be
+    read: the change is then number ``after + k``. Raises if it cannot be placed.
+    """
+    for k in range(1, OVERSIZED_PROBES + 1):
+        try:
+            page = transport.get_json(partner, f"/sync/changes?after={after + k}&limit=1")
+        except transport.PageTooLarge:
+            continue
+        _page_check(page, after=after + k)
+        with transaction.atomic():
+            quarantine_add(
+                change={"seq": after + k},
+                partner_region=partner.region,
+                refused=ChangeRefused("page_too_large", str(error)),
+            )
+            PartnerCursor.objects.filter(region=partner.region, after_seq=after).update(after_seq=after + k)
+        return
+    raise error
 
 
 # ---- quarantine ------------------------------------------------------------------------------------

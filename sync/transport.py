@@ -56,7 +56,6 @@ def _http() -> requests.Session:
     """One HTTP session per thread: a backlog drains over kept-alive connections to the partner."""
     if not hasattr(_local, "session"):
         session = requests.Session()
-        session.max_redirects = 0
         session.trust_env = False  # no proxy or netrc from the environment between the regions
         _local.session = session
     return _local.session
