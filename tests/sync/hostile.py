@@ -183,8 +183,14 @@ def event(*, online_url="", agenda="<p>议程</p>", minutes="", links=(), **extr
         children={
             "exceptions": [],
             "material_links": [
-                {"sort_order": n, "kind": "minutes", "title": f"链接{n}", "url": u, "material_global_id": None}
-                for n, u in enumerate(links)
+                {
+                    "sort_order": n,
+                    "kind": "minutes",
+                    "title": f"链接{n}",
+                    "url": link,
+                    "material_global_id": None,
+                }
+                for n, link in enumerate(links)
             ],
             "action_items": [],
         },
