@@ -37,7 +37,7 @@ from .conftest import CHONGQING
 
 ROOT = Path(__file__).resolve().parents[2]
 EVIL = '<p>正文</p><img src=x onerror="alert(document.cookie)"><p style="x" onclick="alert(2)">段落</p>'
-SCRIPT = "<p>纪要</p><script>alert(1)</script><iframe src=\"https://evil.example/\"></iframe>"
+SCRIPT = '<p>纪要</p><script>alert(1)</script><iframe src="https://evil.example/"></iframe>'
 
 
 @pytest.fixture(autouse=True)
