@@ -439,8 +439,12 @@ def rich_text_clean(html: str, *, features=None) -> str:
 
     def embed(match) -> str:
         attrs = match.group(1)
-        # Wagtail's stored format closes embeds ("/>"); an embed of no allowed type is dropped.
-        return f"<embed{attrs}/>" if 'embedtype="' in attrs else ""
+        # Wagtail's stored format closes embeds ("/>"). An embed of no allowed type, or without
+        # what it shows (a media address, an image reference), is dropped: it would not render.
+        complete = ('embedtype="media"' in attrs and ' url="' in attrs) or (
+            'embedtype="image"' in attrs and ' sync-image="' in attrs
+        )
+        return f"<embed{attrs}/>" if complete else ""
 
     return _EMBED.sub(embed, cleaned)
 
