@@ -1,6 +1,9 @@
 """Sync writes and reads: the feed, applying partner changes, pulling, nudging, reconciling."""
 
+import datetime
+import json
 import logging
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -359,9 +362,6 @@ def _page_check(page, *, after: int) -> None:
 
 def _change_check(change: dict) -> None:
     """A change's envelope; a bad one is quarantined like a bad record."""
-    import datetime
-    import uuid
-
     try:
         uuid.UUID(str(change.get("global_id")))
         datetime.datetime.fromisoformat(str(change.get("created_at")))
@@ -518,10 +518,8 @@ QUARANTINE_KEEP_CHARS = 64 * 1024
 
 def quarantine_add(*, change: dict, partner_region: str, refused: ChangeRefused) -> QuarantinedChange:
     """Keep a refused change with its reason, for staff to see and retry once the partner fixed it."""
-    import json
-
     try:
-        global_id = str(__import__("uuid").UUID(str(change.get("global_id"))))
+        global_id = str(uuid.UUID(str(change.get("global_id"))))
     except ValueError:
         global_id = None
     version = change.get("version") if isinstance(change.get("version"), int) else None
@@ -530,17 +528,28 @@ def quarantine_add(*, change: dict, partner_region: str, refused: ChangeRefused)
         if len(json.dumps(change, default=str)) <= QUARANTINE_KEEP_CHARS
         else {key: change.get(key) for key in ("seq", "model", "global_id", "op", "version", "created_at")}
     )
+    kept = _without_nul(kept)  # PostgreSQL's jsonb cannot hold a NUL, which a partner may well send
     logger.warning("sync: change %s from %s quarantined: %s", change.get("seq"), partner_region, refused)
     return QuarantinedChange.objects.create(
         partner_region=partner_region,
         seq=change.get("seq") if isinstance(change.get("seq"), int) else None,
-        model_label=str(change.get("model") or "")[:100],
+        model_label=_without_nul(str(change.get("model") or ""))[:100],
         global_id=global_id,
         version=version if version is None or 0 <= version < 2**31 else None,
         reason=refused.reason[:64],
-        detail=refused.detail[:1000],
+        detail=_without_nul(refused.detail)[:1000],
         change=kept,
     )
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(str(key)): _without_nul(item) for key, item in value.items()}
+    return value
 
 
 def _quarantine_settle(*, model_label: str, global_id, version: int, partner_region: str) -> None:
@@ -568,9 +577,7 @@ def quarantine_retry(*, entry_id: int, user=None) -> QuarantinedChange:
         partner_region=entry.partner_region, label=spec.label, global_id=entry.global_id
     )
     try:
-        _change_check(
-            {**change, "seq": entry.seq, "created_at": change.get("created_at") or timezone.now().isoformat()}
-        )
+        _change_check(change)
         with transaction.atomic():
             result = change_apply(change=change, partner_region=entry.partner_region)
     except ChangeRefused as refused:
@@ -598,6 +605,7 @@ def refused_request_record(*, source: str, reason: str, path: str, key_id: str) 
     from django.db import IntegrityError
 
     now = timezone.now()
+    source, path, key_id = (_without_nul(value) for value in (source, path, key_id))
     values = {"count": F("count") + 1, "last_seen": now, "last_path": path[:255], "last_key_id": key_id[:128]}
     if RefusedRequest.objects.filter(source=source, reason=reason).update(**values):
         return
@@ -749,6 +757,7 @@ def conflict_resolve(*, conflict_id: int, take_origin: bool, user) -> Conflict:
         change = partner_record_fetch(
             partner_region=conflict.partner_region, label=spec.label, global_id=conflict.global_id
         )
+        _change_check(change)
         if local is not None:
             _replica_forget(spec, local)
         change_apply(change=change, partner_region=conflict.partner_region)
@@ -836,7 +845,7 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
     partner = partner_for_region(partner_region)
     remote = transport.get_json(partner, "/sync/manifest", cap=transport.manifest_max_bytes())["records"]
     wanted = {(r["model"], r["global_id"]): r for r in remote}
-    report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0}
+    report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0, "refused": 0}
     local_keys = set()
     for spec in registry.specs():
         # Version 0: a request made here that its owner has not answered yet (not a stray copy).
@@ -855,11 +864,17 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
             report["in_step"] += 1
         else:
             change = partner_record_fetch(partner_region=partner_region, label=key[0], global_id=key[1])
-            if local is not None and local.version >= change["version"]:
-                # Same version but different files: take the origin's state again.
-                _replica_forget(spec, local)
-            change_apply(change=change, partner_region=partner_region)
-            report["repaired"] += 1
+            try:
+                _change_check(change)
+                with transaction.atomic():
+                    if local is not None and local.version >= change["version"]:
+                        # Same version but different files: take the origin's state again.
+                        _replica_forget(spec, local)
+                    change_apply(change=change, partner_region=partner_region)
+                report["repaired"] += 1
+            except ChangeRefused as refused:
+                quarantine_add(change=change, partner_region=partner_region, refused=refused)
+                report["refused"] += 1
         done += 1
         report["checked"] += 1
         if progress:

@@ -322,6 +322,16 @@ def test_the_status_shows_the_quarantine_and_staff_retry_once_the_partner_fixed_
     assert Event.objects.get(global_id=bad["global_id"]).online_url == "https://meeting.example.cn/room/1"
 
 
+def test_a_nul_in_a_record_or_a_request_is_refused_not_a_crash(partner, organisations, client):
+    bad = partner.add(hostile.story(title="綦江\u0000故事"))
+    bad["payload"]["fields"]["summary"] = "\x00" * 10
+    good = partner.add(hostile.material(title="之后的资料", data=None))
+    call_command("sync_pull")
+    assert quarantined(bad).reason == "bad_value" and "\x00" not in str(quarantined(bad).change)
+    assert Material.objects.filter(global_id=good["global_id"]).exists()
+    assert client.get("/sync/changes%00?after=0").status_code in (401, 404)
+
+
 def test_an_oversized_feed_page_is_read_in_smaller_pages_and_a_single_oversized_change_is_quarantined(
     partner, organisations, settings
 ):
