@@ -129,7 +129,7 @@ register(
     SyncSpec(
         model=RedHeritageSite,
         fields=SITE_FIELDS,
-        m2m={"topics": kinds.Topic(), "related_stories": kinds.Record()},
+        m2m={"topics": kinds.Topic(), "related_stories": kinds.Record(either_region=True)},
         is_shared=lambda site: site.live,
         create=_create(RedHeritageSite, RedHeritageIndexPage, SITE_FIELDS),
         applied=_view_restriction,

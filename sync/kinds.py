@@ -365,14 +365,27 @@ class Topic(Kind):
 
 @dataclass(frozen=True)
 class Record(Kind):
-    """Another shared record, by global id (one, or a list for a many-to-many)."""
+    """Another shared record, by global id (one, or a list for a many-to-many).
+
+    ``either_region``: the module allows pointing at our records (a partner's page relating to one
+    of our stories); otherwise a record named here must be one of the sender's.
+    """
+
+    either_region: bool = False
 
     def clean(self, value, model_field, context):
         if value is None:
             return None
-        if isinstance(value, list):
-            return [Uuid().clean(item, None, context) for item in value]
-        return Uuid().clean(value, None, context)
+        ids = value if isinstance(value, list) else [value]
+        if not isinstance(ids, list) or len(ids) > 1000:
+            _refuse("bad_value", context.where, "a list of global ids expected")
+        ids = [Uuid().clean(item, None, context) for item in ids]
+        target = getattr(model_field, "related_model", None)
+        checked = not self.either_region and target is not None and hasattr(target, "origin_region")
+        foreign = checked and target.objects.filter(global_id__in=ids).exclude(origin_region=context.sender)
+        if foreign and foreign.exists():
+            _refuse("forged_reference", context.where, f"names a record that is not {context.sender}'s")
+        return ids if isinstance(value, list) else ids[0]
 
 
 # ---- HTML ---------------------------------------------------------------------------------------

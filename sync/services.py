@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 import requests
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -331,7 +332,17 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
                 )
             result.ignored += 1
             return result
-        _apply_upsert(spec=spec, change=change, partner=partner, local=local)
+        try:
+            with transaction.atomic():
+                _apply_upsert(spec=spec, change=change, partner=partner, local=local)
+        except (DataError, IntegrityError, ValidationError, ValueError, TypeError, KeyError) as error:
+            # Data the kinds let through but the database or the model would not take.
+            logger.warning(
+                "sync: %s %s from %s not applied", spec.label, global_id, partner_region, exc_info=True
+            )
+            raise ChangeRefused(
+                "apply_failed", f"{spec.label}: {type(error).__name__}: {error}"[:500]
+            ) from error
         _quarantine_settle(
             model_label=spec.label, global_id=global_id, version=version, partner_region=partner_region
         )
@@ -602,8 +613,6 @@ def refused_request_record(*, source: str, reason: str, path: str, key_id: str) 
 
     Beyond SYNC_REFUSED_MAX_ROWS distinct sources the rest are counted together under "*".
     """
-    from django.db import IntegrityError
-
     now = timezone.now()
     source, path, key_id = (_without_nul(value) for value in (source, path, key_id))
     values = {"count": F("count") + 1, "last_seen": now, "last_path": path[:255], "last_key_id": key_id[:128]}

@@ -262,7 +262,8 @@ def test_each_attack_is_refused_or_neutralised_and_a_good_change_still_arrives(
     assert "events.event.material_links.url" in quarantined(js_links).detail
     # The listener heard nothing; the endless body was abandoned after its first chunks.
     assert listener.heard == []
-    assert len(sent) < 50
+    # (what the socket buffers took before we hung up, nowhere near 400 MB)
+    assert len(sent) * 64 * 1024 < 32 * 1024 * 1024
     # No story listed under our office's name.
     assert not Story.objects.filter(origin_organisation=organisations["sc"]).exists()
 
@@ -330,6 +331,41 @@ def test_a_nul_in_a_record_or_a_request_is_refused_not_a_crash(partner, organisa
     assert quarantined(bad).reason == "bad_value" and "\x00" not in str(quarantined(bad).change)
     assert Material.objects.filter(global_id=good["global_id"]).exists()
     assert client.get("/sync/changes%00?after=0").status_code in (401, 404)
+
+
+def test_a_partner_cannot_hang_its_records_on_ours(partner, organisations):
+    from training.models import Course, Session
+
+    ours = Course.objects.create(title="四川党史培训班", origin_organisation=organisations["sc"])
+    session = hostile.record(
+        "training.session",
+        fields={
+            "course": str(ours.global_id),
+            "title": "挂在四川课程下的班次",
+            "starts_on": "2030-05-01",
+            "ends_on": "2030-05-03",
+            "venue": "綦江",
+            "trainer_names": "",
+            "capacity": 30,
+            "enrolment_opens": "2030-04-01T00:00:00+08:00",
+            "enrolment_closes": "2030-04-20T00:00:00+08:00",
+            "eligibility": "both_regions",
+        },
+        m2m={"invited_organisations": ["sc-yaan"]},
+        children={"sittings": []},
+    )
+    partner.add(session)
+    expert = partner.add(
+        hostile.record(
+            "research.expert",
+            fields={"name": "张三", "organisation": "sc-yaan", "affiliation": "", "title": "", "bio": ""},
+            m2m={"fields": []},
+        )
+    )
+    call_command("sync_pull")
+    assert quarantined(session).reason == "forged_reference"
+    assert quarantined(expert).reason == "forged_organisation"
+    assert not Session.objects.filter(global_id=session["global_id"]).exists()
 
 
 def test_an_oversized_feed_page_is_read_in_smaller_pages_and_a_single_oversized_change_is_quarantined(
