@@ -179,7 +179,7 @@ def file_fetch(partner, path: str, *, sha256: str, size: int | None):
         spool.close()
         # Cut short or damaged in transit, or wrong at the origin: fetched again, then refused.
         last = "size mismatch" if size is not None and total != size else "sha256 mismatch"
-        logger.warning("sync: file %s failed its %s check; fetching again", path, last)
+        logger.warning("sync: file %s failed its check (%s); fetching again", path, last)
     reason = {"size mismatch": "size_mismatch", "sha256 mismatch": "sha256_mismatch"}.get(
         last, "file_unavailable"
     )
