@@ -188,3 +188,24 @@ def test_story_list_is_paginated_and_keeps_the_filters(client, story_index):
     assert 'href="?region=chongqing&amp;page=2"' in first
     second = client.get("/stories/?region=chongqing&page=2").content.decode()
     assert second.count('class="story-list__item"') == 3
+
+
+def test_feed_descriptions_carry_the_summary_as_escaped_text(client, story_index):
+    """A summary is plain text: readers taking a description as HTML must not get markup from it."""
+    organisation = OrganisationFactory(
+        code="cq-qijiang", name="綦江区委<b>党史</b>研究室", region="chongqing"
+    )
+    story_create(
+        index=story_index,
+        title="摘要里的标记",
+        organisation=organisation,
+        summary='<script>alert(1)</script><img src=x onerror="alert(2)">红岩',
+    )
+    [item] = _rss_items(client, "/feeds/stories.rss").values()
+    description = item.find("description").text
+    assert "<script" not in description and "<img" not in description and "<b>" not in description
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in description and description.startswith("<p>")
+    atom = ET.fromstring(client.get("/feeds/stories.atom").content)
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<script" not in summary.text and "&lt;img src=x" in summary.text
