@@ -7,6 +7,7 @@ pages its holder may edit. Wagtail's own v3 API (writes, revisions, sites, snipp
 mounted: the portal has no staff operation over HTTP.
 """
 
+from functools import wraps
 from http import HTTPStatus
 from typing import Annotated, Literal
 
@@ -21,7 +22,12 @@ from django.http import Http404, HttpRequest
 from wagtail.api.querysets import get_public_pages_queryset
 from wagtail.api.rich_text import RichTextOutputFormat
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
-from wagtail.api.v3.errors import ProblemDetail, as_validation_error, register_exception_handlers
+from wagtail.api.v3.errors import (
+    ProblemDetail,
+    as_validation_error,
+    problem_response,
+    register_exception_handlers,
+)
 from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
 from wagtail.api.v3.routers.pages import PageDetailSchema, PageFilterSchema
 from wagtail.api.v3.schemas import BasePageSchema
@@ -65,6 +71,9 @@ class PublicAPI(NinjaAPI):
         )
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # A token is optional everywhere: without one the caller reads as the public.
+                if operation.get("security") and {} not in operation["security"]:
+                    operation["security"].append({})
                 for status in ERROR_STATUSES:
                     operation["responses"].setdefault(
                         int(status),
@@ -82,6 +91,22 @@ public_api = PublicAPI(
     docs_url="/docs/",
 )
 register_exception_handlers(public_api)
+
+
+def refuse_nul_bytes(view):
+    """No database text holds a NUL byte: a parameter carrying one is invalid input, never a 500."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        values = [*request.GET.values(), request.path, *map(str, kwargs.values())]
+        if any("\x00" in value for value in values):
+            return problem_response(status=422, detail="Validation failed", errors=[{"msg": "NUL byte"}])
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+public_api.add_decorator(refuse_nul_bytes, mode="view")
 
 
 # --- pages ----------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def build_world() -> World:
     home = HomePage(title="矩阵首页", slug="matrix-home")
     root.add_child(instance=home)
     home.save_revision().publish()
-    Site.objects.update(is_default_site=False)
+    Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
     stories = story_index_ensure(home=home)
     sites = red_heritage_index_ensure(home=home)
