@@ -173,7 +173,8 @@ def test_internal_story_is_served_to_its_own_units_staff_only(client, stories):
     client.force_login(other)
     assert client.get(stories["partners"].url).status_code == 200
     refused = client.get(internal.url)
-    assert refused.status_code == 302 and internal.title not in refused.content.decode()
+    # Signed in but not a member of the owning unit: not found, as if it did not exist.
+    assert refused.status_code == 404 and internal.title not in refused.content.decode()
     client.force_login(own)
     assert client.get(internal.url).status_code == 200
 
