@@ -51,7 +51,7 @@ for region in sichuan chongqing; do
     # -B runs beat inside the worker: the partner pull schedule needs it.
     "${export_env[@]}" .venv/bin/celery -A portal worker --pool=solo -l warning -B \
         -s "var/$region/celerybeat-schedule" \
-        -Q "$region.default,$region.search,$region.sync" -n "$region@%h" \
+        -Q "$region.default,$region.search,$region.sync,$region.extract" -n "$region@%h" \
         >"var/log/$region-worker.log" 2>&1 &
     pids+=($!)
     "${export_env[@]}" .venv/bin/python manage.py runserver "127.0.0.1:${PORTS[$region]}" --noreload \
