@@ -407,9 +407,11 @@ def read_xlsx(path: str, options: Options) -> Iterator:
     """One page per sheet: its rows, cells separated by tabs."""
     import openpyxl
 
+    handle = open(path, "rb")  # noqa: SIM115 - closed below; a file object spares openpyxl's name check
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        handle.close()
         raise Unreadable("broken", str(error)) from error
     try:
         sheets = []
@@ -422,6 +424,7 @@ def read_xlsx(path: str, options: Options) -> Iterator:
             sheets.append(f"{sheet.title}\n" + "\n".join(rows))
     finally:
         workbook.close()
+        handle.close()
     yield from _paged(sheets, options)
 
 
