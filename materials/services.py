@@ -521,8 +521,9 @@ def _material_reindex(material: Material) -> None:
 
     from search.signal_handlers import queue_index
 
-    index.insert_or_update_object(material)  # the database fallback (jieba-segmented)
-    queue_index(label=Material._meta.label, pk=material.pk)  # Elasticsearch
+    # The database fallback's index lives in the same transaction; Elasticsearch is queued after commit.
+    index.insert_or_update_object(material)
+    queue_index(label=Material._meta.label, pk=material.pk)
 
 
 def _extraction_update(extraction: TextExtraction, **fields) -> None:
@@ -617,6 +618,5 @@ def material_file_page_correct(*, page: MaterialFilePage, text: str, user=None) 
     page.corrected_by = user if page.corrected_text and getattr(user, "is_authenticated", False) else None
     page.corrected_at = timezone.now() if page.corrected_text else None
     page.save(update_fields=["corrected_text", "corrected_by", "corrected_at"])
-    material = page.file.material
-    transaction.on_commit(lambda: _material_reindex(material))
+    _material_reindex(page.file.material)
     return page
