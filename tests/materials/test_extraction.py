@@ -180,13 +180,17 @@ def test_broken_and_encrypted_files_get_a_clear_status(own_organisation):
     assert extraction.status_display == "失败：文件已加密，无法读取"
     assert not encrypted.pages.exists()
 
-    _material, zipped = deposit(own_organisation, "坏文档.docx", docs._zip({"word/document.xml": "<w:document"}))
+    _material, zipped = deposit(
+        own_organisation, "坏文档.docx", docs._zip({"word/document.xml": "<w:document"})
+    )
     assert extract(zipped).status == ExtractionStatus.FAILED
 
 
 def test_limits_mark_the_file_and_keep_what_was_read(own_organisation, settings):
     settings.MATERIALS_EXTRACT_MAX_PAGES = 2
-    _material, record = deposit(own_organisation, "长文档.docx", docs.docx([docs.page_text(n) for n in (1, 2, 3)]))
+    _material, record = deposit(
+        own_organisation, "长文档.docx", docs.docx([docs.page_text(n) for n in (1, 2, 3)])
+    )
     extraction = extract(record)
     assert extraction.status == ExtractionStatus.LIMITED
     assert extraction.status_display == "超出限制：共 3 页，超过上限，只识别了前 2 页"
@@ -195,7 +199,10 @@ def test_limits_mark_the_file_and_keep_what_was_read(own_organisation, settings)
     settings.MATERIALS_EXTRACT_MAX_PAGES = 500
     settings.MATERIALS_EXTRACT_SECONDS = 1
     _material, scan = deposit(
-        own_organisation, "大扫描件.png", docs.png_bytes(docs.noisy(docs.render_page(docs.PAGES[0]))), title="扫描"
+        own_organisation,
+        "大扫描件.png",
+        docs.png_bytes(docs.noisy(docs.render_page(docs.PAGES[0]))),
+        title="扫描",
     )
     extraction = extract(scan)
     assert extraction.status == ExtractionStatus.LIMITED
@@ -215,7 +222,9 @@ def test_running_shows_progress_and_a_new_version_is_extracted_for_itself(own_or
     extraction = TextExtraction.objects.get(file=first)
     extraction.status, extraction.pages_total, extraction.pages_done = "running", 12, 3
     assert extraction.status_display == "识别中 3/12页"
-    second = material_file_add(material=material, uploaded_file=ContentFile(docs.docx(["二"]), name="v2.docx"))
+    second = material_file_add(
+        material=material, uploaded_file=ContentFile(docs.docx(["二"]), name="v2.docx")
+    )
     assert TextExtraction.objects.get(file=second).status == ExtractionStatus.QUEUED
     assert set(material_files_to_extract()) == {first, second}
     extract(first)
@@ -241,7 +250,9 @@ def test_backfill_command_reads_missing_versions_with_a_progress_bar(own_organis
 def test_a_correction_survives_a_new_run_and_no_text_goes_into_the_sync_feed(own_organisation):
     from materials.services import material_file_page_correct
 
-    material, record = deposit(own_organisation, "纪要.docx", docs.docx([docs.page_text(1), docs.page_text(2)]))
+    material, record = deposit(
+        own_organisation, "纪要.docx", docs.docx([docs.page_text(1), docs.page_text(2)])
+    )
     extract(record)
     page = record.pages.get(number=2)
     material_file_page_correct(page=page, text="中央红军长征途经綦江（校对）")
