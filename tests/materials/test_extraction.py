@@ -266,3 +266,23 @@ def test_a_correction_survives_a_new_run_and_no_text_goes_into_the_sync_feed(own
     payload = json.dumps(registry.serialise(spec, material), ensure_ascii=False)
     assert "綦江" not in payload and "川渝党史工作协作座谈会" not in payload
     assert "纪要.docx" in payload  # the file itself does travel
+
+
+def test_a_replicated_copy_is_extracted_by_the_region_holding_it(own_organisation):
+    from materials.models import Material, MaterialFile
+
+    # Sync stores a partner's file and saves the row with save_base(), as the origin's state.
+    material = Material.objects.create(
+        title="成都送来的资料", material_type="archive", origin_organisation=own_organisation
+    )
+    data = docs.docx([docs.page_text(3)])
+    row = MaterialFile(
+        material=material, version=1, original_name="复本.docx", size=len(data), sha256="a" * 64,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )  # fmt: skip
+    row.file.save("复本.docx", ContentFile(data), save=False)
+    row.save_base()
+    assert TextExtraction.objects.get(file=row).status == ExtractionStatus.QUEUED
+    assert extract(row).status == ExtractionStatus.DONE
+    row.save_base()  # the same content applied again is not read again
+    assert TextExtraction.objects.get(file=row).status == ExtractionStatus.DONE
