@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint messages bench-sync bench-search
+.PHONY: run test lint messages bench-sync bench-search bench-ocr
 
 # README command 1: both regions on this machine, no services needed.
 run:
@@ -24,3 +24,7 @@ bench-sync:
 
 bench-search:
 	$(BENCH_ENV) && .venv/bin/python bench/search.py
+
+# OCR needs no services: Tesseract (chi_sim) and pdftoppm from `scripts/services.sh install`.
+bench-ocr:
+	.venv/bin/python bench/ocr.py
