@@ -107,7 +107,10 @@ class Material(index.Indexed, SharedRecord):
         What search indexes (search/sources.py reads it): corrections in place of what was read,
         and the current version only, so a reader finds a document once.
         """
-        current = self.current_file
+        if "files" in getattr(self, "_prefetched_objects_cache", {}):
+            current = max(self.files.all(), key=lambda f: f.version, default=None)
+        else:
+            current = self.current_file
         if current is None:
             return []
         url = current.get_absolute_url()

@@ -478,7 +478,7 @@ def _extraction_messages(*, path: str, kind: str, limits: ExtractionLimits):
             stdin=subprocess.DEVNULL,
             cwd=str(settings.BASE_DIR),
             env=env,
-            preexec_fn=_child_resources(limits.memory_mb),  # noqa: PLW1509 - no threads hold locks here
+            preexec_fn=_child_resources(limits.memory_mb),
             start_new_session=True,
         )
         finished = False

@@ -165,7 +165,14 @@ def _page_is_public(page) -> bool:
 
 
 SOURCES: list[Source] = [
-    Source("materials.Material", "materials", "topics", _material),
+    # Files prefetched: a rebuild reads each material's current version without a query of its own.
+    Source(
+        "materials.Material",
+        "materials",
+        "topics",
+        _material,
+        queryset=lambda qs: qs.prefetch_related("files"),
+    ),
     Source("research.Project", "research", "topics", _project),
     Source("research.Expert", "research", None, _expert),
     Source("events.Event", "events", None, _event),
