@@ -135,7 +135,7 @@ def _skew_angle(binary) -> float:
 
     def spread(angle: float) -> float:
         turned = ink.rotate(angle, resample=Image.NEAREST, expand=False)
-        rows = list(turned.resize((1, turned.height), Image.BOX).getdata())
+        rows = turned.resize((1, turned.height), Image.BOX).tobytes()  # one grey byte per row
         mean = sum(rows) / len(rows)
         return sum((r - mean) ** 2 for r in rows)
 

@@ -443,6 +443,10 @@ def _child_resources(memory_mb: int):
     return apply
 
 
+# What a process that ran out of its address space says on its way out (Python, C, C++).
+OUT_OF_MEMORY = ("MemoryError", "Cannot allocate memory", "std::bad_alloc", "out of memory")
+
+
 def _extraction_messages(*, path: str, kind: str, limits: ExtractionLimits):
     """Run materials.extraction in a child process under the limits; yield what it reports.
 
@@ -503,8 +507,9 @@ def _extraction_messages(*, path: str, kind: str, limits: ExtractionLimits):
             code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
             if code != 0 and not finished:
                 errors.seek(0)
-                lines = errors.read()[-2000:].decode("utf-8", "replace").strip().splitlines()
-                if code == -signal.SIGKILL or "MemoryError" in "".join(lines[-3:]):
+                tail = errors.read()[-4000:].decode("utf-8", "replace")
+                lines = tail.strip().splitlines()
+                if code == -signal.SIGKILL or any(m in tail for m in OUT_OF_MEMORY):
                     yield {"limit": "memory", "detail": ""}
                 else:
                     yield {"error": "crashed", "detail": (lines[-1] if lines else f"exit {code}")[:500]}
