@@ -391,11 +391,11 @@ class ExtractionLimits:
 
 def extraction_limits() -> ExtractionLimits:
     return ExtractionLimits(
-        max_pages=int(getattr(settings, "MATERIALS_EXTRACT_MAX_PAGES", 500)),
-        seconds=int(getattr(settings, "MATERIALS_EXTRACT_SECONDS", 1800)),
-        memory_mb=int(getattr(settings, "MATERIALS_EXTRACT_MEMORY_MB", 1536)),
-        languages=str(getattr(settings, "MATERIALS_OCR_LANGUAGES", "chi_sim")),
-        dpi=int(getattr(settings, "MATERIALS_OCR_DPI", 300)),
+        max_pages=int(settings.MATERIALS_EXTRACT_MAX_PAGES),
+        seconds=int(settings.MATERIALS_EXTRACT_SECONDS),
+        memory_mb=int(settings.MATERIALS_EXTRACT_MEMORY_MB),
+        languages=str(settings.MATERIALS_OCR_LANGUAGES),
+        dpi=int(settings.MATERIALS_OCR_DPI),
     )
 
 
@@ -537,6 +537,41 @@ def _extraction_update(extraction: TextExtraction, **fields) -> None:
     TextExtraction.objects.filter(pk=extraction.pk).update(**fields)
 
 
+def _extraction_read(*, record: MaterialFile, extraction: TextExtraction, kind: str, seen: set[int]):
+    """Store the pages the child reports as they come (the admin shows the progress); return the outcome."""
+    status, reason, detail = ExtractionStatus.DONE, "", ""
+    limits = extraction_limits()
+    for message in _extraction_messages(path=record.file.path, kind=kind, limits=limits):
+        if "total" in message:
+            _extraction_update(extraction, pages_total=int(message["total"]))
+        elif "page" in message:
+            number = int(message["page"])
+            MaterialFilePage.objects.update_or_create(
+                file=record,
+                number=number,
+                defaults={
+                    "text": message.get("text") or "",
+                    "method": message.get("method") or PageMethod.OCR,
+                    "confidence": message.get("confidence"),
+                },
+            )
+            seen.add(number)
+            _extraction_update(extraction, pages_done=len(seen))
+        elif "limit" in message:
+            status, reason = ExtractionStatus.LIMITED, message["limit"]
+            detail = message.get("detail") or ""
+            if reason == ExtractionReason.TIME:
+                detail = _("%(seconds)s 秒") % {"seconds": limits.seconds}
+            elif reason == ExtractionReason.MEMORY:
+                detail = f"{limits.memory_mb} MB"
+        elif "error" in message:
+            status, reason = ExtractionStatus.FAILED, message["error"]
+            detail = message.get("detail") or ""
+    if reason and reason not in ExtractionReason.values:
+        reason = ExtractionReason.CRASHED
+    return status, reason, detail
+
+
 def material_file_extract(*, file_id: int, attempt: int | None = None) -> TextExtraction | None:
     """Read a stored version's text page by page, keep it with its method and confidence, reindex.
 
@@ -565,41 +600,19 @@ def material_file_extract(*, file_id: int, attempt: int | None = None) -> TextEx
         finished_at=None,
     )
     kind = kind_of(record.content_type)
-    status, reason, detail, seen = ExtractionStatus.DONE, "", "", set()
+    seen: set[int] = set()
     if kind is None:
-        status, reason = ExtractionStatus.SKIPPED, ExtractionReason.UNSUPPORTED
+        status, reason, detail = ExtractionStatus.SKIPPED, ExtractionReason.UNSUPPORTED, ""
     elif not record.file or not record.file.storage.exists(record.file.name):
-        status, reason = ExtractionStatus.FAILED, ExtractionReason.MISSING
+        status, reason, detail = ExtractionStatus.FAILED, ExtractionReason.MISSING, ""
     else:
-        limits = extraction_limits()
-        for message in _extraction_messages(path=record.file.path, kind=kind, limits=limits):
-            if "total" in message:
-                _extraction_update(extraction, pages_total=int(message["total"]))
-            elif "page" in message:
-                number = int(message["page"])
-                MaterialFilePage.objects.update_or_create(
-                    file=record,
-                    number=number,
-                    defaults={
-                        "text": message.get("text") or "",
-                        "method": message.get("method") or PageMethod.OCR,
-                        "confidence": message.get("confidence"),
-                    },
-                )
-                seen.add(number)
-                _extraction_update(extraction, pages_done=len(seen))
-            elif "limit" in message:
-                status, reason = ExtractionStatus.LIMITED, message["limit"]
-                detail = message.get("detail") or ""
-                if reason == ExtractionReason.TIME:
-                    detail = _("%(seconds)s 秒") % {"seconds": limits.seconds}
-                elif reason == ExtractionReason.MEMORY:
-                    detail = f"{limits.memory_mb} MB"
-            elif "error" in message:
-                status, reason = ExtractionStatus.FAILED, message["error"]
-                detail = message.get("detail") or ""
-        if reason not in ExtractionReason.values:
-            reason = ExtractionReason.CRASHED if reason else ""
+        try:
+            status, reason, detail = _extraction_read(
+                record=record, extraction=extraction, kind=kind, seen=seen
+            )
+        except Exception as error:  # noqa: BLE001 - the version says what happened; the queue goes on
+            logger.exception("text extraction of material file %s failed", record.pk)
+            status, reason, detail = ExtractionStatus.FAILED, ExtractionReason.CRASHED, str(error)
     # Pages this run did not read (a shorter new version, a file that failed) leave the index.
     MaterialFilePage.objects.filter(file=record).exclude(number__in=seen).delete()
     _extraction_update(
