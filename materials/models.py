@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from portal.models import HistoricalPeriod, SharedRecord, Topic
 from search.segmentation import segment_for_index
 
 from .storage import private_storage
+
+TEXT_SEGMENTS_MAX = 200_000
+# A line break between two Chinese characters is where the page ran out, not a word boundary.
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3400-\u9fff])")
 
 
 class MaterialType(models.TextChoices):
@@ -117,14 +122,17 @@ class Material(index.Indexed, SharedRecord):
         pdf = current.content_type.split(";")[0] == "application/pdf"
         pages = []
         for page in current.pages.order_by("number"):
-            text = page.searchable_text.strip()
+            text = _CJK_LINE_BREAK.sub("", page.searchable_text.strip())
             if text:
                 link = f"{url}?inline=1#page={page.number}" if pdf else url
                 pages.append({"number": page.number, "text": text, "url": link})
         return pages
 
     def text_segments(self) -> str:
-        return segment_for_index(*(page["text"] for page in self.text_pages()))
+        # Distinct words only, and bounded: PostgreSQL refuses a tsvector over 1 MB, and OCR
+        # noise on a long scan must not make the record unsaveable.
+        words = segment_for_index(*(page["text"] for page in self.text_pages()))
+        return words[:TEXT_SEGMENTS_MAX].rsplit(" ", 1)[0] if len(words) > TEXT_SEGMENTS_MAX else words
 
     @property
     def date_display(self) -> str:
