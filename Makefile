@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint messages bench-sync bench-search bench-broker
+.PHONY: run test lint messages bench-sync bench-search bench-broker bench-ocr
 
 # README command 1: both regions on this machine, no services needed.
 run:
@@ -28,3 +28,6 @@ bench-search:
 # The embedded broker under load; needs no services.
 bench-broker:
 	.venv/bin/python bench/broker.py
+# OCR needs no services: Tesseract (chi_sim) and pdftoppm from `scripts/services.sh install`.
+bench-ocr:
+	.venv/bin/python bench/ocr.py

@@ -1,17 +1,29 @@
-"""The admin's bulk deposit: many files and one CSV of metadata, reported row by row."""
+"""The admin's bulk deposit (many files and one CSV of metadata, reported row by row), and each
+file version's extracted text: its status, reading it again, and staff's corrections."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
+from wagtail.admin.panels import Panel
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.models import Organisation
 from portal.selectors import staff_organisation
 
-from .services import import_csv_rows, materials_import
+from .models import TextExtraction
+from .selectors import material_file_admin_get
+from .services import (
+    import_csv_rows,
+    material_file_extract_queue,
+    material_file_page_correct,
+    materials_import,
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -99,3 +111,81 @@ class MaterialImportView(WagtailAdminTemplateMixin, FormView):
                 failed=len(results) - imported,
             )
         )
+
+
+class TextExtractionPanel(Panel):
+    """The edit view's list of file versions with where reading their text stands."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("heading", _("文件文本识别"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "materials/admin/text_extraction_panel.html"
+
+        def is_shown(self):
+            return self.instance is not None and self.instance.pk is not None
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            files = self.instance.files.select_related("extraction").order_by("-version")
+            url_name = self.instance.snippet_viewset.get_url_name("file_text")
+            context["versions"] = [
+                (f, getattr(f, "extraction", None), reverse(url_name, args=[f.pk])) for f in files
+            ]
+            return context
+
+
+class FileTextView(WagtailAdminTemplateMixin, TemplateView):
+    """One version's text page by page: its status, a button to read it again, and corrections."""
+
+    template_name = "materials/admin/file_text.html"
+    header_icon = "doc-full-inverse"
+    index_url_name = None
+    edit_url_name = None
+
+    def dispatch(self, request, *args, file_id, **kwargs):
+        if not request.user.has_perm("materials.change_material"):
+            raise PermissionDenied
+        self.record = material_file_admin_get(user=request.user, file_id=file_id)
+        if self.record is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("文本与校对：%(name)s（第 %(version)s 版）") % {
+            "name": self.record.original_name,
+            "version": self.record.version,
+        }
+
+    def get_breadcrumbs_items(self):
+        material = self.record.material
+        return self.breadcrumbs_items + [
+            {"url": reverse(self.index_url_name), "label": _("党史资料")},
+            {"url": reverse(self.edit_url_name, args=[material.pk]), "label": material.title},
+            {"url": "", "label": self.get_page_title()},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            record=self.record,
+            extraction=TextExtraction.objects.filter(file=self.record).first(),
+            pages=self.record.pages.order_by("number"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "extract":
+            material_file_extract_queue(material_file=self.record)
+            messages.success(request, _("已重新排队识别。"))
+        else:
+            changed = 0
+            for page in self.record.pages.order_by("number"):
+                field = f"page-{page.number}"
+                if field not in request.POST:
+                    continue
+                before = page.corrected_text
+                material_file_page_correct(page=page, text=request.POST[field], user=request.user)
+                changed += page.corrected_text != before
+            messages.success(request, _("已保存 %(count)s 页的校对。") % {"count": changed})
+        return redirect(request.path)

@@ -1,3 +1,4 @@
+import re
 import uuid
 
 from django.conf import settings
@@ -13,6 +14,10 @@ from portal.models import HistoricalPeriod, SharedRecord, Topic
 from search.segmentation import segment_for_index
 
 from .storage import private_storage
+
+TEXT_SEGMENTS_MAX = 200_000
+# A line break between two Chinese characters is where the page ran out, not a word boundary.
+_CJK_LINE_BREAK = re.compile(r"(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef])\s*\n\s*(?=[\u3400-\u9fff])")
 
 
 class MaterialType(models.TextChoices):
@@ -61,6 +66,7 @@ class Material(index.Indexed, SharedRecord):
         index.SearchField("title"),
         index.SearchField("description"),
         index.SearchField("search_segments"),
+        index.SearchField("text_segments"),
         index.AutocompleteField("title"),
         index.FilterField("material_type"),
         index.FilterField("period"),
@@ -99,6 +105,34 @@ class Material(index.Indexed, SharedRecord):
 
     def search_segments(self) -> str:
         return segment_for_index(self.title, self.description, self.collection)
+
+    def text_pages(self) -> list[dict]:
+        """The current file's text page by page, each with a link to the file at that page.
+
+        What search indexes (search/sources.py reads it): corrections in place of what was read,
+        and the current version only, so a reader finds a document once.
+        """
+        if "files" in getattr(self, "_prefetched_objects_cache", {}):
+            current = max(self.files.all(), key=lambda f: f.version, default=None)
+        else:
+            current = self.current_file
+        if current is None:
+            return []
+        url = current.get_absolute_url()
+        pdf = current.content_type.split(";")[0] == "application/pdf"
+        pages = []
+        for page in current.pages.order_by("number"):
+            text = _CJK_LINE_BREAK.sub("", page.searchable_text.strip())
+            if text:
+                link = f"{url}?inline=1#page={page.number}" if pdf else url
+                pages.append({"number": page.number, "text": text, "url": link})
+        return pages
+
+    def text_segments(self) -> str:
+        # Distinct words only, and bounded: PostgreSQL refuses a tsvector over 1 MB, and OCR
+        # noise on a long scan must not make the record unsaveable.
+        words = segment_for_index(*(page["text"] for page in self.text_pages()))
+        return words[:TEXT_SEGMENTS_MAX].rsplit(" ", 1)[0] if len(words) > TEXT_SEGMENTS_MAX else words
 
     @property
     def date_display(self) -> str:
@@ -180,3 +214,124 @@ class DownloadLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.material} v{self.version}"
+
+
+class ExtractionStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("识别中")
+    DONE = "done", _("完成")
+    LIMITED = "limited", _("超出限制")
+    FAILED = "failed", _("失败")
+    SKIPPED = "skipped", _("无文字可提取")
+
+
+class ExtractionReason(models.TextChoices):
+    ENCRYPTED = "encrypted", _("文件已加密，无法读取")
+    BROKEN = "broken", _("文件已损坏或无法解析")
+    UNSUPPORTED = "unsupported", _("此类文件没有可提取的文字")
+    OCR_MISSING = "ocr_missing", _("本机未安装文字识别程序")
+    OCR_FAILED = "ocr_failed", _("文字识别出错")
+    CRASHED = "crashed", _("提取进程异常退出")
+    MISSING = "missing", _("文件尚未存入本地区")
+    PAGES = "pages", _("超过页数上限")
+    TIME = "time", _("超过时间上限")
+    MEMORY = "memory", _("超过内存上限")
+    SIZE = "size", _("文件内容超过大小上限")
+
+
+class TextExtraction(models.Model):
+    """Where reading a file version's text stands. Kept in this region only: never synced."""
+
+    file = models.OneToOneField(
+        MaterialFile, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="extraction"
+    )
+    sha256 = models.CharField(_("SHA-256"), max_length=64, help_text=_("所识别文件内容的摘要"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ExtractionStatus.choices, default=ExtractionStatus.QUEUED
+    )
+    reason = models.CharField(_("原因"), max_length=16, choices=ExtractionReason.choices, blank=True)
+    detail = models.CharField(_("详情"), max_length=500, blank=True)
+    pages_total = models.PositiveIntegerField(_("总页数"), null=True, blank=True)
+    pages_done = models.PositiveIntegerField(_("已处理页数"), default=0)
+    # Each queueing takes a new attempt number; a task for an older attempt does nothing.
+    attempt = models.PositiveIntegerField(_("次数"), default=0)
+    queued_at = models.DateTimeField(_("排队时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文本识别")
+        verbose_name_plural = _("文本识别")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.file} · {self.status_display}"
+
+    @property
+    def reason_display(self) -> str:
+        if not self.reason:
+            return ""
+        text = str(self.get_reason_display())
+        if self.reason == ExtractionReason.PAGES and self.detail.isdigit() and self.pages_total:
+            text = _("共 %(found)s 页，超过上限，只识别了前 %(limit)s 页") % {
+                "found": self.detail,
+                "limit": self.pages_total,
+            }
+        elif self.detail:
+            text = f"{text}（{self.detail}）"
+        return text
+
+    @property
+    def status_display(self) -> str:
+        """排队中 / 识别中 3/12页 / 完成 / 失败：原因."""
+        label = self.get_status_display()
+        if self.status == ExtractionStatus.RUNNING and self.pages_total:
+            return _("%(label)s %(done)s/%(total)s页") % {
+                "label": label,
+                "done": self.pages_done,
+                "total": self.pages_total,
+            }
+        if self.reason and self.status in (ExtractionStatus.FAILED, ExtractionStatus.LIMITED):
+            return f"{label}：{self.reason_display}"
+        return str(label)
+
+
+class PageMethod(models.TextChoices):
+    TEXT_LAYER = "text_layer", _("文本层")
+    OCR = "ocr", _("文字识别")
+
+
+class MaterialFilePage(models.Model):
+    """The text of one page of a file version, read from its text layer or by OCR, with staff's correction."""
+
+    file = models.ForeignKey(
+        MaterialFile, verbose_name=_("文件"), on_delete=models.CASCADE, related_name="pages"
+    )
+    number = models.PositiveIntegerField(_("页码"))
+    text = models.TextField(_("提取文本"), blank=True)
+    method = models.CharField(_("方式"), max_length=16, choices=PageMethod.choices)
+    confidence = models.FloatField(_("识别置信度"), null=True, blank=True)
+    corrected_text = models.TextField(_("校对文本"), blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("校对人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("校对时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文件页文本")
+        verbose_name_plural = _("文件页文本")
+        ordering = ["file", "number"]
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="material_file_page_unique")]
+
+    def __str__(self):
+        return f"{self.file} p.{self.number}"
+
+    @property
+    def searchable_text(self) -> str:
+        """A correction replaces what was read."""
+        return self.corrected_text or self.text

@@ -1,6 +1,6 @@
 """Reads for the materials repository; every one of them applies the access rule."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from wagtail.search.backends import get_search_backend
 
@@ -8,7 +8,7 @@ from portal.access import can_view, visible_to
 from portal.models import Topic
 from search.segmentation import segment_query
 
-from .models import Material, MaterialFile
+from .models import ExtractionStatus, Material, MaterialFile, TextExtraction
 
 SEARCH_LIMIT = 1000
 FILTERS = ("q", "type", "period", "topic", "place", "person", "event", "organisation", "region")
@@ -82,3 +82,25 @@ def material_search_ids(*, query: str) -> list[int]:
         return []
     results = get_search_backend().search(words, Material, operator="and")
     return [m.pk for m in results[:SEARCH_LIMIT]]
+
+
+def material_files_to_extract(*, everything: bool = False) -> QuerySet[MaterialFile]:
+    """File versions whose text has not been read for their current content (all of them with ``everything``).
+
+    Queued ones count as missing: their task may have been lost with a broker that was down.
+    """
+    files = MaterialFile.objects.select_related("material").order_by("pk")
+    if everything:
+        return files
+    done = TextExtraction.objects.filter(file=OuterRef("pk"), sha256=OuterRef("sha256")).exclude(
+        status__in=[ExtractionStatus.QUEUED, ExtractionStatus.RUNNING]
+    )
+    return files.exclude(Exists(done))
+
+
+def material_file_admin_get(*, user, file_id: int) -> MaterialFile | None:
+    """A file version of a material the staff member's organisation owns (the admin edits no other)."""
+    from portal.viewsets import organisation_scope
+
+    materials = organisation_scope(user=user, queryset=Material.objects.all())
+    return MaterialFile.objects.select_related("material").filter(pk=file_id, material__in=materials).first()

@@ -57,9 +57,11 @@ def material_download(request, global_id, version=None):
         raise Http404 from error
     if record.material.access_level != AccessLevel.PUBLIC:
         download_log_record(user=request.user, material_file=record)
+    # ?inline=1 opens a PDF in the browser's viewer, so that a search hit's #page=3 lands on its page.
+    inline = request.GET.get("inline") == "1" and record.content_type.split(";")[0] == "application/pdf"
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=record.original_name,
         content_type=record.content_type,
     )

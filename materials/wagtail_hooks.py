@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import IndexView
 from portal.viewsets import OrganisationSnippetViewSet, organisation_scope
 
 from .admin_forms import MaterialAdminForm
-from .admin_views import MaterialImportView
+from .admin_views import FileTextView, MaterialImportView, TextExtractionPanel
 from .models import DownloadLog, Material
 
 
@@ -55,6 +55,7 @@ class MaterialViewSet(OrganisationSnippetViewSet):
                 heading=_("来源与访问"),
             ),
             FieldPanel("upload"),
+            TextExtractionPanel(),
         ],
         base_form_class=MaterialAdminForm,
     )
@@ -68,6 +69,13 @@ class MaterialViewSet(OrganisationSnippetViewSet):
                 "import/",
                 MaterialImportView.as_view(index_url_name=self.get_url_name("list")),
                 name="import",
+            ),
+            path(
+                "files/<int:file_id>/text/",
+                FileTextView.as_view(
+                    index_url_name=self.get_url_name("list"), edit_url_name=self.get_url_name("edit")
+                ),
+                name="file_text",
             ),
         ]
 

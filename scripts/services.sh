@@ -3,7 +3,7 @@
 # private Redis, both bound to 127.0.0.1 on non-default ports, with all state
 # under <repo>/.services/ (git-ignored).
 #
-#   bash scripts/services.sh install   # apt packages: postgresql, redis, chromium, CJK fonts
+#   bash scripts/services.sh install   # apt packages: postgresql, redis, chromium, CJK fonts, tesseract (chi_sim), poppler
 #   bash scripts/services.sh up        # start (idempotent), wait until ready
 #   bash scripts/services.sh down      # stop both (fine if not running)
 #   bash scripts/services.sh status    # one line each; non-zero if either is down
@@ -38,7 +38,8 @@ READY_TIMEOUT="${SERVICES_READY_TIMEOUT:-30}"
 DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 
-APT_PACKAGES=(curl postgresql redis-server chromium fonts-wqy-microhei fonts-noto-cjk gettext clamav-daemon)
+APT_PACKAGES=(curl postgresql redis-server chromium fonts-wqy-microhei fonts-noto-cjk gettext clamav-daemon
+    tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert poppler-utils)
 
 die() { echo "$*" >&2; exit 1; }
 

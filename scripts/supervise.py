@@ -294,7 +294,7 @@ def main() -> int:
         worker = [
             PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "warning",
             "-B", "-s", str(var_dir / region / "celerybeat-schedule"),  # beat: the partner pull schedule
-            "-Q", f"{region}.default,{region}.search,{region}.sync", "-n", f"{region}@%h",
+            "-Q", f"{region}.default,{region}.search,{region}.sync,{region}.extract", "-n", f"{region}@%h",
         ]  # fmt: skip
         web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         services.append(Service(f"{region} worker", worker, env, log_dir / f"{region}-worker.log"))

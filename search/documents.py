@@ -9,8 +9,10 @@ one step. While a rebuild runs, the new index also holds the alias
 from elasticsearch_dsl import (
     Date,
     Document,
+    InnerDoc,
     Integer,
     Keyword,
+    Nested,
     Text,
     analyzer,
     connections,
@@ -70,6 +72,14 @@ def _prefixed_keyword():
     return Keyword(fields={"prefix": Text(analyzer=prefix_index, search_analyzer=prefix_search)})
 
 
+class PageText(InnerDoc):
+    """The text of one page of a record's file, so that a hit can say on which page it is (第3页)."""
+
+    number = Integer()
+    text = Text(analyzer=chinese)
+    url = Keyword(index=False)
+
+
 class ContentDocument(Document):
     """One searchable record of any module, from either region."""
 
@@ -95,6 +105,7 @@ class ContentDocument(Document):
     places = _prefixed_keyword()
     url = Keyword(index=False)
     published_at = Date()
+    pages = Nested(PageText)
 
     class Index:
         name = "portal-content"

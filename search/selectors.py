@@ -196,6 +196,7 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
                     {"term": {"people": query}},
                     {"term": {"places": query}},
                     {"term": {"organisation_name": query}},
+                    _pages_query(query),
                 ],
                 "minimum_should_match": 1,
             }
@@ -210,6 +211,13 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
                     {"term": {"people": {"value": query, "boost": 20}}},
                     {"match_phrase": {"title": {"query": query, "boost": 10}}},
                     {"match_phrase": {"body": {"query": query, "boost": 2}}},
+                    {
+                        "nested": {
+                            "path": "pages",
+                            "ignore_unmapped": True,
+                            "query": {"match_phrase": {"pages.text": {"query": query, "boost": 2}}},
+                        }
+                    },
                 ],
             }
         }
@@ -227,7 +235,7 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
         "from": (page - 1) * page_size,
         "size": page_size,
         "track_total_hits": True,
-        "_source": {"excludes": ["body"]},
+        "_source": {"excludes": ["body", "pages"]},
         "aggs": aggs,
         "highlight": {
             "encoder": "html",
@@ -247,7 +255,67 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
     return body
 
 
-def _hit(source: dict, highlight: dict, type_labels: dict) -> dict:
+PAGES_SHOWN = 3
+
+
+def _pages_query(query: str) -> dict:
+    """Text inside a record's file: the pages holding every word, each with its highlighted excerpt."""
+    return {
+        "nested": {
+            "path": "pages",
+            "ignore_unmapped": True,  # an index made before pages existed simply has none
+            "score_mode": "max",
+            "query": {"match": {"pages.text": {"query": query, "operator": "and"}}},
+            "inner_hits": {
+                "size": PAGES_SHOWN,
+                "_source": ["pages.number", "pages.url"],
+                "highlight": {
+                    "encoder": "html",
+                    "pre_tags": ["<mark>"],
+                    "post_tags": ["</mark>"],
+                    "fields": {"pages.text": {"fragment_size": 80, "number_of_fragments": 1}},
+                },
+            },
+        }
+    }
+
+
+def page_hit(*, number: int, url: str, snippet_html: str) -> dict:
+    return {
+        "number": number,
+        "label": str(_("第%(number)s页") % {"number": number}),
+        "url": url,
+        "snippet_html": snippet_html,
+    }
+
+
+def _es_pages(hit: dict) -> list[dict]:
+    inner = ((hit.get("inner_hits") or {}).get("pages") or {}).get("hits", {}).get("hits", [])
+    pages = []
+    for page in inner:
+        source = page.get("_source") or {}
+        if source.get("number") is None:
+            continue
+        snippet = " … ".join((page.get("highlight") or {}).get("pages.text") or [])
+        pages.append(page_hit(number=source["number"], url=source.get("url") or "", snippet_html=snippet))
+    return sorted(pages, key=lambda p: p["number"])
+
+
+def _db_pages(document: dict, words: list[str]) -> list[dict]:
+    """The first pages holding every word of the query, as Elasticsearch's inner hits would show them."""
+    if not words:
+        return []
+    pages = []
+    for page in document.get("pages") or []:
+        if all(word in page["text"] for word in words):
+            snippet = _highlight(page["text"], words, length=80)
+            pages.append(page_hit(number=page["number"], url=page["url"], snippet_html=snippet))
+            if len(pages) == PAGES_SHOWN:
+                break
+    return pages
+
+
+def _hit(source: dict, highlight: dict, type_labels: dict, pages: list[dict] | None = None) -> dict:
     return {
         "title": source["title"],
         "title_html": (highlight.get("title") or [escape(source["title"])])[0],
@@ -266,6 +334,7 @@ def _hit(source: dict, highlight: dict, type_labels: dict) -> dict:
         "access_level": source["access_level"],
         "people": source.get("people") or [],
         "places": source.get("places") or [],
+        "pages": pages or [],
     }
 
 
@@ -275,7 +344,10 @@ def es_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
     type_labels = _type_labels()
     results = SearchResults(query=query, backend="elasticsearch", page=page, filters=filters)
     results.total = response["hits"]["total"]["value"]
-    results.hits = [_hit(h["_source"], h.get("highlight", {}), type_labels) for h in response["hits"]["hits"]]
+    results.hits = [
+        _hit(h["_source"], h.get("highlight", {}), type_labels, _es_pages(h))
+        for h in response["hits"]["hits"]
+    ]
     for name in FACETS:
         buckets = response["aggregations"][name]["values"]["buckets"]
         counts = [(b["key"], b["doc_count"]) for b in buckets]
@@ -422,7 +494,7 @@ def db_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
     type_labels = _type_labels()
     start = (page - 1) * PAGE_SIZE
     for document in selected[start : start + PAGE_SIZE]:
-        hit = _hit(document, {}, type_labels)
+        hit = _hit(document, {}, type_labels, _db_pages(document, words))
         hit["title_html"] = _highlight(document["title"], words)
         hit["snippet_html"] = _highlight(document.get("body") or "", words, length=120)
         results.hits.append(hit)

@@ -27,11 +27,30 @@ def index_create(*, name: str) -> str:
     return name
 
 
+_mapped: set[str] = set()
+
+
+def _mapping_update(client, alias: str) -> None:
+    """Fields added to ContentDocument since the index was made (pages) join its mapping, once per process.
+
+    Only new fields can be added this way; a changed field needs `manage.py search_rebuild`.
+    """
+    if alias in _mapped:
+        return
+    properties = ContentDocument._doc_type.mapping.to_dict()["properties"]
+    for index, mapping in client.indices.get_mapping(index=alias).items():
+        missing = {k: v for k, v in properties.items() if k not in mapping["mappings"].get("properties", {})}
+        if missing:
+            client.indices.put_mapping(index=index, properties=missing)
+    _mapped.add(alias)
+
+
 def index_ensure() -> str:
     """The alias over a live index, creating an empty one the first time."""
     client = connect()
     alias = alias_name()
     if client.indices.exists_alias(name=alias):
+        _mapping_update(client, alias)
         return alias
     name = index_create(name=versioned_index_name())
     client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])

@@ -74,6 +74,10 @@ def _url(name: str, **kwargs) -> str:
 
 
 def _material(m) -> dict:
+    # The text inside the current file, page by page (materials.Material.text_pages): the
+    # record's access level is the download's, so the index filter covers the text too.
+    with translation.override(settings.LANGUAGE_CODE):
+        pages = m.text_pages()
     return {
         "title": m.title,
         "body": "\n".join(filter(None, [m.description, m.collection])),
@@ -82,6 +86,7 @@ def _material(m) -> dict:
         "year": _year(m.date_from or m.date_to),
         "url": _url("materials:detail", global_id=m.global_id),
         "published_at": m.deposited_at,
+        "pages": pages,
     }
 
 
@@ -158,7 +163,14 @@ def _page_is_public(page) -> bool:
 
 
 SOURCES: list[Source] = [
-    Source("materials.Material", "materials", "topics", _material),
+    # Files prefetched: a rebuild reads each material's current version without a query of its own.
+    Source(
+        "materials.Material",
+        "materials",
+        "topics",
+        _material,
+        queryset=lambda qs: qs.prefetch_related("files"),
+    ),
     Source("research.Project", "research", "topics", _project),
     Source("research.Expert", "research", None, _expert),
     Source("events.Event", "events", None, _event),

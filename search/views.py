@@ -34,6 +34,7 @@ def _localise_urls(items: list[dict]) -> None:
     for item in items:
         if item.get("url", "").startswith("/"):
             item["url"] = f"/{language}{item['url']}"
+        _localise_urls(item.get("pages") or [])
 
 
 def suggest(request):

@@ -122,7 +122,7 @@ class LiveRegion:
     def start_worker(self):
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=threads", "-c", "4",
-             "-Q", f"{self.name}.sync,{self.name}.default",
+             "-Q", f"{self.name}.sync,{self.name}.default,{self.name}.extract",
              "-n", f"sync-{self.name}-{secrets.token_hex(3)}@%h", "-l", "info"],
             cwd=ROOT, env=self.env, stdout=self._log("worker"), stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -219,7 +219,7 @@ class LiveRegions:
 
         client = redis.Redis.from_url(self.redis_url)
         for name in REGIONS:
-            for queue in ("sync", "default", "search"):
+            for queue in ("sync", "default", "search", "extract"):
                 client.delete(f"{name}.{queue}")
         first, second = self.regions["sichuan"], self.regions["chongqing"]
         first.manage("migrate", "--noinput", "-v0")

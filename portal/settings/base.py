@@ -166,8 +166,10 @@ CELERY_TASK_ROUTES = {
     "portal.*": {"queue": f"{PORTAL_REGION}.default"},
     "search.*": {"queue": f"{PORTAL_REGION}.search"},
     "sync.*": {"queue": f"{PORTAL_REGION}.sync"},
+    # Reading documents' text (OCR) takes minutes: a queue of its own, never in the way of the rest.
+    "materials.extract_file_text": {"queue": f"{PORTAL_REGION}.extract"},
 }
-CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync")]
+CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync", "extract")]
 # Schedules in one place. sync: pull each partner's change feed every few seconds
 # (nudges make it faster; this catches up whatever a lost nudge missed).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -192,6 +194,14 @@ SYNC_MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 # Wagtail's own background jobs (reference index, image renditions, file
 # deletion) run on django-tasks; this backend hands them to Celery.
 TASKS = {"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}
+
+# Reading the text of materials' files (materials/extraction.py), per file: a file over a
+# limit keeps the pages read so far and is marked with its reason.
+MATERIALS_EXTRACT_MAX_PAGES = 500
+MATERIALS_EXTRACT_SECONDS = 1800
+MATERIALS_EXTRACT_MEMORY_MB = 1536
+MATERIALS_OCR_LANGUAGES = "chi_sim"  # Debian's tesseract-ocr-chi-sim; chi_sim_vert is tried for 竖排 pages
+MATERIALS_OCR_DPI = 300
 
 REDIS_URL = ENV.redis_url
 ELASTICSEARCH_URL = ENV.elasticsearch_url
