@@ -463,8 +463,10 @@ def test_the_pull_stays_small_against_a_400_mb_file_declared_as_one_byte(setting
         peak, output = pull_peak_mb()
     finally:
         server.close()
-    print(f"\nsync_pull peak RSS: {peak:.0f} MB against a 400 MB file declared as 1 byte "
-          f"(the same pull of a 1-byte file: {baseline:.0f} MB; {len(streamed) * 64} KiB sent before we hung up)")  # fmt: skip
+    print(
+        f"\nsync_pull peak RSS: {peak:.0f} MB against a 400 MB file declared as 1 byte (the same pull "
+        f"of a 1-byte file: {baseline:.0f} MB; {len(streamed) * 64} KiB sent before we hung up)"
+    )
     assert "1 refused" in output, output
     assert QuarantinedChange.objects.get(global_id=huge["global_id"]).reason == "too_large"
     assert peak < baseline + 32, (peak, baseline)
