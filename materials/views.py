@@ -1,6 +1,10 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from portal.models import AccessLevel
@@ -50,19 +54,28 @@ def material_download(request, global_id, version=None):
     record = material_file_get(user=request.user, global_id=global_id, version=version)
     if record is None:
         raise Http404
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError as error:
-        # A replicated record whose file has not been fetched from its origin yet.
-        raise Http404 from error
+    accel_prefix = settings.PRIVATE_FILES_ACCEL_PREFIX
+    if accel_prefix:
+        # nginx sends the file from its internal location once this view has checked access.
+        if not record.file.storage.exists(record.file.name):
+            raise Http404
+        response = HttpResponse(content_type=record.content_type)
+        response["X-Accel-Redirect"] = accel_prefix + quote(record.file.name)
+        response["Content-Disposition"] = content_disposition_header(True, record.original_name)
+    else:
+        try:
+            handle = record.file.open("rb")
+        except FileNotFoundError as error:
+            # A replicated record whose file has not been fetched from its origin yet.
+            raise Http404 from error
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=record.original_name,
+            content_type=record.content_type,
+        )
     if record.material.access_level != AccessLevel.PUBLIC:
         download_log_record(user=request.user, material_file=record)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
-    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = (
         "public, max-age=300" if record.material.access_level == AccessLevel.PUBLIC else "private, no-store"
