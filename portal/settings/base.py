@@ -168,6 +168,9 @@ CELERY_TASK_ROUTES = {
     "search.*": {"queue": f"{PORTAL_REGION}.search"},
     "sync.*": {"queue": f"{PORTAL_REGION}.sync"},
 }
+# With Redis, beat runs only while it holds the region's lock (portal/beat.py): one beat per region.
+if ENV.redis_url:
+    CELERY_BEAT_SCHEDULER = "portal.beat.LockedScheduler"
 CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync")]
 # Schedules in one place. sync: pull each partner's change feed every few seconds
 # (nudges make it faster; this catches up whatever a lost nudge missed).
