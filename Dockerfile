@@ -24,5 +24,5 @@ RUN PORTAL_REGION=sichuan SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base
 USER portal
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8000/livez || exit 1
+    CMD curl -fsS -H "Host: ${ALLOWED_HOSTS%%,*}" http://127.0.0.1:8000/livez || exit 1
 CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "portal.wsgi:application"]

@@ -40,3 +40,42 @@ def test_compose_file_describes_the_production_topology():
     assert services["web-sichuan"]["environment"]["PORTAL_REGION"] == "sichuan"
     assert services["web-chongqing"]["environment"]["PORTAL_REGION"] == "chongqing"
     assert services["elasticsearch"]["image"].startswith("docker.elastic.co/elasticsearch/elasticsearch:8.")
+
+
+def compose_services() -> dict:
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "POSTGRES_PASSWORD": "compose-check",
+            "SYNC_SECRET": "s" * 40,
+            "SICHUAN_SECRET_KEY": "k" * 50,
+            "CHONGQING_SECRET_KEY": "q" * 50,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def test_compose_runs_migrations_once_behind_nginx_with_clamd():
+    services = compose_services()
+    for region in ("sichuan", "chongqing"):
+        web, migrate = services[f"web-{region}"], services[f"migrate-{region}"]
+        assert "migrate" not in " ".join(web["command"])
+        assert "migrate" in " ".join(migrate["command"]) and migrate["restart"] == "no"
+        assert web["depends_on"][f"migrate-{region}"]["condition"] == "service_completed_successfully"
+        assert "ports" not in web  # only nginx is published
+        env = web["environment"]
+        assert env["CLAMAV_ADDRESS"] == "clamd:3310"
+        assert env["PRIVATE_FILES_ACCEL_PREFIX"] == "/_private/"
+        assert not env["MATERIALS_PRIVATE_ROOT"].startswith(env["MEDIA_ROOT"])
+        assert "inspect ping" in " ".join(services[f"worker-{region}"]["healthcheck"]["test"])
+    assert "clamd" in services
+    nginx = services["nginx"]
+    assert {p["published"] for p in nginx["ports"]} == {"80", "443"}
+    targets = {v["target"] for v in nginx["volumes"]}
+    assert "/etc/nginx/templates/portal.conf.template" in targets
+    assert all(v.get("read_only") for v in nginx["volumes"])
