@@ -400,3 +400,26 @@ print(issue.pk)
 def test_check_deploy_reports_no_error_under_production_settings(production):
     result = production.regions["sichuan"].manage("check", "--deploy", "--fail-level", "ERROR", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_django_hands_the_private_file_to_nginx_and_sends_no_body(production):
+    """Behind the proxy the download view only checks access; nginx reads the file from disk."""
+    sichuan = production.regions["sichuan"]
+    global_id, name = shell_lines(
+        sichuan,
+        """
+from materials.models import Material
+material = Material.objects.get(title="内部档案")
+print(material.global_id)
+print(material.files.get().file.name)
+""",
+    )[-2:]
+    session_key = shell_lines(sichuan, SESSION_FOR.format(username="smoke_owner"))[-1]
+    direct = requests.get(
+        f"http://127.0.0.1:{sichuan.port}/materials/{global_id}/files/1/",
+        headers={"Host": HOSTS["sichuan"], "X-Forwarded-Proto": "https", "Cookie": f"sessionid={session_key}"},
+        timeout=10,
+    )
+    assert direct.status_code == 200
+    assert direct.headers["X-Accel-Redirect"] == f"/_private/{name}"
+    assert direct.content == b""
