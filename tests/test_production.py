@@ -3,6 +3,7 @@ on the real PostgreSQL, Redis, Elasticsearch and clamd, mail to a local SMTP sin
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -397,9 +398,16 @@ print(issue.pk)
     assert b"WenQuanYi" in pdf.content  # the CJK font is embedded
 
 
-def test_check_deploy_reports_no_error_under_production_settings(production):
+# Issue 14 (security headers) makes these three go; until it is merged they are the only ones
+# allowed. After the merge: --fail-level WARNING and an empty set here.
+HEADER_WARNINGS_OF_ISSUE_14 = {"security.W004", "security.W008", "security.W019"}
+
+
+def test_check_deploy_is_clean_under_production_settings(production):
     result = production.regions["sichuan"].manage("check", "--deploy", "--fail-level", "ERROR", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+    reported = set(re.findall(r"\(([a-z_]+\.[EWC]\d+)\)", result.stdout + result.stderr))
+    assert reported <= HEADER_WARNINGS_OF_ISSUE_14, result.stdout + result.stderr
 
 
 def test_django_hands_the_private_file_to_nginx_and_sends_no_body(production):
