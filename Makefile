@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint lock messages bench-sync bench-search
+.PHONY: run test lint lock messages bench-sync bench-search bench-broker
 
 # README command 1: both regions on this machine, no services needed.
 run:
@@ -30,3 +30,7 @@ bench-sync:
 
 bench-search:
 	$(BENCH_ENV) && .venv/bin/python bench/search.py
+
+# The embedded broker under load; needs no services.
+bench-broker:
+	.venv/bin/python bench/broker.py

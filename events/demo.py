@@ -1,7 +1,7 @@
 """Demo events drawn from the seed bulletin (重庆党史工作 2020年第3期).
 
-Both regions seed the same events under the same global ids, each marked with
-its host's region, as sync would leave them: the ICS UIDs agree across sites.
+Each region seeds the meetings its own organisations host, under stable global ids;
+the partner's arrive by sync, so the ICS UIDs agree across sites.
 """
 
 import uuid
@@ -169,6 +169,8 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
     calendar_page_ensure()
     for spec in EVENTS:
         host = organisations[spec["host"]]
+        if host.region != region:
+            continue  # the partner's meetings arrive by sync, as read-only copies
         event = Event.objects.filter(global_id=event_global_id(spec["key"])).first() or Event(
             global_id=event_global_id(spec["key"])
         )
@@ -215,4 +217,4 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
                     "sort_order": order,
                 },
             )
-    stdout.write(f"events: {len(EVENTS)} demo events")
+    stdout.write(f"events: {region}: {sum(organisations[e['host']].region == region for e in EVENTS)} demo events")

@@ -1,13 +1,15 @@
 """Reads for the joint-meetings calendar. Every list goes through portal.access."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+
+from dateutil.relativedelta import relativedelta
 
 from django.db.models import Count, Q, QuerySet
 
 from portal.access import visible_to
 from portal.selectors import staff_organisation
 
-from .models import RSVP, CalendarToken, Event
+from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event
 from .recurrence import Occurrence, occurrences_between
 
 
@@ -52,6 +54,40 @@ def occurrence_list(
     # occurrences may land in it, so only clearly finished one-off events are skipped.
     events = events.filter(starts_at__lt=end).exclude(frequency="", ends_at__lt=start)
     return occurrences_between(events, start=start, end=end)
+
+
+def occurrence_months_nearest(
+    *, user, month_start: date, years: int = 10, **filters
+) -> tuple[date | None, date | None]:
+    """The closest months before and after ``month_start`` holding an occurrence this reader may see.
+
+    Searched a year at a time, so an empty month costs a few windows, not the whole calendar.
+    """
+    month = datetime.combine(month_start, time.min, tzinfo=EVENT_TIME_ZONE)
+    following = month + relativedelta(months=1)
+
+    def first_month(occurrences, pick) -> date | None:
+        if not occurrences:
+            return None
+        return pick(o.local_start for o in occurrences).date().replace(day=1)
+
+    previous = next_ = None
+    for step in range(years):
+        if previous is None:
+            window = occurrence_list(
+                user=user, start=month - relativedelta(years=step + 1), end=month - relativedelta(years=step),
+                **filters,
+            )
+            previous = first_month([o for o in window if o.local_start < month], max)
+        if next_ is None:
+            window = occurrence_list(
+                user=user, start=following + relativedelta(years=step),
+                end=following + relativedelta(years=step + 1), **filters,
+            )
+            next_ = first_month([o for o in window if o.local_start >= following], min)
+        if previous is not None and next_ is not None:
+            break
+    return previous, next_
 
 
 def event_for_reader(*, user, global_id) -> Event | None:

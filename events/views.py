@@ -30,6 +30,7 @@ from .selectors import (
     event_for_reader,
     event_queryset,
     occurrence_list,
+    occurrence_months_nearest,
     rsvp_counts,
     rsvp_counts_visible,
     rsvp_for,
@@ -128,6 +129,11 @@ def event_month(request, year: int, month: int):
         for day in occurrence.local_dates():
             by_day.setdefault(day, []).append(occurrence)
     today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
+    month_start = date(year, month, 1)
+    has_events = any(by_day.get(day) for week in weeks for day in week if day.month == month)
+    nearest = (None, None) if has_events else occurrence_months_nearest(
+        user=request.user, month_start=month_start, **filters
+    )
     grid = [
         [
             {
@@ -145,9 +151,11 @@ def event_month(request, year: int, month: int):
         "events/event_month.html",
         {
             "form": form,
-            "month_start": date(year, month, 1),
+            "month_start": month_start,
             "weeks": grid,
-            "has_events": any(by_day.get(day) for week in weeks for day in week if day.month == month),
+            "has_events": has_events,
+            "nearest_previous": nearest[0],
+            "nearest_next": nearest[1],
             "previous_month": _month_shift(year, month, -1),
             "next_month": _month_shift(year, month, 1),
             "query": _query_string(filters),

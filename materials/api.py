@@ -1,4 +1,4 @@
-"""Read API for materials, mounted on Wagtail's v3 API at /api/materials/."""
+"""Read API for materials, mounted on the public API at /api/materials/."""
 
 import datetime
 import uuid
@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from django.http import Http404
 
 from wagtail.api.v3.auth import BearerTokenAuth
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+from portal.api import PublicPagination
 
 from .selectors import material_get, material_list
 
@@ -110,7 +111,7 @@ class MaterialFilters(FilterSchema):
 
 
 @router.get("/", response=list[MaterialOut], url_name="materials_list", operation_id="materials_list")
-@paginate(WagtailLimitOffsetPagination)
+@paginate(PublicPagination)
 def list_materials(request, filters: Query[MaterialFilters]):
     """Materials the caller may see (public to everyone; partners and internal by access level)."""
     wanted = {key: value for key, value in filters.model_dump().items() if value}

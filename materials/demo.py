@@ -171,8 +171,7 @@ def demo_global_id(code: str, title: str) -> uuid.UUID:
 def seed(*, region: str, organisations: dict, stdout) -> None:
     """Demo content of this module for the region (idempotent).
 
-    The region's own materials, plus the partner's shared ones as the read-only
-    copies sync would bring (internal material never leaves its region).
+    The region's own materials only: a seed never writes to a replica.
     """
     from django.db.models import Q
 
@@ -193,8 +192,8 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
             description,
             kind,
         ) in entries:
-            if origin != region and access_level == "internal":
-                continue
+            if origin != region:
+                continue  # the partner's shared materials arrive by sync, as read-only copies
             organisation = organisations[code]
             global_id = demo_global_id(code, title)
             material = Material.objects.filter(

@@ -10,53 +10,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.chooser import (
-    ChooseResultsView,
-    ChooseView,
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
 from wagtail.snippets.views.snippets import IndexView
 
-from portal.access import visible_to
 from portal.viewsets import OrganisationSnippetViewSet, organisation_scope
 
 from .admin_forms import MaterialAdminForm
 from .admin_views import MaterialImportView
 from .models import DownloadLog, Material
-
-
-class VisibleMaterialsMixin:
-    """Choosers (e.g. linking a research output) offer only what the editor may read."""
-
-    def get_object_list(self):
-        return visible_to(self.request.user, Material.objects.all())
-
-
-class MaterialChooseView(VisibleMaterialsMixin, ChooseView):
-    pass
-
-
-class MaterialChooseResultsView(VisibleMaterialsMixin, ChooseResultsView):
-    pass
-
-
-class MaterialChosenView(SnippetChosenView):
-    def get_object(self, pk):
-        return visible_to(self.request.user, Material.objects.all()).get(pk=pk)
-
-
-class MaterialChosenMultipleView(SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return visible_to(self.request.user, Material.objects.all()).filter(pk__in=pks)
-
-
-class MaterialChooserViewSet(SnippetChooserViewSet):
-    choose_view_class = MaterialChooseView
-    choose_results_view_class = MaterialChooseResultsView
-    chosen_view_class = MaterialChosenView
-    chosen_multiple_view_class = MaterialChosenMultipleView
 
 
 class MaterialIndexView(IndexView):
@@ -77,7 +37,6 @@ class MaterialViewSet(OrganisationSnippetViewSet):
     menu_order = 240
     add_to_admin_menu = True
     index_view_class = MaterialIndexView
-    chooser_viewset_class = MaterialChooserViewSet
     list_display = ["title", "material_type", "period", "access_level", "origin_organisation", "version"]
     list_filter = ["material_type", "period", "access_level"]
     search_fields = ["title", "description"]

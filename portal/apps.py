@@ -9,5 +9,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import signal_handlers
+        from .page_permissions import register_page_policy
 
         signal_handlers.register_signal_handlers()
+        register_page_policy()

@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 
+from portal.configuration import configuration_errors_exit
 from portal.observability import celery_connect
 
 # Same default as wsgi.py: a process that names no settings gets production's checks.
@@ -11,3 +12,12 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 celery_connect(app)
+
+
+@app.on_configure.connect
+def _settings_loaded_or_one_line(sender, **kwargs):
+    # Celery loads the settings lazily and would print a traceback; load them here first.
+    from django.conf import settings
+
+    with configuration_errors_exit():
+        settings.INSTALLED_APPS  # noqa: B018 - reading a setting imports the settings module

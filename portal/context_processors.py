@@ -8,7 +8,7 @@ def portal(request):
         "portal_region": region,
         "portal_region_name": settings.PORTAL_REGION_NAMES[region],
         "portal_partners": [
-            {"region": p.region, "name": settings.PORTAL_REGION_NAMES[p.region], "url": p.base_url}
+            {"region": p.region, "name": settings.PORTAL_REGION_NAMES[p.region], "url": p.public_url}
             for p in settings.PORTAL_PARTNERS
         ],
         "language_links": [

@@ -201,6 +201,12 @@ class SharedRecord(models.Model):
     def is_replica(self) -> bool:
         return self.origin_region != settings.PORTAL_REGION
 
+    def permissions_for_user(self, user):
+        """For shared pages (stories, sites): no admin action on a page the user may not read."""
+        from .page_permissions import ReadablePagePermissionTester
+
+        return ReadablePagePermissionTester(user, self)
+
 
 class HomePage(Page):
     introduction = models.TextField(_("导语"), blank=True)

@@ -32,6 +32,13 @@ def staff_organisation(*, user) -> Organisation | None:
     return profile.organisation if profile else None
 
 
+def staff_accounts():
+    """Accounts that may be named in a staff form: active users with a staff profile."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, staff_profile__isnull=False).order_by("username")
+
+
 def user_roles(*, user) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()

@@ -6,10 +6,10 @@ from django.views.i18n import JavaScriptCatalog
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.api.v3.urls import api
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
+from .api import public_api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/", api.urls),
+    path("api/", public_api.urls),
     # Region-to-region endpoints: signed, never translated.
     path("sync/", include("sync.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,13 +27,10 @@ urlpatterns = [
 
 if settings.DEBUG:
     from django.urls import re_path
-    from django.views.static import serve
 
     # Private material files sit under MEDIA_ROOT/private and are served only
     # through the materials download view, which checks access.
-    urlpatterns += [
-        re_path(r"^media/(?!private/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.public_media, name="public_media")]
 
 # Chinese at /, English under /en/; Wagtail serves every page in both.
 urlpatterns += i18n_patterns(

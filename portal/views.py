@@ -1,6 +1,10 @@
-from django.http import JsonResponse
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from .health import health_report, is_ready
 
@@ -28,3 +32,24 @@ def healthz(request):
         status=200 if report["status"] == "ok" else 503,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _private_roots() -> list[Path]:
+    # Non-public files (materials of partners and internal level) live under these; see materials.storage.
+    roots = [Path(settings.MEDIA_ROOT) / "private"]
+    if configured := getattr(settings, "MATERIALS_PRIVATE_ROOT", None):
+        roots.append(Path(configured))
+    return [root.resolve() for root in roots]
+
+
+def public_media(request, path: str):
+    """Public media under DEBUG (nginx serves it in production), never a file of the private roots.
+
+    The path is resolved the way the file system reads it (`//private`, `./private`, `..` and
+    symlinks included) before it is compared.
+    """
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path.lstrip("/")).resolve()
+    if not target.is_relative_to(root) or any(target.is_relative_to(p) for p in _private_roots()):
+        raise Http404
+    return serve(request, str(target.relative_to(root)), document_root=str(root))

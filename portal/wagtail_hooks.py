@@ -1,11 +1,56 @@
+from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.wagtail_hooks import require_wagtail_login
 
+from .access import page_readable, pages_visible_to
 from .models import Organisation, StaffProfile, Topic
+from .selectors import staff_organisation
+from .viewsets import OBJECT_VIEWS, _OwnRecordOnly
+
+# Sync finds organisations by code, and region, level and parent shape the whole federation:
+# only superusers change them. An organisation's administrator keeps its contact fields.
+CONTACT_FIELDS = ["name", "short_name", "name_en", "website"]
+
+
+def own_organisations(*, user, queryset):
+    """The organisation records a user may change: their own (of this region); superusers: all."""
+    if user.is_superuser:
+        return queryset
+    organisation = staff_organisation(user=user)
+    if organisation is None or organisation.region != settings.PORTAL_REGION:
+        return queryset.none()
+    return queryset.filter(pk=organisation.pk)
+
+
+class _OwnOrganisationOnly(_OwnRecordOnly):
+    def get_object(self, *args, **kwargs):
+        record = super(_OwnRecordOnly, self).get_object(*args, **kwargs)
+        if not own_organisations(user=self.request.user, queryset=Organisation.objects.filter(pk=record.pk)):
+            raise Http404
+        return record
+
+
+class ContactFieldsOnly:
+    """The edit view of a non-superuser binds a form of the contact fields alone."""
+
+    def get_panel(self):
+        panel = super().get_panel()
+        if self.request.user.is_superuser:
+            return panel
+        return ObjectList([FieldPanel(name) for name in CONTACT_FIELDS]).bind_to_model(Organisation)
+
+    def get_form_class(self):
+        # The viewset passes its full form class; the contact panel's form replaces it.
+        if self.request.user.is_superuser:
+            return super().get_form_class()
+        return self.panel.get_form_class()
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -17,7 +62,23 @@ class OrganisationViewSet(SnippetViewSet):
     list_display = ["name", "short_name", "region", "level", "parent"]
     list_filter = ["region", "level"]
     search_fields = ["name", "short_name", "code"]
+    search_backend_name = None
     ordering = ["region", "level", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in OBJECT_VIEWS:
+            view_class = getattr(self, f"{name}_view_class")
+            bases = (_OwnOrganisationOnly, view_class)
+            if name == "edit":
+                bases = (ContactFieldsOnly, *bases)
+            setattr(self, f"{name}_view_class", type(view_class.__name__, bases, {}))
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if queryset is None:
+            queryset = Organisation.objects.all()
+        return own_organisations(user=request.user, queryset=queryset)
 
 
 class StaffProfileViewSet(ModelViewSet):
@@ -39,6 +100,7 @@ class TopicViewSet(SnippetViewSet):
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    search_backend_name = None
 
 
 register_snippet(OrganisationViewSet)
@@ -48,3 +110,24 @@ register_snippet(TopicViewSet)
 @hooks.register("register_admin_viewset")
 def register_staff_profile_viewset():
     return StaffProfileViewSet("staff_profiles")
+
+
+@hooks.register("before_serve_page")
+def serve_only_what_the_reader_may_see(page, request, serve_args, serve_kwargs):
+    """The access rule for every shared page, before Wagtail's own view restrictions."""
+    if page_readable(request.user, page):
+        return None
+    if not request.user.is_authenticated:
+        return require_wagtail_login(next=request.get_full_path())
+    # Not found and not allowed look the same: existence is not disclosed.
+    raise Http404
+
+
+@hooks.register("construct_page_chooser_queryset")
+def choose_only_readable_pages(pages, request):
+    return pages_visible_to(request.user, pages)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explore_only_readable_pages(parent_page, pages, request):
+    return pages_visible_to(request.user, pages)

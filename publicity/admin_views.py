@@ -72,8 +72,12 @@ def bulletin_compile(request, pk: int):
         return render(
             request,
             "publicity/admin/bulletin_compile.html",
-            {"title": _("编入稿件"), "issue": issue, "candidates": bulletin_compile_candidates(issue=issue)},
+            {
+                "title": _("编入稿件"),
+                "issue": issue,
+                "candidates": bulletin_compile_candidates(issue=issue, user=request.user),
+            },
         )
-    added = bulletin_issue_compile(issue=issue)
+    added = bulletin_issue_compile(issue=issue, user=request.user)
     messages.success(request, _("已编入 %(count)s 篇稿件。") % {"count": len(added)})
     return redirect("publicity:bulletin_issue", pk=issue.pk)

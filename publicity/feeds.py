@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from portal.models import Region
@@ -51,8 +52,9 @@ class StoryFeed(Feed):
         return item.title
 
     def item_description(self, item: Story):
+        # Readers take a description as HTML: the plain-text summary and unit are escaped.
         unit = _("供稿单位：%(unit)s") % {"unit": item.contributor_line}
-        return f"<p>{unit}</p><p>{item.summary}</p>"
+        return format_html("<p>{}</p><p>{}</p>", unit, item.summary)
 
     def item_link(self, item: Story):
         return item.get_url() or f"/#story-{item.pk}"

@@ -16,7 +16,7 @@ from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import Organisation, Region, SharedRecord
 from search.segmentation import segment_for_index
 
-from .forms import StoryForm
+from .forms import SharedPageForm, StoryForm
 
 
 class Section(models.Model):
@@ -294,6 +294,7 @@ class RedHeritageSite(SharedRecord, Page):
     parent_page_types = ["publicity.RedHeritageIndexPage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["global_id"]
+    base_form_class = SharedPageForm
 
     class Meta:
         verbose_name = _("红色景点")

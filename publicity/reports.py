@@ -1,11 +1,11 @@
 """The quarterly submission report (信息报送季度通报) as rows and as an XLSX workbook."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from django.utils.translation import gettext as _
+
+from portal.exports import xlsx_bytes, xlsx_sheet_append
 
 from .selectors import QuarterlyRow
 
@@ -32,13 +32,13 @@ def quarterly_xlsx(*, rows: list[QuarterlyRow], year: int, quarter: int) -> byte
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{year}Q{quarter}"
-    sheet.append([_("%(year)s年第%(quarter)s季度党史信息报送采用情况") % {"year": year, "quarter": quarter}])
+    heading = _("%(year)s年第%(quarter)s季度党史信息报送采用情况") % {"year": year, "quarter": quarter}
+    xlsx_sheet_append(sheet, [heading])
     sheet["A1"].font = Font(bold=True)
-    sheet.append(quarterly_columns())
+    xlsx_sheet_append(sheet, quarterly_columns())
     for row in rows:
-        sheet.append(quarterly_values(row))
-    sheet.append([_("合计"), "", *[sum(quarterly_values(r)[i] for r in rows) for i in range(2, 8)]])
+        xlsx_sheet_append(sheet, quarterly_values(row))
+    totals = [sum(quarterly_values(r)[i] for r in rows) for i in range(2, 8)]
+    xlsx_sheet_append(sheet, [_("合计"), "", *totals])
     sheet.column_dimensions["B"].width = 32
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)

@@ -66,11 +66,15 @@ def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Secti
     return list(grouped.values())
 
 
-def bulletin_compile_candidates(*, issue: BulletinIssue) -> QuerySet[Story]:
-    """The region's live stories not yet in any issue, published up to the issue's date."""
+def bulletin_compile_candidates(*, issue: BulletinIssue, user=None) -> QuerySet[Story]:
+    """The region's live stories not yet in any issue, published up to the issue's date.
+
+    With a user: only the stories that user may see (the compiler never handles another
+    organisation's internal story).
+    """
+    stories = Story.objects.live() if user is None else Story.objects.live().filter(access_q(user))
     return (
-        Story.objects.live()
-        .filter(
+        stories.filter(
             bulletin_issue__isnull=True,
             origin_organisation__region=issue.region,
             publication_date__lte=issue.date,

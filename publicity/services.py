@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, WorkflowPage, WorkflowTask
 
+from portal.access import page_restriction_kind
 from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
 from portal.roles import Role
 
@@ -272,15 +273,16 @@ def submission_decline(*, task_state: TaskState, user, comment: str = "") -> Non
 
 
 @transaction.atomic
-def bulletin_issue_compile(*, issue: BulletinIssue, stories=None) -> list[Story]:
+def bulletin_issue_compile(*, issue: BulletinIssue, stories=None, user=None) -> list[Story]:
     """Put accepted stories into the issue, ordered by section then date.
 
-    Without a list: the region's live stories not yet in any issue, published up to the issue's date.
+    Without a list: the region's live stories not yet in any issue, published up to the issue's
+    date, that the compiling user (if given) may see.
     """
     if stories is None:
         from .selectors import bulletin_compile_candidates
 
-        stories = bulletin_compile_candidates(issue=issue)
+        stories = bulletin_compile_candidates(issue=issue, user=user)
     stories = sorted(stories, key=lambda s: (s.section.order, s.publication_date, s.pk))
     start = (
         Story.objects.filter(bulletin_issue=issue)
@@ -297,24 +299,19 @@ def bulletin_issue_compile(*, issue: BulletinIssue, stories=None) -> list[Story]
 def record_view_restriction_sync(*, page) -> None:
     """Mirror a record's access level in Wagtail's own view restriction.
 
-    Wagtail's public page listings (the API, sitemaps, menus) know nothing of access levels but
-    do honour view restrictions: partners → signed-in users; internal → the unit's role groups.
+    Wagtail's page listings (menus, `.public()`) know nothing of access levels but do honour
+    view restrictions, so a page that is not public carries one; who may read it is the
+    portal's rule (portal.access), applied when the page is served.
     """
     from wagtail.models import PageViewRestriction
 
     restrictions = PageViewRestriction.objects.filter(page=page)
-    if page.access_level == AccessLevel.PUBLIC:
+    kind = page_restriction_kind(page.access_level)
+    if kind is None:
         restrictions.delete()
         return
-    kind = (
-        PageViewRestriction.LOGIN if page.access_level == AccessLevel.PARTNERS else PageViewRestriction.GROUPS
-    )
     restriction = restrictions.first() or PageViewRestriction(page=page)
     restriction.restriction_type = kind
     restriction.save()
     restrictions.exclude(pk=restriction.pk).delete()
-    groups = []
-    if kind == PageViewRestriction.GROUPS:
-        links = OrganisationRole.objects.filter(organisation_id=page.origin_organisation_id)
-        groups = [link.group for link in links.select_related("group")]
-    restriction.groups.set(groups)
+    restriction.groups.clear()

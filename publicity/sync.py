@@ -10,9 +10,11 @@ from django.utils.text import slugify
 from wagtail.models import Page
 
 from portal.models import Organisation
+from sync import kinds
 from sync.registry import SyncSpec, assign, register
 
 from .models import RedHeritageIndexPage, RedHeritageSite, Section, Story, StoryIndexPage
+from .services import record_view_restriction_sync
 
 
 class NoIndexPage(Exception):
@@ -80,28 +82,46 @@ def _create(model, index_model, spec_fields):
     return create
 
 
-STORY_FIELDS = (
-    "title",
-    "slug",
-    "summary",
-    "body",
-    "contributing_department",
-    "author",
-    "publication_date",
-    "offered_to_partner",
-    "syndication",
-)
+# The original's address is kept as its path on the partner's public address.
+SYNDICATION = kinds.Struct({"url": kinds.PartnerUrl(), "section": kinds.Slug(), "section_name": kinds.Text()})
 
-SITE_FIELDS = ("title", "slug", "place", "history", "visiting_information", "images", "syndication")
+STORY_FIELDS = {
+    "title": kinds.Text(),
+    "slug": kinds.Slug(),
+    "summary": kinds.Text(),
+    "body": kinds.Stream(),
+    "contributing_department": kinds.Text(),
+    "author": kinds.Text(),
+    "publication_date": kinds.Date(),
+    "offered_to_partner": kinds.Boolean(),
+    "syndication": SYNDICATION,
+}
+
+
+def _view_restriction(page) -> None:
+    # Sync saves without publishing: the view restriction (and so the pages API) follows here.
+    record_view_restriction_sync(page=page)
+
+
+SITE_FIELDS = {
+    "title": kinds.Text(),
+    "slug": kinds.Slug(),
+    "place": kinds.Text(),
+    "history": kinds.RichText(),
+    "visiting_information": kinds.Text(),
+    "images": kinds.Stream(),
+    "syndication": SYNDICATION,
+}
 
 register(
     SyncSpec(
         model=Story,
         fields=STORY_FIELDS,
-        m2m=("topics",),
+        m2m={"topics": kinds.Topic()},
         # The agreement has each region show the stories the other offers it, once published.
         is_shared=lambda story: story.live and story.offered_to_partner,
         create=_create(Story, StoryIndexPage, STORY_FIELDS),
+        applied=_view_restriction,
     )
 )
 
@@ -109,8 +129,9 @@ register(
     SyncSpec(
         model=RedHeritageSite,
         fields=SITE_FIELDS,
-        m2m=("topics", "related_stories"),
+        m2m={"topics": kinds.Topic(), "related_stories": kinds.Record(either_region=True)},
         is_shared=lambda site: site.live,
         create=_create(RedHeritageSite, RedHeritageIndexPage, SITE_FIELDS),
+        applied=_view_restriction,
     )
 )

@@ -1,4 +1,4 @@
-"""Read API for joint research projects and the expert pool, mounted on Wagtail's v3 API.
+"""Read API for joint research projects and the expert pool, mounted on the public API (portal.api).
 
 Readers authenticate with a Wagtail API token (Bearer); without one they are
 anonymous and see public projects only. The same portal.access rule as the pages applies.
@@ -14,7 +14,8 @@ from ninja.pagination import paginate
 from django.http import HttpRequest
 
 from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
-from wagtail.api.v3.pagination import WagtailLimitOffsetPagination
+
+from portal.api import PublicPagination
 
 from . import selectors
 from .models import Expert, Project
@@ -105,11 +106,6 @@ class ExpertSchema(SharedFields):
         return list(obj.projects.all())
 
 
-def _require_staff(request: HttpRequest):
-    if not selectors.can_use_expert_pool(user=request.user):
-        raise HttpError(403, "The expert pool is open to staff of the party-history offices only.")
-
-
 @router.get(
     "/projects/",
     response=list[ProjectSchema],
@@ -117,7 +113,7 @@ def _require_staff(request: HttpRequest):
     summary="List joint research projects",
     operation_id="research_projects_list",
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(PublicPagination)
 def list_projects(
     request: HttpRequest,
     status: str | None = None,
@@ -151,9 +147,8 @@ def get_project(request: HttpRequest, global_id: uuid.UUID):
     summary="List the expert pool",
     operation_id="research_experts_list",
 )
-@paginate(WagtailLimitOffsetPagination)
+@paginate(PublicPagination)
 def list_experts(request: HttpRequest, field: str | None = None, q: str | None = None):
-    _require_staff(request)
     return selectors.expert_list(user=request.user, field=field, q=q).select_related("origin_organisation")
 
 
@@ -165,7 +160,6 @@ def list_experts(request: HttpRequest, field: str | None = None, q: str | None =
     operation_id="research_experts_detail",
 )
 def get_expert(request: HttpRequest, global_id: uuid.UUID):
-    _require_staff(request)
     expert = selectors.expert_get(user=request.user, global_id=global_id)
     if expert is None:
         raise HttpError(404, "Not found")

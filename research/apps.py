@@ -8,10 +8,8 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from wagtail.api.v3.api import api
+        from portal.api import mount
 
         from .api import router
 
-        # ready() may run more than once (tests); a router is mounted once.
-        if all(mounted is not router for _prefix, mounted in api._routers):
-            api.add_router("/research/", router)
+        mount("/research/", router)

@@ -1,10 +1,9 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
 from portal.models import Organisation, Region, Topic
-from portal.selectors import staff_display_name
+from portal.selectors import staff_accounts, staff_display_name
 
 from .models import Milestone, Project, ProjectMember, ProjectOutput
 
@@ -85,9 +84,7 @@ class MemberForm(forms.Form):
     user = StaffChoiceField(
         label=_("本站工作人员"),
         required=False,
-        queryset=get_user_model()
-        .objects.filter(staff_profile__isnull=False)
-        .select_related("staff_profile__organisation"),
+        queryset=staff_accounts().select_related("staff_profile__organisation"),
     )
     full_name = forms.CharField(label=_("或填写姓名（协作地区人员）"), required=False, max_length=64)
     organisation = forms.ModelChoiceField(

@@ -6,7 +6,6 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from portal.access import visible_to
-from portal.selectors import staff_organisation
 
 from .models import Expert, Milestone, Project, ProjectMember, ProjectOutput
 
@@ -92,17 +91,9 @@ def project_outputs(*, project: Project, limit: int | None = None) -> QuerySet[P
     return outputs[:limit] if limit else outputs
 
 
-def can_use_expert_pool(*, user) -> bool:
-    """The pool is a staff tool: signed-in staff of either region (or a superuser)."""
-    if getattr(user, "is_superuser", False):
-        return True
-    return staff_organisation(user=user) is not None
-
-
 def expert_list(*, user, field: str | None = None, q: str | None = None) -> QuerySet[Expert]:
-    """Experts this reader may see; field is a theme Topic slug, q matches name, title or workplace."""
-    if not can_use_expert_pool(user=user):
-        return Expert.objects.none()
+    """Experts this reader may see (the record's access level decides, as for every record);
+    field is a theme Topic slug, q matches name, title or workplace."""
     experts = visible_to(user, Expert.objects.all())
     if field:
         experts = experts.filter(fields__slug=field)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from portal.access import reader_organisation, visible_to
+from portal.access import Reader, reader_for, visible_to
 from portal.models import AccessLevel, HistoricalPeriod, Organisation, Region, Topic
 
 from .documents import alias_name, connect
@@ -147,44 +147,31 @@ def clean_filters(params) -> dict[str, list[str]]:
 # --- access -------------------------------------------------------------------
 
 
-def _reader(user):
-    """(all, organisation): superusers see all; otherwise the reader's organisation or None."""
-    if user is not None and getattr(user, "is_superuser", False):
-        return True, None
-    return False, reader_organisation(user) if user is not None else None
+def _reader(user) -> Reader:
+    return reader_for(user)
 
 
 def es_access_filter(user) -> dict | None:
-    sees_all, organisation = _reader(user)
-    if sees_all:
+    """portal.access's rule as an Elasticsearch filter (the index carries level and owner)."""
+    reader = _reader(user)
+    if reader.sees_all:
         return None
-    if organisation is None:
-        return {"term": {"access_level": AccessLevel.PUBLIC}}
-    return {
+    everywhere = {"terms": {"access_level": reader.levels_everywhere}}
+    if reader.organisation_id is None:
+        return everywhere
+    own_internal = {
         "bool": {
-            "should": [
-                {"terms": {"access_level": [AccessLevel.PUBLIC, AccessLevel.PARTNERS]}},
-                {
-                    "bool": {
-                        "filter": [
-                            {"term": {"access_level": AccessLevel.INTERNAL}},
-                            {"term": {"owner_organisation_id": organisation.pk}},
-                        ]
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
+            "filter": [
+                {"term": {"access_level": AccessLevel.INTERNAL}},
+                {"term": {"owner_organisation_id": reader.organisation_id}},
+            ]
         }
     }
+    return {"bool": {"should": [everywhere, own_internal], "minimum_should_match": 1}}
 
 
-def _document_visible(document: dict, *, sees_all: bool, organisation) -> bool:
-    level = document["access_level"]
-    if sees_all or level == AccessLevel.PUBLIC:
-        return True
-    if organisation is None:
-        return False
-    return level == AccessLevel.PARTNERS or document["owner_organisation_id"] == organisation.pk
+def _document_visible(document: dict, *, reader: Reader) -> bool:
+    return reader.allows(level=document["access_level"], owner_id=document["owner_organisation_id"])
 
 
 # --- Elasticsearch --------------------------------------------------------------
@@ -380,7 +367,7 @@ def db_documents(*, query: str, user) -> list[dict]:
     words = segment_query(query[:MAX_QUERY]) if query else ""
     if query and not words:
         return []
-    sees_all, organisation = _reader(user)
+    reader = _reader(user)
     backend = get_search_backend()
     documents = []
     for source in installed_sources():
@@ -397,7 +384,7 @@ def db_documents(*, query: str, user) -> list[dict]:
             records = records.prefetch_related(source.topics_field)
         for record in records:
             document = record_document(source, record)
-            if document and _document_visible(document, sees_all=sees_all, organisation=organisation):
+            if document and _document_visible(document, reader=reader):
                 documents.append(document)
     return documents
 
@@ -450,7 +437,7 @@ def db_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
 
 
 def db_suggest(*, query: str, user, limit: int = 8) -> list[dict]:
-    sees_all, organisation = _reader(user)
+    reader = _reader(user)
     suggestions = []
     for source in installed_sources():
         title_field = "name" if source.label == "research.Expert" else "title"
@@ -459,7 +446,7 @@ def db_suggest(*, query: str, user, limit: int = 8) -> list[dict]:
             records = visible_to(user, records)
         for record in records.order_by("pk")[:limit]:
             document = record_document(source, record)
-            if document and _document_visible(document, sees_all=sees_all, organisation=organisation):
+            if document and _document_visible(document, reader=reader):
                 suggestions.append({"text": document["title"], "kind": "title", "url": document["url"]})
     suggestions.sort(key=lambda s: (not s["text"].startswith(query), len(s["text"])))
     suggestions = suggestions[:limit]

@@ -103,8 +103,6 @@ def _expert(e) -> dict:
         "body": "\n".join(filter(None, [e.title, workplace, e.bio])),
         "type": "expert",
         "people": [e.name],
-        # The expert pool is for staff of both regions, whatever the record says.
-        "access_level": AccessLevel.PARTNERS if e.access_level == AccessLevel.PUBLIC else e.access_level,
         "url": _url("research:expert_index") + "?" + urlencode({"q": e.name}),
     }
 

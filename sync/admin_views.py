@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .models import Conflict, OutgoingCommand, RefusedRequest
+from .models import Conflict, OutgoingCommand, QuarantinedChange, RefusedRequest
 
 PERMISSION = "sync.view_partnercursor"
 
@@ -30,6 +30,7 @@ def status(request):
             "partners": services.sync_status(),
             "commands": OutgoingCommand.objects.exclude(state=OutgoingCommand.State.DELIVERED)[:50],
             "conflicts": Conflict.objects.filter(resolved_at=None)[:100],
+            "quarantine": QuarantinedChange.objects.filter(resolved_at=None)[:100],
             "refused": RefusedRequest.objects.all()[:20],
         },
     )
@@ -61,4 +62,23 @@ def conflict_resolve(request, pk):
             messages.success(request, _("已采用来源地区的当前版本。"))
         else:
             messages.success(request, _("已保留本地版本，这条冲突已处理。"))
+    return redirect("sync_status")
+
+
+@require_POST
+def quarantine_retry(request, pk):
+    _require(request)
+    try:
+        entry = services.quarantine_retry(entry_id=pk, user=request.user)
+    except QuarantinedChange.DoesNotExist:
+        raise Http404 from None
+    except (services.SyncError, requests.RequestException) as error:
+        messages.error(request, _("未能重试：%(error)s") % {"error": error})
+        return redirect("sync_status")
+    if entry.resolved_at is None:
+        messages.warning(
+            request, _("仍未通过检查：%(reason)s") % {"reason": f"{entry.reason} {entry.detail}"}
+        )
+    else:
+        messages.success(request, _("已重新获取并应用。"))
     return redirect("sync_status")

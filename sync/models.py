@@ -124,19 +124,67 @@ class SeenRequest(models.Model):
 
 
 class RefusedRequest(models.Model):
-    """A signed request that was refused, kept for staff (and logged)."""
+    """Refused requests to /sync/, counted per source and reason (not one row each), for staff.
 
-    path = models.CharField(max_length=255)
-    key_id = models.CharField(max_length=128, blank=True)
-    reason = models.CharField(max_length=64)
-    remote_addr = models.CharField(max_length=64, blank=True)
-    received_at = models.DateTimeField(default=timezone.now)
+    Unsigned traffic only raises a count; rows not seen for SYNC_REFUSED_KEEP_DAYS are pruned.
+    """
+
+    source = models.CharField(_("来源地址"), max_length=64)
+    reason = models.CharField(_("原因"), max_length=64)
+    count = models.PositiveBigIntegerField(_("次数"), default=1)
+    first_seen = models.DateTimeField(_("首次"), default=timezone.now)
+    last_seen = models.DateTimeField(_("最近"), default=timezone.now, db_index=True)
+    last_path = models.CharField(_("最近请求路径"), max_length=255, blank=True)
+    last_key_id = models.CharField(_("最近密钥编号"), max_length=128, blank=True)
 
     class Meta:
-        ordering = ["-received_at"]
+        ordering = ["-last_seen"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reason"], name="one_refusal_count_per_source_and_reason"
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.path}: {self.reason}"
+        return f"{self.source}: {self.reason} ×{self.count}"
+
+
+class QuarantinedChange(models.Model):
+    """A partner's change that failed validation: not applied, kept with its reason until settled.
+
+    Settled when staff retry it successfully, or when a later version of the record arrives.
+    """
+
+    class Resolution(models.TextChoices):
+        APPLIED = "applied", _("重试后已应用")
+        RETRIED = "retried", _("重试后无需应用")
+        SUPERSEDED = "superseded", _("已被更新的版本取代")
+
+    partner_region = models.CharField(_("来源地区"), max_length=16)
+    seq = models.BigIntegerField(_("对方序号"), null=True, blank=True)
+    model_label = models.CharField(_("类型"), max_length=100, blank=True)
+    global_id = models.UUIDField(_("全局编号"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("对方版本"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=64)
+    detail = models.TextField(_("说明"), blank=True)
+    change = models.JSONField(_("对方内容"), default=dict)
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("重试次数"), default=0)
+    last_attempt_at = models.DateTimeField(_("最近重试"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理结果"), max_length=16, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("被拒收的变更")
+        verbose_name_plural = _("被拒收的变更")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["partner_region", "resolved_at"])]
+
+    def __str__(self):
+        return f"{self.partner_region} #{self.seq} {self.model_label} {self.global_id}: {self.reason}"
 
 
 class OutgoingCommand(models.Model):

@@ -2,24 +2,29 @@
 
 A module declares its shareable models in ``<module>/sync.py`` with
 ``register(SyncSpec(...))``; sync's AppConfig imports those files. The spec
-says which fields, many-to-many relations and child rows make up the record;
-serialising and applying are generic, so a module joins by declaring only.
+says which fields, many-to-many relations and child rows make up the record,
+each with its kind (``sync.kinds``): what a partner may send in it. Serialising,
+checking and applying are generic, so a module joins by declaring only.
 """
 
 import datetime
+import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils import timezone
 
 from wagtail.fields import RichTextField, StreamField
 
 from portal.models import Organisation, Topic
 
 from . import streams
+from .kinds import Kind
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,8 @@ class ChildSpec:
     related_name: str
     parent_field: str
     key: tuple[str, ...]
-    fields: tuple[str, ...]
+    # Each field with its kind: {"title": kinds.Text(), "url": kinds.Url(), ...}.
+    fields: Mapping[str, Kind]
     # A FileField among the child's fields: travels as sha256 + size, fetched on arrival.
     file_field: str | None = None
 
@@ -37,8 +43,9 @@ class ChildSpec:
 @dataclass(frozen=True)
 class SyncSpec:
     model: type[models.Model]
-    fields: tuple[str, ...]
-    m2m: tuple[str, ...] = ()
+    # Each field with its kind: {"title": kinds.Text(), "body": kinds.Stream(), ...}.
+    fields: Mapping[str, Kind]
+    m2m: Mapping[str, Kind] = field(default_factory=dict)
     children: tuple[ChildSpec, ...] = ()
     # Extra rows whose change re-announces the parent: (model, attribute naming the parent).
     dependants: tuple[tuple[type[models.Model], str], ...] = field(default=())
@@ -47,6 +54,8 @@ class SyncSpec:
     # A new replica that cannot simply be constructed (a Wagtail page needs its parent):
     # ``create(payload) -> instance``, placed and saved; the generic apply then fills it in.
     create: Callable[[dict], models.Model] | None = None
+    # Run on the replica once a change is applied (e.g. a page's view restriction).
+    applied: Callable[[models.Model], None] | None = None
 
     @property
     def label(self) -> str:
@@ -80,7 +89,23 @@ _specs: dict[str, SyncSpec] = {}
 _commands: dict[str, Command] = {}
 
 
+def kinds_missing(spec: SyncSpec) -> list[str]:
+    """The fields of a spec that declare no kind (sync would not know what to accept in them)."""
+    missing = []
+    groups = [(spec.label, spec.fields), (spec.label, spec.m2m)] + [
+        (f"{spec.label}.{child.related_name}", child.fields) for child in spec.children
+    ]
+    for where, declared in groups:
+        if not isinstance(declared, Mapping):
+            missing += [f"{where}.{name}" for name in declared]
+            continue
+        missing += [f"{where}.{name}" for name, kind in declared.items() if not isinstance(kind, Kind)]
+    return missing
+
+
 def register(spec: SyncSpec) -> SyncSpec:
+    if missing := kinds_missing(spec):
+        raise ImproperlyConfigured(f"sync: no kind declared for {', '.join(missing)}")
     _specs[spec.label] = spec
     return spec
 
@@ -130,10 +155,21 @@ def _value(instance, name: str, *, for_partner: bool = True):
         value = getattr(instance, name)
         return streams.rich_text_for_partner(value) if for_partner else value
     value = model_field.value_from_object(instance)
-    if value is None or isinstance(value, str | bool | int | float):
+    if value is None:
+        return None
+    # Compare values, not their text: a field set from a string, or a datetime in another
+    # zone, reads back from the database as the same value.
+    value = model_field.to_python(value)
+    if isinstance(value, str | bool | int | float):
         return value
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date | datetime.time):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value.normalize())
     if isinstance(value, uuid.UUID):
         return str(value)
     return model_field.value_to_string(instance)

@@ -1,49 +1,41 @@
 """Sync writes and reads: the feed, applying partner changes, pulling, nudging, reconciling."""
 
-import hashlib
+import datetime
 import json
 import logging
-import threading
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import requests
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import connection, transaction
-from django.db.models import Max
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import registry, streams
+from . import kinds, registry, streams, transport
 from .context import apply_context
-from .models import ChangeLog, Conflict, OutgoingCommand, PartnerCursor, SyncedCopy
-from .signing import partner_for_region, sign_headers
+from .errors import ChangeRefused, FileCheckFailed, SyncError
+from .models import (
+    ChangeLog,
+    Conflict,
+    OutgoingCommand,
+    PartnerCursor,
+    QuarantinedChange,
+    RefusedRequest,
+    SyncedCopy,
+)
+from .signing import partner_for_region
 
 logger = logging.getLogger("sync")
 
 PAGE_LIMIT = 200
-HTTP_TIMEOUT = 15
-FILE_ATTEMPTS = 3
 
-
-_local = threading.local()
-
-
-def _http() -> requests.Session:
-    """One HTTP session per thread: a backlog drains over kept-alive connections to the partner."""
-    if not hasattr(_local, "session"):
-        _local.session = requests.Session()
-    return _local.session
-
-
-class SyncError(Exception):
-    pass
-
-
-class FileCheckFailed(SyncError):
-    pass
+__all__ = ["ChangeRefused", "FileCheckFailed", "SyncError"]
 
 
 # ---- the feed (origin side) --------------------------------------------------------------------
@@ -151,6 +143,7 @@ class ApplyResult:
     ignored: int = 0
     conflicts: int = 0
     removed: int = 0
+    refused: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -168,24 +161,6 @@ def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
         },
     )
     logger.warning("sync: conflict on %s %s: %s", spec_label, change["global_id"], reason)
-
-
-def _fetch_checked(*, partner, path: str, sha256: str) -> bytes:
-    """A file from the partner, only once its sha256 matches; a bad copy is fetched again, never kept."""
-    last = ""
-    for _attempt in range(FILE_ATTEMPTS):
-        response = _http().get(
-            partner.base_url + path, headers=sign_headers(partner=partner, content=path.encode()), timeout=60
-        )
-        if response.status_code != 200:
-            last = f"HTTP {response.status_code}"
-            continue
-        data = response.content
-        if hashlib.sha256(data).hexdigest() == sha256:
-            return data
-        last = "sha256 mismatch"
-        logger.warning("sync: file %s failed its sha256 check; fetching again", path)
-    raise FileCheckFailed(f"file {path} from {partner.region} not accepted: {last}")
 
 
 def _apply_children(*, spec, instance, payload, partner) -> None:
@@ -208,13 +183,14 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
                     or row.sha256 != wanted["sha256"]
                     or not stored.storage.exists(stored.name)
                 ):
-                    data = _fetch_checked(
-                        partner=partner,
-                        path=f"/sync/files/{spec.label}/{instance.global_id}/{child.related_name}/{key[0]}",
+                    handle = transport.file_fetch(
+                        partner,
+                        f"/sync/files/{spec.label}/{instance.global_id}/{child.related_name}/{key[0]}",
                         sha256=wanted["sha256"],
+                        size=wanted["size"],
                     )
-                    name = item.get("original_name") or "file"
-                    stored.save(name, ContentFile(data), save=False)
+                    with handle:
+                        stored.save(item.get("original_name") or "file", File(handle), save=False)
                     row.sha256, row.size = wanted["sha256"], wanted["size"]
             # save_base: the model's own save() would bump versions; this is the origin's state.
             row.save_base()
@@ -227,7 +203,7 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
 def _apply_upsert(*, spec, change, partner, local) -> None:
     # Images chosen in the record's streams are fetched from the partner when new here.
     with streams.fetching_from(
-        lambda path, sha256: _fetch_checked(partner=partner, path=path, sha256=sha256)
+        lambda path, sha256, size: transport.file_fetch(partner, path, sha256=sha256, size=size)
     ):
         _apply_record(spec=spec, payload=change["payload"], partner=partner, local=local)
 
@@ -253,6 +229,8 @@ def _apply_record(*, spec, payload, partner, local) -> None:
         if hasattr(manager, "commit"):
             manager.commit()  # a ParentalManyToManyField keeps the set in memory until committed
     _apply_children(spec=spec, instance=instance, payload=payload, partner=partner)
+    if spec.applied is not None:
+        spec.applied(instance)
     SyncedCopy.objects.update_or_create(
         model_label=spec.label,
         global_id=instance.global_id,
@@ -309,12 +287,21 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
                     "applied_at": timezone.now(),
                 },
             )
+            _quarantine_settle(
+                model_label=spec.label, global_id=global_id, version=version, partner_region=partner_region
+            )
             return result
-        payload = change.get("payload") or {}
-        if payload.get("origin_region") != partner_region or payload.get("access_level") == "internal":
-            result.ignored += 1
-            result.notes.append(f"refused {global_id}: not the partner's shareable record")
-            return result
+        # Everything the partner says is checked before any of it is applied (ChangeRefused otherwise).
+        cleaned: list[str] = []
+        change = {
+            **change,
+            "payload": kinds.payload_clean(
+                spec, change.get("payload"), sender=partner_region, global_id=global_id, notes=cleaned
+            ),
+        }
+        for note in cleaned:
+            logger.warning("sync: %s %s from %s cleaned: %s", spec.label, global_id, partner_region, note)
+            result.notes.append(f"cleaned {global_id}: {note}")
         if copy is not None and copy.deleted and version <= copy.version:
             result.ignored += 1
             return result
@@ -345,7 +332,20 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
                 )
             result.ignored += 1
             return result
-        _apply_upsert(spec=spec, change=change, partner=partner, local=local)
+        try:
+            with transaction.atomic():
+                _apply_upsert(spec=spec, change=change, partner=partner, local=local)
+        except (DataError, IntegrityError, ValidationError, ValueError, TypeError, KeyError) as error:
+            # Data the kinds let through but the database or the model would not take.
+            logger.warning(
+                "sync: %s %s from %s not applied", spec.label, global_id, partner_region, exc_info=True
+            )
+            raise ChangeRefused(
+                "apply_failed", f"{spec.label}: {type(error).__name__}: {error}"[:500]
+            ) from error
+        _quarantine_settle(
+            model_label=spec.label, global_id=global_id, version=version, partner_region=partner_region
+        )
         result.applied += 1
     return result
 
@@ -353,15 +353,38 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
 # ---- pulling -----------------------------------------------------------------------------------
 
 
-def _get_signed(partner, path: str) -> requests.Response:
-    response = _http().get(
-        partner.base_url + path,
-        headers=sign_headers(partner=partner, content=path.encode()),
-        timeout=HTTP_TIMEOUT,
-    )
-    if response.status_code != 200:
-        raise SyncError(f"{partner.region} answered {response.status_code} to {path}: {response.text[:200]}")
-    return response
+def _page_check(page, *, after: int) -> None:
+    """A feed page's frame: the changes in order after the cursor. A bad frame fails the pull."""
+    if (
+        not isinstance(page, dict)
+        or not isinstance(page.get("changes"), list)
+        or isinstance(page.get("head"), bool)
+        or not isinstance(page.get("head"), int)
+        or not isinstance(page.get("has_more"), bool)
+    ):
+        raise SyncError("the partner's feed page is not a feed page")
+    last = after
+    for change in page["changes"]:
+        seq = change.get("seq") if isinstance(change, dict) else None
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq <= last:
+            raise SyncError(f"the partner's feed page has a change out of order after {last}")
+        last = seq
+
+
+def _change_check(change: dict) -> None:
+    """A change's envelope; a bad one is quarantined like a bad record."""
+    try:
+        uuid.UUID(str(change.get("global_id")))
+        datetime.datetime.fromisoformat(str(change.get("created_at")))
+        version = change.get("version")
+        if isinstance(version, bool) or not isinstance(version, int) or version < 0:
+            raise ValueError("version")
+    except ValueError as error:
+        raise ChangeRefused("bad_value", f"change {change.get('seq')}: {error}") from None
+    if change.get("op") not in {*ChangeLog.Op.values, "superseded"} or not isinstance(
+        change.get("model"), str
+    ):
+        raise ChangeRefused("bad_value", f"change {change.get('seq')}: unknown operation or model")
 
 
 @contextmanager
@@ -388,7 +411,10 @@ def _exclusive(job: str, partner_region: str):
 def partner_record_fetch(*, partner_region: str, label: str, global_id) -> dict:
     """The partner's record as its feed would serve it now (upsert, withdraw or delete)."""
     partner = partner_for_region(partner_region)
-    return _get_signed(partner, f"/sync/records/{label}/{global_id}").json()
+    change = transport.get_json(partner, f"/sync/records/{label}/{global_id}")
+    if not isinstance(change, dict):
+        raise SyncError(f"{partner_region} answered no record for {label} {global_id}")
+    return change
 
 
 def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
@@ -410,8 +436,12 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
     try:
         for _page in range(max_pages):
             cursor.refresh_from_db()
-            path = f"/sync/changes?after={cursor.after_seq}&limit={PAGE_LIMIT}"
-            page = _get_signed(partner, path).json()
+            try:
+                page = _page_fetch(partner, after=cursor.after_seq)
+            except transport.PageTooLarge as error:
+                _oversized_skip(partner, after=cursor.after_seq, error=error)
+                result.refused += 1
+                continue
             for change in page["changes"]:
                 # One transaction per change: its writes and the cursor move together,
                 # and the partner's record shows here as soon as it is applied.
@@ -419,9 +449,18 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
                     cursor = PartnerCursor.objects.select_for_update().get(region=partner_region)
                     if change["seq"] <= cursor.after_seq:
                         continue  # a concurrent pull applied it already
-                    change_apply(change=change, partner_region=partner_region, result=result)
+                    try:
+                        _change_check(change)
+                        with transaction.atomic():
+                            change_apply(change=change, partner_region=partner_region, result=result)
+                    except ChangeRefused as refused:
+                        # Not applied, not lost: kept with its reason; the feed goes on.
+                        quarantine_add(change=change, partner_region=partner_region, refused=refused)
+                        result.refused += 1
                     cursor.after_seq = change["seq"]
-                    cursor.last_change_at = change["created_at"]
+                    cursor.last_change_at = (
+                        change["created_at"] if isinstance(change.get("created_at"), str) else None
+                    )
                     cursor.applied_total += 1
                     cursor.partner_head = page["head"]
                     cursor.save()
@@ -439,26 +478,185 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
     return result
 
 
-def _post_signed(partner, path: str, message: dict) -> requests.Response:
-    body = json.dumps(message).encode()
-    return _http().post(
-        partner.base_url + path,
-        data=body,
-        headers={**sign_headers(partner=partner, content=body), "Content-Type": "application/json"},
-        timeout=HTTP_TIMEOUT,
+def _page_fetch(partner, *, after: int) -> dict:
+    """The next feed page; a page over the byte cap is asked for again with fewer changes."""
+    limit = PAGE_LIMIT
+    while True:
+        try:
+            page = transport.get_json(partner, f"/sync/changes?after={after}&limit={limit}")
+        except transport.PageTooLarge:
+            if limit == 1:
+                raise
+            limit = max(1, limit // 4)
+            logger.warning(
+                "sync: a feed page from %s is too large; asking for %s changes", partner.region, limit
+            )
+            continue
+        _page_check(page, after=after)
+        return page
+
+
+OVERSIZED_PROBES = 32
+
+
+def _oversized_skip(partner, *, after: int, error) -> None:
+    """A single change too large to read: find its number, quarantine it, move the cursor past it.
+
+    The feed cannot be read past it, so each page after ``after + k`` is asked for until one can be
+    read: the change is then number ``after + k``. Raises if it cannot be placed.
+    """
+    for k in range(1, OVERSIZED_PROBES + 1):
+        try:
+            page = transport.get_json(partner, f"/sync/changes?after={after + k}&limit=1")
+        except transport.PageTooLarge:
+            continue
+        _page_check(page, after=after + k)
+        with transaction.atomic():
+            quarantine_add(
+                change={"seq": after + k},
+                partner_region=partner.region,
+                refused=ChangeRefused("page_too_large", str(error)),
+            )
+            PartnerCursor.objects.filter(region=partner.region, after_seq=after).update(after_seq=after + k)
+        return
+    raise error
+
+
+# ---- quarantine ------------------------------------------------------------------------------------
+
+QUARANTINE_KEEP_CHARS = 64 * 1024
+
+
+def quarantine_add(*, change: dict, partner_region: str, refused: ChangeRefused) -> QuarantinedChange:
+    """Keep a refused change with its reason, for staff to see and retry once the partner fixed it."""
+    try:
+        global_id = str(uuid.UUID(str(change.get("global_id"))))
+    except ValueError:
+        global_id = None
+    version = change.get("version") if isinstance(change.get("version"), int) else None
+    kept = (
+        change
+        if len(json.dumps(change, default=str)) <= QUARANTINE_KEEP_CHARS
+        else {key: change.get(key) for key in ("seq", "model", "global_id", "op", "version", "created_at")}
     )
+    kept = _without_nul(kept)  # PostgreSQL's jsonb cannot hold a NUL, which a partner may well send
+    logger.warning("sync: change %s from %s quarantined: %s", change.get("seq"), partner_region, refused)
+    return QuarantinedChange.objects.create(
+        partner_region=partner_region,
+        seq=change.get("seq") if isinstance(change.get("seq"), int) else None,
+        model_label=_without_nul(str(change.get("model") or ""))[:100],
+        global_id=global_id,
+        version=version if version is None or 0 <= version < 2**31 else None,
+        reason=refused.reason[:64],
+        detail=_without_nul(refused.detail)[:1000],
+        change=kept,
+    )
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(str(key)): _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _quarantine_settle(*, model_label: str, global_id, version: int, partner_region: str) -> None:
+    """A later version of a record arrived: its older refused changes are settled by it."""
+    QuarantinedChange.objects.filter(
+        partner_region=partner_region,
+        model_label=model_label,
+        global_id=global_id,
+        version__lte=version,
+        resolved_at=None,
+    ).update(resolved_at=timezone.now(), resolution=QuarantinedChange.Resolution.SUPERSEDED)
+
+
+def quarantine_retry(*, entry_id: int, user=None) -> QuarantinedChange:
+    """Fetch the record from the partner again and apply it, or keep it quarantined with the new reason."""
+    entry = QuarantinedChange.objects.get(pk=entry_id)
+    if entry.resolved_at is not None:
+        return entry
+    spec = registry.spec_for_label(entry.model_label)
+    if spec is None or entry.global_id is None:
+        raise SyncError(_("无法重试：对方发来的变更不指明任何记录。"))
+    entry.attempts += 1
+    entry.last_attempt_at = timezone.now()
+    change = partner_record_fetch(
+        partner_region=entry.partner_region, label=spec.label, global_id=entry.global_id
+    )
+    try:
+        _change_check(change)
+        with transaction.atomic():
+            result = change_apply(change=change, partner_region=entry.partner_region)
+    except ChangeRefused as refused:
+        entry.reason, entry.detail = refused.reason[:64], refused.detail[:1000]
+        entry.save()
+        return entry
+    entry.resolved_at, entry.resolved_by = timezone.now(), user
+    entry.resolution = (
+        QuarantinedChange.Resolution.APPLIED
+        if result.applied or result.removed
+        else QuarantinedChange.Resolution.RETRIED
+    )
+    entry.save()
+    return entry
+
+
+# ---- refused requests --------------------------------------------------------------------------------
+
+
+def refused_request_record(*, source: str, reason: str, path: str, key_id: str) -> None:
+    """Count a refused request against its source and reason: unsigned traffic adds no rows, only counts.
+
+    Beyond SYNC_REFUSED_MAX_ROWS distinct sources the rest are counted together under "*".
+    """
+    now = timezone.now()
+    source, path, key_id = (_without_nul(value) for value in (source, path, key_id))
+    values = {"count": F("count") + 1, "last_seen": now, "last_path": path[:255], "last_key_id": key_id[:128]}
+    if RefusedRequest.objects.filter(source=source, reason=reason).update(**values):
+        return
+    if RefusedRequest.objects.count() >= getattr(settings, "SYNC_REFUSED_MAX_ROWS", 1000):
+        source = "*"
+        if RefusedRequest.objects.filter(source=source, reason=reason).update(**values):
+            return
+    try:
+        with transaction.atomic():
+            RefusedRequest.objects.create(
+                source=source,
+                reason=reason,
+                last_path=path[:255],
+                last_key_id=key_id[:128],
+                first_seen=now,
+                last_seen=now,
+            )
+    except IntegrityError:  # a concurrent request created it
+        RefusedRequest.objects.filter(source=source, reason=reason).update(**values)
+
+
+def refused_requests_prune(*, days: int | None = None) -> int:
+    """Forget refused requests not seen for ``days`` (SYNC_REFUSED_KEEP_DAYS, 30 by default)."""
+    days = days if days is not None else getattr(settings, "SYNC_REFUSED_KEEP_DAYS", 30)
+    deleted, _ = RefusedRequest.objects.filter(
+        last_seen__lt=timezone.now() - timezone.timedelta(days=days)
+    ).delete()
+    return deleted
 
 
 def partner_nudge(*, partner_region: str) -> bool:
     """Tell the partner there is something to pull; only a hint, so a partner that is down is no error."""
     partner = partner_for_region(partner_region)
     try:
-        response = _post_signed(partner, "/sync/nudge", {"region": settings.PORTAL_REGION})
-    except requests.RequestException as error:
+        status, _answer, _text = transport.post_json(
+            partner, "/sync/nudge", {"region": settings.PORTAL_REGION}
+        )
+    except (requests.RequestException, SyncError) as error:
         logger.info("sync: no nudge to %s (%s); its scheduled pull will catch up", partner_region, error)
         return False
-    if response.status_code != 202:
-        logger.warning("sync: %s refused the nudge: %s", partner_region, response.status_code)
+    if status != 202:
+        logger.warning("sync: %s refused the nudge: %s", partner_region, status)
         return False
     return True
 
@@ -517,24 +715,24 @@ def _send(partner) -> int:
             command.attempts += 1
             command.last_attempt_at = timezone.now()
             try:
-                response = _post_signed(
+                status, answer, text = transport.post_json(
                     partner, "/sync/commands", {"command": command.name, "payload": command.payload}
                 )
-            except requests.RequestException as error:
+            except (requests.RequestException, SyncError) as error:
                 command.last_error = f"{type(error).__name__}: {error}"[:2000]
                 command.save()
                 logger.info("sync: %s not reachable for %s; will retry", partner_region, command.name)
                 return delivered
-            if response.status_code == 200:
-                command.state, command.reply = OutgoingCommand.State.DELIVERED, response.json()
+            if status == 200 and isinstance(answer, dict):
+                command.state, command.reply = OutgoingCommand.State.DELIVERED, answer
                 command.delivered_at, command.last_error = timezone.now(), ""
-            elif response.status_code == 400:
+            elif status == 400:
                 command.state = OutgoingCommand.State.REFUSED
-                command.last_error = response.text[:2000]
-                command.reply = {"state": "refused", "reason": response.text[:500]}
-                logger.warning("sync: %s refused %s: %s", partner_region, command.name, response.text[:200])
+                command.last_error = text[:2000]
+                command.reply = {"state": "refused", "reason": text[:500]}
+                logger.warning("sync: %s refused %s: %s", partner_region, command.name, text[:200])
             else:
-                command.last_error = f"HTTP {response.status_code}: {response.text[:500]}"
+                command.last_error = f"HTTP {status}: {text[:500]}"
                 command.save()
                 return delivered
             handler = registry.command(command.name)
@@ -568,6 +766,7 @@ def conflict_resolve(*, conflict_id: int, take_origin: bool, user) -> Conflict:
         change = partner_record_fetch(
             partner_region=conflict.partner_region, label=spec.label, global_id=conflict.global_id
         )
+        _change_check(change)
         if local is not None:
             _replica_forget(spec, local)
         change_apply(change=change, partner_region=conflict.partner_region)
@@ -607,10 +806,32 @@ def sync_status() -> list[dict]:
                 "open_conflicts": Conflict.objects.filter(
                     partner_region=partner.region, resolved_at=None
                 ).count(),
+                **_quarantine_status(partner.region),
                 **_commands_status(partner.region, now),
             }
         )
     return rows
+
+
+def _quarantine_status(partner_region: str) -> dict:
+    entries = QuarantinedChange.objects.filter(partner_region=partner_region, resolved_at=None)
+    return {
+        "quarantined": entries.count(),
+        "quarantine": [
+            {
+                "id": entry.pk,
+                "seq": entry.seq,
+                "model": entry.model_label,
+                "global_id": str(entry.global_id) if entry.global_id else None,
+                "version": entry.version,
+                "reason": entry.reason,
+                "detail": entry.detail,
+                "received_at": entry.received_at.isoformat(),
+                "attempts": entry.attempts,
+            }
+            for entry in entries.order_by("pk")[:100]
+        ],
+    }
 
 
 def _commands_status(partner_region: str, now) -> dict:
@@ -631,9 +852,9 @@ def _commands_status(partner_region: str, now) -> dict:
 def partner_reconcile(*, partner_region: str, progress=None) -> dict:
     """Compare the partner's manifest with the local replicas and repair the drift."""
     partner = partner_for_region(partner_region)
-    remote = _get_signed(partner, "/sync/manifest").json()["records"]
+    remote = transport.get_json(partner, "/sync/manifest", cap=transport.manifest_max_bytes())["records"]
     wanted = {(r["model"], r["global_id"]): r for r in remote}
-    report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0}
+    report = {"checked": 0, "repaired": 0, "removed": 0, "in_step": 0, "refused": 0}
     local_keys = set()
     for spec in registry.specs():
         # Version 0: a request made here that its owner has not answered yet (not a stray copy).
@@ -652,11 +873,17 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
             report["in_step"] += 1
         else:
             change = partner_record_fetch(partner_region=partner_region, label=key[0], global_id=key[1])
-            if local is not None and local.version >= change["version"]:
-                # Same version but different files: take the origin's state again.
-                _replica_forget(spec, local)
-            change_apply(change=change, partner_region=partner_region)
-            report["repaired"] += 1
+            try:
+                _change_check(change)
+                with transaction.atomic():
+                    if local is not None and local.version >= change["version"]:
+                        # Same version but different files: take the origin's state again.
+                        _replica_forget(spec, local)
+                    change_apply(change=change, partner_region=partner_region)
+                report["repaired"] += 1
+            except ChangeRefused as refused:
+                quarantine_add(change=change, partner_region=partner_region, refused=refused)
+                report["refused"] += 1
         done += 1
         report["checked"] += 1
         if progress:

@@ -73,13 +73,13 @@ def request_content(request) -> bytes:
 
 
 def verify(request, *, now: float | None = None):
-    """The partner that signed the request; SignatureError (logged and kept) otherwise."""
+    """The partner that signed the request; SignatureError (logged and counted) otherwise."""
     headers = request.headers
     key_id = headers.get("webhook-key-id", "")
     try:
         return _verify(headers, key_id, request_content(request), now)
     except SignatureError as error:
-        from .models import RefusedRequest
+        from .services import refused_request_record
 
         logger.warning(
             "sync: refused %s %s from %s (key %r): %s",
@@ -89,11 +89,11 @@ def verify(request, *, now: float | None = None):
             key_id,
             error,
         )
-        RefusedRequest.objects.create(
-            path=request.path[:255],
-            key_id=key_id[:128],
+        refused_request_record(
+            source=request.META.get("REMOTE_ADDR", "")[:64],
             reason=error.code,
-            remote_addr=request.META.get("REMOTE_ADDR", "")[:64],
+            path=request.path,
+            key_id=key_id,
         )
         raise
 

@@ -4,14 +4,16 @@ At the origin each image chosen in a stream or embedded in rich text becomes a r
 (Wagtail's file hash, sha256, title, file name); at the receiver the reference becomes the
 local image with the same file hash, fetched from the origin and checked against its sha256
 the first time. Links to the origin's pages and documents become links to their addresses there.
+
+An image from a partner is kept only if it is what it claims to be: its size, sha256 and Wagtail
+file hash match the reference, and Willow recognises it as JPEG, PNG, GIF or WebP. It is stored
+under a name of ours with the extension of the type it was recognised as, never the partner's name.
 """
 
 import base64
 import hashlib
 import html
-import io
 import json
-import os
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,8 +23,12 @@ from django.core.files.images import ImageFile
 from wagtail import blocks
 from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.utils.file import hash_filelike
 
-# While a partner's change is applied: fetch(path, sha256) -> bytes, from that partner.
+from .errors import ChangeRefused, FileCheckFailed
+from .kinds import Context, embedded_image_reference, image_reference_clean
+
+# While a partner's change is applied: fetch(path, sha256, size) -> a checked temporary file.
 _fetcher: ContextVar = ContextVar("sync_image_fetcher", default=None)
 
 
@@ -87,16 +93,49 @@ def _reference(image_id):
         "_image": {
             "hash": image.get_file_hash(),
             "sha256": _file_sha256(image),
+            "size": image.file.size,
             "title": image.title,
-            "name": os.path.basename(image.file.name),
         }
     }
 
 
+# Willow's classes for the image types a partner may send, and the extension each is stored under.
+_IMAGE_TYPES = {"jpeg": "jpg", "png": "png", "gif": "gif", "webp": "webp"}
+
+
+def _image_sniffed(handle, wanted: dict) -> str:
+    """The extension of the image type ``handle`` holds; FileCheckFailed if it is not an accepted one."""
+    import willow
+
+    from django.conf import settings
+
+    handle.seek(0)
+    if hash_filelike(handle) != wanted["hash"]:
+        raise FileCheckFailed("file_hash_mismatch", f"image {wanted['hash']}: Wagtail's file hash differs")
+    handle.seek(0)
+    try:
+        image = willow.Image.open(handle)
+        format_name = getattr(image, "format_name", None)
+        width, height = image.get_size() if format_name in _IMAGE_TYPES else (0, 0)
+    except Exception as error:  # noqa: BLE001 - Willow and Pillow raise many kinds on a bad file
+        raise FileCheckFailed(
+            "image_type", f"image {wanted['hash']}: not a readable image ({error})"
+        ) from None
+    if format_name not in _IMAGE_TYPES:
+        raise FileCheckFailed(
+            "image_type", f"image {wanted['hash']}: {format_name or 'unknown'} is not accepted"
+        )
+    limit = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
+    if width * height > limit:
+        raise FileCheckFailed("too_large", f"image {wanted['hash']}: {width}x{height} pixels")
+    handle.seek(0)
+    return _IMAGE_TYPES[format_name]
+
+
 def _local_image_id(reference):
-    if not isinstance(reference, dict) or "_image" not in reference:
+    if reference is None:
         return None
-    wanted = reference["_image"]
+    wanted = image_reference_clean(reference, Context(sender="", where="image"))["_image"]
     image_model = get_image_model()
     local = image_model.objects.filter(file_hash=wanted["hash"]).first()
     if local is not None:
@@ -104,10 +143,17 @@ def _local_image_id(reference):
     fetch = _fetcher.get()
     if fetch is None:
         return None
-    data = fetch(f"/sync/images/{wanted['hash']}", wanted["sha256"])
-    image = image_model(title=wanted["title"], file_size=len(data))
-    image.file = ImageFile(io.BytesIO(data), name=wanted["name"])
-    image.save()
+    handle = fetch(f"/sync/images/{wanted['hash']}", wanted["sha256"], wanted.get("size"))
+    try:
+        extension = _image_sniffed(handle, wanted)
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(0)
+        image = image_model(title=wanted["title"] or wanted["hash"], file_size=size)
+        image.file = ImageFile(handle, name=f"sync-{wanted['sha256'][:32]}.{extension}")
+        image.save()
+    finally:
+        handle.close()
     image.get_file_hash()  # stored, so the next reference to the same content finds this image
     return image.pk
 
@@ -165,7 +211,10 @@ def _embed_for_partner(match) -> str:
 
 def _embed_from_partner(match) -> str:
     found = _SYNC_IMAGE.search(match.group(0))
-    local = _local_image_id(json.loads(base64.urlsafe_b64decode(found.group(1)))) if found else None
+    reference = embedded_image_reference(found.group(1)) if found else None
+    if found and reference is None:
+        raise ChangeRefused("bad_value", "rich text: an image reference that cannot be read")
+    local = _local_image_id(reference) if reference is not None else None
     if local is None:
         return ""
     return _SYNC_IMAGE.sub(f' id="{local}"', match.group(0), count=1)

@@ -19,6 +19,11 @@ def pull_partner(region: str) -> dict:
     return {"applied": result.applied, "ignored": result.ignored, "conflicts": result.conflicts}
 
 
+@shared_task(name="sync.prune_refused", ignore_result=True)
+def prune_refused() -> int:
+    return services.refused_requests_prune()
+
+
 @shared_task(name="sync.nudge_partner", max_retries=0, ignore_result=True)
 def nudge_partner(region: str) -> bool:
     # Only a hint, never retried: if it does not arrive, the partner's scheduled pull finds the change.

@@ -13,6 +13,7 @@ def register_sync_urls():
         path("sync/", admin_views.status, name="sync_status"),
         path("sync/pull/<str:region>/", admin_views.repull, name="sync_repull"),
         path("sync/conflicts/<int:pk>/resolve/", admin_views.conflict_resolve, name="sync_conflict_resolve"),
+        path("sync/quarantine/<int:pk>/retry/", admin_views.quarantine_retry, name="sync_quarantine_retry"),
     ]
 
 

@@ -8,8 +8,29 @@ from pathlib import Path
 
 import pytest
 import requests
+import time_machine
+
+from tests.support import clock
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    clock.session_clock_start()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(request):
+    """Each unit test starts at the suite's fixed instant; live tests share the session's clock.
+
+    Tests that start sites or workers keep the clock those processes were given, so that
+    signed requests between them stay within the timestamp tolerance.
+    """
+    if request.node.get_closest_marker("services") or request.node.get_closest_marker("browser"):
+        yield
+        return
+    with time_machine.travel(clock.test_now(), tick=True):
+        yield
 
 
 def _require_env(name: str) -> str:

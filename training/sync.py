@@ -6,6 +6,7 @@ arrives as the ``training.enrolment_request`` command, and the owner's decision
 travels back as the Enrolment record (only requests from the partner are shared).
 """
 
+from sync import kinds
 from sync.registry import ChildSpec, SyncSpec, register, register_command
 
 from .models import Course, Enrolment, Session
@@ -18,32 +19,37 @@ from .services import (
 register(
     SyncSpec(
         model=Course,
-        fields=("title", "summary", "completion_min_attendance_percent"),
+        fields={
+            "title": kinds.Text(),
+            "summary": kinds.Text(),
+            "completion_min_attendance_percent": kinds.Integer(),
+        },
     )
 )
 
 register(
     SyncSpec(
         model=Session,
-        fields=(
-            "course",
-            "title",
-            "starts_on",
-            "ends_on",
-            "venue",
-            "trainer_names",
-            "capacity",
-            "enrolment_opens",
-            "enrolment_closes",
-            "eligibility",
-        ),
-        m2m=("invited_organisations",),
+        fields={
+            "course": kinds.Record(),
+            "title": kinds.Text(),
+            "starts_on": kinds.Date(),
+            "ends_on": kinds.Date(),
+            "venue": kinds.Text(),
+            "trainer_names": kinds.Text(),
+            "capacity": kinds.Integer(),
+            "enrolment_opens": kinds.DateTime(),
+            "enrolment_closes": kinds.DateTime(),
+            "eligibility": kinds.Choice(),
+        },
+        # A session may invite offices of either region.
+        m2m={"invited_organisations": kinds.Organisation(either_region=True)},
         children=(
             ChildSpec(
                 related_name="sittings",
                 parent_field="session",
                 key=("starts_at",),
-                fields=("title", "starts_at", "ends_at"),
+                fields={"title": kinds.Text(), "starts_at": kinds.DateTime(), "ends_at": kinds.DateTime()},
             ),
         ),
     )
@@ -53,7 +59,12 @@ register(
     SyncSpec(
         model=Enrolment,
         # The decision only: the requester keeps its own user, session and organisation.
-        fields=("state", "queued_at", "decided_at", "decision_reason"),
+        fields={
+            "state": kinds.Choice(),
+            "queued_at": kinds.DateTime(),
+            "decided_at": kinds.DateTime(),
+            "decision_reason": kinds.Text(),
+        },
         is_shared=lambda enrolment: enrolment.requested_from_region != enrolment.owner_region,
     )
 )

@@ -1,5 +1,3 @@
-import csv
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -15,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.selectors import staff_display_name, staff_organisation
 from publicity.pdf import pdf_view
 
@@ -228,15 +227,8 @@ def _roster_table(session) -> list[list]:
             row["percent"] if enrolled and row["percent"] is not None else "",
             row["certificate"].code if row["certificate"] else "",
         ]
-        table.append([_safe_cell(cell) for cell in line])
+        table.append(line)
     return table
-
-
-def _safe_cell(value):
-    # Spreadsheet programs run cells starting with these as formulas (CSV/formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _roster_filename(session, extension: str) -> str:
@@ -246,10 +238,7 @@ def _roster_filename(session, extension: str) -> str:
 @organiser_required
 @require_GET
 def roster_csv(request, session):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    csv.writer(buffer).writerows(_roster_table(session))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_bytes(_roster_table(session)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_roster_filename(session, "csv")}"'
     return response
 
@@ -262,14 +251,12 @@ def roster_xlsx(request, session):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("花名册")
-    sheet.append([str(session)])
+    xlsx_sheet_append(sheet, [str(session)])
     for line in _roster_table(session):
-        sheet.append(line)
+        xlsx_sheet_append(sheet, line)
     sheet.freeze_panes = "B3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_roster_filename(session, "xlsx")}"'
     return response

@@ -139,8 +139,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Celery: the broker is Redis when REDIS_URL is set; the embedded default uses
-# kombu's filesystem transport so that `make run` needs no server.
+# kombu's filesystem transport, with atomic writes and claims (portal.broker), so that
+# `make run` needs no server.
 CELERY_BROKER_URL = ENV.celery_broker_url or "filesystem://localhost/"
+CELERY_BROKER_TRANSPORT = None if ENV.celery_broker_url else "portal.broker:Transport"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {}
     if ENV.celery_broker_url
@@ -184,6 +186,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     for partner in PORTAL_PARTNERS
     for job, task in (("pull", "pull_partner"), ("send", "send_commands"))
 }
+# Refused requests to /sync/ are counted per source and reason, and forgotten after a while.
+CELERY_BEAT_SCHEDULE["sync-prune-refused"] = {"task": "sync.prune_refused", "schedule": 3600.0}
+SYNC_REFUSED_KEEP_DAYS = 30
+SYNC_REFUSED_MAX_ROWS = 1000
+# A partner's feed page (or record) is refused beyond this many bytes; files are capped by
+# their declared size and MATERIALS_MAX_UPLOAD_BYTES.
+SYNC_PAGE_MAX_BYTES = 8 * 1024 * 1024
+SYNC_MANIFEST_MAX_BYTES = 64 * 1024 * 1024
 
 # Wagtail's own background jobs (reference index, image renditions, file
 # deletion) run on django-tasks; this backend hands them to Celery.

@@ -19,9 +19,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 @dataclass(frozen=True)
 class Partner:
     region: str
+    # Where this region's workers reach the partner (a host name its ALLOWED_HOSTS accepts).
     base_url: str
     key_id: str
     secret: str
+    # The partner's address as readers know it, for links shown on pages; base_url when not given.
+    public_url: str = ""
+
+    def __post_init__(self):
+        if not self.public_url:
+            object.__setattr__(self, "public_url", self.base_url)
 
 
 @dataclass(frozen=True)
@@ -94,7 +101,7 @@ def _region(value: str | None, default: str | None) -> str:
 
 
 def _partners(raw: str | None, region: str) -> list[Partner]:
-    """Parse PORTAL_PARTNERS, a JSON list of {region, base_url, key_id, secret}."""
+    """Parse PORTAL_PARTNERS, a JSON list of {region, base_url, key_id, secret[, public_url]}."""
     if not raw:
         return []
     try:
@@ -112,6 +119,11 @@ def _partners(raw: str | None, region: str) -> list[Partner]:
         ]
         if missing:
             raise ImproperlyConfigured(f"PORTAL_PARTNERS[{position}] lacks {', '.join(missing)}")
+        for key in ("base_url", "public_url"):
+            if entry.get(key) is not None and not str(entry[key]).startswith(("http://", "https://")):
+                raise ImproperlyConfigured(
+                    f"PORTAL_PARTNERS[{position}] {key} must start with http:// or https://"
+                )
         if entry["region"] not in REGIONS or entry["region"] == region:
             raise ImproperlyConfigured(
                 f"PORTAL_PARTNERS[{position}] names region {entry['region']!r}, "
@@ -123,9 +135,14 @@ def _partners(raw: str | None, region: str) -> list[Partner]:
                 base_url=entry["base_url"].rstrip("/"),
                 key_id=entry["key_id"],
                 secret=entry["secret"],
+                public_url=_partner_url(entry.get("public_url"), position),
             )
         )
     return partners
+
+
+def _partner_url(value, position: int) -> str:
+    return str(value).rstrip("/") if value else ""
 
 
 def _int(name: str, value: str | None, default: int, *, minimum: int = 0) -> int:

@@ -48,7 +48,7 @@ def origin_url(record) -> str:
     if not getattr(record, "is_replica", False):
         return ""
     partner = next((p for p in settings.PORTAL_PARTNERS if p.region == record.origin_region), None)
-    return f"{partner.base_url}{record.get_absolute_url()}" if partner else ""
+    return f"{partner.public_url}{record.get_absolute_url()}" if partner else ""
 
 
 @register.inclusion_tag("portal/includes/origin_line.html")

@@ -1,14 +1,20 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import icalendar
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, demo_site
+from tests.support.demo import partner_demo_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.services]
+pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.clock]
 
 
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
-    with demo_site(tmp_path_factory, name="events") as site:
+    # Sichuan's site, with Chongqing's meetings as sync would have brought them.
+    partner = partner_demo_command(partner="chongqing", modules=("events",))
+    with demo_site(tmp_path_factory, name="events", after_seed=[partner]) as site:
         yield site.url
 
 
@@ -19,11 +25,19 @@ def test_reader_on_a_phone_browses_the_month_view_and_subscribes(live_site, brow
     page.wait_for_url(live_site + "/events/")
     page.get_by_role("link", name="月历").click()
     page.wait_for_url(live_site + "/events/month/**")
-    assert page.locator(".month-grid").is_visible()
-    page.goto(live_site + "/events/month/2020/04/")
-    assert page.get_by_text("本月没有符合条件的活动。").is_visible()
+    # This month, whatever day the clock shows: its days with events, or a word that there are none.
+    today = datetime.now(ZoneInfo("Asia/Shanghai"))
+    assert f"{today.year}年{today.month}月" in page.locator("h1").inner_text()
+    days = page.locator(".month-grid__day:not(.month-grid__day--empty):not(.month-grid__day--outside)")
+    empty = page.get_by_text("本月没有符合条件的活动。")
+    assert (days.count() > 0 and days.first.is_visible()) != empty.is_visible()
 
-    page.get_by_role("link", name="2020年5月 ›").click()
+    # An empty month on a phone says so and leads to the nearest months that have meetings.
+    page.goto(live_site + "/events/month/2020/07/")
+    assert page.get_by_text("本月没有符合条件的活动。").is_visible()
+    assert page.locator(".month-grid").is_hidden()
+    assert page.get_by_role("link", name="下一个有活动的月份：2020年8月").is_visible()
+    page.get_by_role("link", name="上一个有活动的月份：2020年5月").click()
     page.wait_for_url(live_site + "/events/month/2020/05/")
     meeting = page.get_by_role("link", name="09:30 川渝党史部门第一次联席会议")
     assert meeting.is_visible()

@@ -8,7 +8,7 @@ import requests
 from tests.browser.conftest import SCREENSHOTS, demo_site
 from tests.conftest import manage
 
-pytestmark = [pytest.mark.browser, pytest.mark.services]
+pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.clock]
 
 PASSWORD = "chuanyu-demo-2020"
 TITLE = "成都市委党史研究室开展红色资源普查"

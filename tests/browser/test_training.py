@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.conftest import SCREENSHOTS, demo_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.services]
+pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.clock]
 
 PASSWORD = "chuanyu-demo-2020"
 

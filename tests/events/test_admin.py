@@ -7,12 +7,13 @@ from portal.services import staff_user_create_or_update
 from tests.events.factories import EventFactory
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_an_editor_schedules_a_quarterly_meeting_for_their_own_organisation(client):
-    own = OrganisationFactory(name="璧山区委党史研究室A")
-    other = OrganisationFactory(name="江津区委党史研究室A")
+    # Records here are owned by organisations of this region (sichuan in the test bed).
+    own = OrganisationFactory(name="璧山区委党史研究室A", region="sichuan")
+    other = OrganisationFactory(name="江津区委党史研究室A", region="sichuan")
     EventFactory(title="别家单位的活动", origin_organisation=other)
     editor = staff_user_create_or_update(username="bs_editor_t", organisation=own, roles=["editor"])
     client.force_login(editor)

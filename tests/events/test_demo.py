@@ -8,8 +8,9 @@ from django.test import override_settings
 from events.models import Event
 from events.recurrence import event_occurrences
 from tests.events.factories import shanghai
+from tests.support.demo import partner_demo_seed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @override_settings(PORTAL_MODULES=["events"])
@@ -19,6 +20,9 @@ def test_demo_calendar_has_the_bulletins_meetings_and_seeds_idempotently(client)
     versions = dict(Event.objects.values_list("global_id", "version"))
     call_command("seed_demo", stdout=io.StringIO())
     assert dict(Event.objects.values_list("global_id", "version")) == versions
+    # A region seeds only the meetings its own organisations host; the partner's come by sync.
+    assert set(Event.objects.values_list("origin_region", flat=True)) == {"sichuan"}
+    partner_demo_seed(partner="chongqing", modules=("events",))
 
     symposium = Event.objects.get(title="红岩精神与中国革命精神学术研讨会")
     assert symposium.origin_organisation.name == "重庆市委党史研究室"

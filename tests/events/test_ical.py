@@ -7,7 +7,7 @@ from events.services import event_cancel, event_exception_set
 from tests.events.factories import SHANGHAI, EventFactory, shanghai, staff_member
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _feed(client, url: str) -> icalendar.Calendar:

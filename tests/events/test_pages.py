@@ -9,7 +9,7 @@ from events.services import event_cancel, event_exception_set
 from tests.events.factories import EventFactory, days_ahead, shanghai, staff_member
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _json_ld(html: str) -> dict:

@@ -6,7 +6,7 @@ from events.recurrence import event_occurrences
 from events.services import event_exception_set
 from tests.events.factories import EventFactory, shanghai
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 YEAR_2030 = {"start": shanghai(2030, 1, 1), "end": shanghai(2031, 1, 1)}
 

@@ -21,7 +21,7 @@ from tests.events.factories import EventFactory, days_ahead, staff_member
 from tests.factories import OrganisationFactory
 from tests.sync.conftest import PartnerStub
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SICHUAN = Partner(
     region="sichuan", base_url="http://127.0.0.1:9", key_id="sc-key", secret="川渝-shared-secret"

@@ -12,6 +12,12 @@ from .factories import ELF, PDF
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def chongqing_site(settings):
+    """The editors here work for 綦江 (Chongqing): the site they deposit on is Chongqing's."""
+    settings.PORTAL_REGION = "chongqing"
+
 ADD_URL = "/admin/snippets/materials/material/add/"
 
 

@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,16 @@ GOOD_PRODUCTION_ENV = {
 }
 
 
-def run_production_check(**overrides):
+# Every way a process starts: manage.py, the WSGI module gunicorn loads, and the celery command.
+ENTRY_POINTS = {
+    "manage.py": [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
+    "wsgi": [sys.executable, "-c", "import portal.wsgi"],
+    "celery worker": [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "--pool=solo"],
+    "celery beat": [str(Path(sys.executable).parent / "celery"), "-A", "portal", "beat"],
+}
+
+
+def run_production_check(entry_point="manage.py", **overrides):
     env = {k: v for k, v in os.environ.items() if k not in GOOD_PRODUCTION_ENV}
     env.update(GOOD_PRODUCTION_ENV)
     env.update({k: v for k, v in overrides.items() if v is not None})
@@ -28,7 +38,7 @@ def run_production_check(**overrides):
         env.pop(key, None)
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings.production"
     return subprocess.run(
-        [sys.executable, "manage.py", "diffsettings", "--output", "unified"],
+        ENTRY_POINTS[entry_point],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -57,6 +67,13 @@ def test_production_refuses_bad_settings_in_one_line(override, named):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("portal: configuration error:")
     assert named in lines[0]
+
+
+@pytest.mark.parametrize("entry_point", list(ENTRY_POINTS))
+def test_every_entry_point_reports_a_configuration_error_as_the_same_line(entry_point):
+    result = run_production_check(entry_point, SECRET_KEY=None)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == ["portal: configuration error: SECRET_KEY is not set"]
 
 
 def test_production_starts_with_secure_settings():

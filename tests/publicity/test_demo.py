@@ -6,7 +6,7 @@ from portal.models import Organisation
 from publicity import demo
 from publicity.models import RedHeritageSite, Story
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def _demo(region):

@@ -7,7 +7,7 @@ from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import story_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -173,7 +173,8 @@ def test_internal_story_is_served_to_its_own_units_staff_only(client, stories):
     client.force_login(other)
     assert client.get(stories["partners"].url).status_code == 200
     refused = client.get(internal.url)
-    assert refused.status_code == 302 and internal.title not in refused.content.decode()
+    # Signed in but not a member of the owning unit: not found, as if it did not exist.
+    assert refused.status_code == 404 and internal.title not in refused.content.decode()
     client.force_login(own)
     assert client.get(internal.url).status_code == 200
 
@@ -188,3 +189,24 @@ def test_story_list_is_paginated_and_keeps_the_filters(client, story_index):
     assert 'href="?region=chongqing&amp;page=2"' in first
     second = client.get("/stories/?region=chongqing&page=2").content.decode()
     assert second.count('class="story-list__item"') == 3
+
+
+def test_feed_descriptions_carry_the_summary_as_escaped_text(client, story_index):
+    """A summary is plain text: readers taking a description as HTML must not get markup from it."""
+    organisation = OrganisationFactory(
+        code="cq-qijiang", name="綦江区委<b>党史</b>研究室", region="chongqing"
+    )
+    story_create(
+        index=story_index,
+        title="摘要里的标记",
+        organisation=organisation,
+        summary='<script>alert(1)</script><img src=x onerror="alert(2)">红岩',
+    )
+    [item] = _rss_items(client, "/feeds/stories.rss").values()
+    description = item.find("description").text
+    assert "<script" not in description and "<img" not in description and "<b>" not in description
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in description and description.startswith("<p>")
+    atom = ET.fromstring(client.get("/feeds/stories.atom").content)
+    summary = atom.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<script" not in summary.text and "&lt;img src=x" in summary.text

@@ -5,7 +5,7 @@ import pytest
 from portal.models import Organisation
 from publicity.models import BulletinIssue, Story
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 # (section, title, contributing unit as printed, unit organisation's name) for every item, in order.
 EXPECTED = [

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from portal.models import Organisation
 from publicity.models import BulletinIssue, Story
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 SEED = Path(__file__).parent / "data" / "chongqing_bulletin_2020_03.txt"
 

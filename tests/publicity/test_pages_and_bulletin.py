@@ -5,7 +5,7 @@ from publicity.models import BulletinIssue, Story, StoryIndexPage
 
 from .pdf_reading import Pdf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_bulletin_issue_web_page_looks_like_the_printed_issue(client, imported_seed):

@@ -14,7 +14,7 @@ from publicity.selectors import submission_quarterly_report
 from publicity.services import submission_workflow_ensure
 from tests.factories import OrganisationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

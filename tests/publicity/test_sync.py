@@ -280,7 +280,10 @@ def test_an_image_that_fails_its_check_is_never_kept(story_index, chongqing_org,
 
     (change,) = served_from_chongqing(story_with_image(story_index, chongqing_org, png_bytes("red")))
     get_image_model().objects.all().delete()
-    chongqing_stub.answer("GET", "/sync/images/", (200, png_bytes("blue")))
+    # Damaged in transit: the same size, another sha256.
+    damaged = bytearray(png_bytes("red"))
+    damaged[-6] ^= 0xFF
+    chongqing_stub.answer("GET", "/sync/images/", (200, bytes(damaged)))
     with pytest.raises(FileCheckFailed):
         change_apply(change=change, partner_region="chongqing")
     assert not Story.objects.filter(global_id=change["global_id"]).exists()

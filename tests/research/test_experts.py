@@ -1,4 +1,4 @@
-"""The expert pool: staff find experts by field or name."""
+"""The expert pool: readers find experts by field or name; each record's access level decides who sees it."""
 
 import pytest
 
@@ -35,22 +35,30 @@ def pool(organisations):
     ExpertFactory(
         name="内部专家", organisation=organisations["own"], access_level="internal", fields=[hongyan]
     )
+    ExpertFactory(name="公开专家", affiliation="四川大学", access_level="public", fields=[long_march])
     return {"hongyan": hongyan, "long_march": long_march}
 
 
 def names(response):
     html = response.content.decode()
-    return {n for n in ("潘洵", "李研究", "内部专家") if f"<h2>{n}</h2>" in html}
+    return {n for n in ("潘洵", "李研究", "内部专家", "公开专家") if f"<h2>{n}</h2>" in html}
 
 
-def test_expert_pool_is_for_signed_in_staff(client, readers, pool):
-    response = client.get("/research/experts/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+def test_new_experts_default_to_partners():
+    from research.models import Expert
+
+    assert Expert().access_level == "partners"
+
+
+def test_the_record_decides_who_sees_an_expert(client, readers, pool):
+    # Public experts for everyone, signed in or not; partners-level ones for staff of either region.
+    assert client.get("/research/experts/").status_code == 200
+    assert names(client.get("/research/experts/")) == {"公开专家"}
     outsider = Client()
     outsider.force_login(get_user_model().objects.create_user("reader", password="x"))
-    assert outsider.get("/research/experts/").status_code == 403
-    assert names(readers["partner"].get("/research/experts/")) == {"潘洵", "李研究"}
-    assert names(readers["own"].get("/research/experts/")) == {"潘洵", "李研究", "内部专家"}
+    assert names(outsider.get("/research/experts/")) == {"公开专家"}
+    assert names(readers["partner"].get("/research/experts/")) == {"潘洵", "李研究", "公开专家"}
+    assert names(readers["own"].get("/research/experts/")) == {"潘洵", "李研究", "内部专家", "公开专家"}
 
 
 def test_staff_search_experts_by_field_and_by_name(readers, pool):
@@ -65,8 +73,9 @@ def test_staff_search_experts_by_field_and_by_name(readers, pool):
     assert "红岩精神与中国革命精神研究" in html and "内部工作课题" not in html
 
 
-def test_api_lists_experts_to_staff_with_a_token_only(client, readers, pool):
-    assert client.get("/api/research/experts/").status_code == 403
+def test_api_lists_experts_by_their_access_level(client, readers, pool):
+    anonymous = client.get("/api/research/experts/")
+    assert anonymous.status_code == 200 and [e["name"] for e in anonymous.json()["items"]] == ["公开专家"]
     user = get_user_model().objects.get(username="partner_staff")
     _token, plaintext = APIToken.create_token(user=user, name="test")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}

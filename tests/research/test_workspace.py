@@ -14,7 +14,7 @@ from research.models import Milestone, ProjectMember, ProjectOutput
 from .conftest import staff
 from .factories import MilestoneFactory, ProjectFactory, ProjectMemberFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 TODAY = timezone.localdate()
 

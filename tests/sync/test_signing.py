@@ -10,7 +10,7 @@ from sync.signing import sign_headers
 
 from .conftest import CHONGQING
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def signed_get(client, path, **overrides):
@@ -98,3 +98,38 @@ def test_an_unknown_command_is_answered_with_a_clear_error(client, partners):
     response = client.post("/sync/commands", data=body, content_type="application/json", headers=headers)
     assert response.status_code == 400
     assert response.json()["error"] == "unknown_command"
+
+
+def test_refused_requests_are_counted_per_source_and_reason_not_stored_one_by_one(client, partners, settings):
+    for n in range(30):
+        client.get(f"/sync/changes?after={n}", REMOTE_ADDR="203.0.113.7")
+    forged = {"webhook-key-id": "x", "webhook-id": "m", "webhook-timestamp": "1", "webhook-signature": "v1,x"}
+    client.get("/sync/manifest", REMOTE_ADDR="203.0.113.7", headers=forged)
+    rows = {(r.source, r.reason): r for r in RefusedRequest.objects.all()}
+    assert set(rows) == {("203.0.113.7", "unsigned"), ("203.0.113.7", "unknown_key")}
+    unsigned = rows[("203.0.113.7", "unsigned")]
+    assert unsigned.count == 30 and unsigned.last_path == "/sync/changes"
+    assert unsigned.first_seen <= unsigned.last_seen
+
+    # Many sources: beyond the bound they share one row.
+    settings.SYNC_REFUSED_MAX_ROWS = 5
+    for n in range(20):
+        client.get("/sync/changes", REMOTE_ADDR=f"198.51.100.{n}")
+    assert RefusedRequest.objects.count() <= 6
+    assert RefusedRequest.objects.get(source="*", reason="unsigned").count >= 15
+
+
+def test_refused_request_counts_are_kept_for_a_bounded_time(client, partners, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client.get("/sync/changes", REMOTE_ADDR="203.0.113.8")
+    client.get("/sync/changes", REMOTE_ADDR="203.0.113.9")
+    RefusedRequest.objects.filter(source="203.0.113.8").update(
+        last_seen=timezone.now() - datetime.timedelta(days=settings.SYNC_REFUSED_KEEP_DAYS + 1)
+    )
+    call_command("sync_prune_refused")
+    assert list(RefusedRequest.objects.values_list("source", flat=True)) == ["203.0.113.9"]
+    assert settings.CELERY_BEAT_SCHEDULE["sync-prune-refused"]["task"] == "sync.prune_refused"

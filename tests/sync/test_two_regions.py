@@ -185,7 +185,7 @@ print(original.hex())
 """
 
 
-def test_a_file_tampered_at_the_origin_is_refused_fetched_again_and_never_served(live):
+def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and_retried_by_staff(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
     prefix = f"篡改-{uuid.uuid4().hex[:6]}-"
     chongqing.stop("worker")
@@ -197,16 +197,26 @@ def test_a_file_tampered_at_the_origin_is_refused_fetched_again_and_never_served
     finally:
         chongqing.start_worker()
 
-    def last_error():
-        return chongqing.query("SELECT last_error FROM sync_partnercursor WHERE region='sichuan'")[0][0]
+    def quarantined():
+        return chongqing.query(
+            "SELECT id, reason FROM sync_quarantinedchange WHERE global_id=%s AND resolved_at IS NULL",
+            (global_id,),
+        )
 
-    assert wait_until(lambda: "sha256" in last_error(), timeout=40), last_error()
+    # Refused after fetching it again, quarantined with its reason; the feed goes on.
+    assert wait_until(quarantined, timeout=40)
+    [(entry, reason)] = quarantined()
+    assert reason in ("sha256_mismatch", "size_mismatch")
     url = f"{chongqing.url}/materials/{global_id}/"
     assert requests.get(url, timeout=5).status_code == 404
     assert not copies(chongqing, prefix)
-    assert "failed its sha256 check" in (chongqing.var_dir / "worker.log").read_text(errors="replace")
+    assert "failed its check" in (chongqing.var_dir / "worker.log").read_text(errors="replace")
+    assert f"quarantined #{entry}" in chongqing.manage("sync_status").stdout
 
+    # The origin repairs its file; staff retry the entry.
     sichuan.shell(TAMPER.format(global_id=global_id, replacement=original))
+    chongqing.manage("sync_quarantine", "--retry", str(entry))
+    assert not quarantined()
     assert wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=40)
     download = requests.get(f"{url}download/", timeout=5)
     assert download.content == original == "红岩村十三号0".encode()

@@ -8,7 +8,7 @@ from training.models import Enrolment, Session
 
 from .factories import CourseFactory, SessionFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def admin_client(user):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from training.models import Certificate, Course, Session, Sitting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_demo_course_is_seeded_once_and_its_certificates_verify(home_page, client):

@@ -10,7 +10,7 @@ from training.models import Eligibility, Enrolment
 
 from .factories import SessionFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 State = Enrolment.State
 

@@ -8,7 +8,7 @@ from tests.factories import OrganisationFactory
 
 from .factories import SessionFactory, SittingFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def test_course_list_follows_the_access_rule(organisations, client):

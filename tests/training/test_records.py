@@ -15,7 +15,7 @@ from training.models import Enrolment
 
 from .factories import SittingFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

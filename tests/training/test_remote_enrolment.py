@@ -21,7 +21,7 @@ from training.models import Course, Enrolment, Session
 
 from .factories import SessionFactory, SittingFactory, staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 State = Enrolment.State
 

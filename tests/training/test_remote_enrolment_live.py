@@ -9,6 +9,7 @@ from sync.live import TWO_ORGANISATIONS, LiveRegions, redis_database, wait_until
 # Opt-in: starting two regions takes about 80 s on the shared test machine (the test itself ~15 s).
 pytestmark = [
     pytest.mark.services,
+    pytest.mark.clock,
 ]
 
 HOST_SESSION = """

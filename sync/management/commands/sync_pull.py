@@ -26,7 +26,8 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(
                 f"sync_pull: {partner.region}: {result.applied} applied, {result.removed} removed, "
-                f"{result.ignored} already present, {result.conflicts} conflicts"
+                f"{result.ignored} already present, {result.conflicts} conflicts, "
+                f"{result.refused} refused (quarantined)"
             )
         if failed:
             raise CommandError("sync_pull: at least one partner failed")

@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 f"{row['region']}: cursor {row['cursor']} of {row['partner_head']}, "
                 f"backlog {row['backlog']}, lag {lag}, last success {row['last_success'] or '-'}, "
                 f"last error {row['last_error'] or '-'}, open conflicts {row['open_conflicts']}, "
+                f"quarantined changes {row['quarantined']}, "
                 f"requests waiting to be sent {row['commands_pending']}"
                 + (
                     f" (oldest {row['commands_oldest_pending_seconds']:.0f}s)"
@@ -31,3 +32,9 @@ class Command(BaseCommand):
                     else ""
                 )
             )
+            for entry in row["quarantine"]:
+                self.stdout.write(
+                    f"  quarantined #{entry['id']}: change {entry['seq']} {entry['model']} "
+                    f"{entry['global_id']} "
+                    f"v{entry['version']}: {entry['reason']} ({entry['detail']})"
+                )
