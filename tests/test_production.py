@@ -20,7 +20,7 @@ from sync.live import TWO_ORGANISATIONS, LiveRegions, redis_database, wait_until
 from tests.clamd import MARKER, clamd_binary, clamd_start
 from tests.conftest import ROOT, free_port
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 HOSTS = {"sichuan": "127.0.0.1", "chongqing": "127.0.0.2"}
 
@@ -151,7 +151,7 @@ def production(database_url, redis_url, elasticsearch_url, tmp_path_factory):
                 "EMAIL_HOST": "127.0.0.1",
                 "EMAIL_PORT": str(sink.port),
                 "DEFAULT_FROM_EMAIL": "portal@example.org",
-                "REQUESTS_CA_BUNDLE": str(certificate),
+                "SYNC_CA_CERTS": str(certificate),
                 "LOG_FORMAT": "json",
             }
         )

@@ -248,6 +248,8 @@ MEDIA_STORAGE = (
 )
 
 SENTRY_DSN = ENV.sentry_dsn
+# CA bundle for the partners' https addresses when they use a private CA (default: the system's).
+SYNC_CA_CERTS = ENV.sync_ca_certs
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -57,6 +57,7 @@ class Environment:
     materials_private_root: Path | None = None
     private_files_accel_prefix: str | None = None
     log_format: str = "plain"
+    sync_ca_certs: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ def read_environment(
         materials_private_root=_path(env.get("MATERIALS_PRIVATE_ROOT")),
         private_files_accel_prefix=_accel_prefix(env.get("PRIVATE_FILES_ACCEL_PREFIX")),
         log_format=_log_format(env.get("LOG_FORMAT")),
+        sync_ca_certs=_path(env.get("SYNC_CA_CERTS")),
     )
 
 

@@ -10,7 +10,7 @@ import redis
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.services
+pytestmark = [pytest.mark.services, pytest.mark.slow]
 
 
 def start_beat(redis_url, tmp_path, name):
