@@ -125,6 +125,7 @@ def test_deployment_integrations_are_read_from_the_environment():
             "MATERIALS_PRIVATE_ROOT": "/srv/portal/private",
             "PRIVATE_FILES_ACCEL_PREFIX": "/_private",
             "LOG_FORMAT": "json",
+            "SYNC_CA_CERTS": "/etc/portal/partners-ca.pem",
         }
     )
     assert env.clamav_address == "clamd:3310"
@@ -137,6 +138,7 @@ def test_deployment_integrations_are_read_from_the_environment():
     assert str(env.materials_private_root) == "/srv/portal/private"
     assert env.private_files_accel_prefix == "/_private/"
     assert env.log_format == "json"
+    assert str(env.sync_ca_certs) == "/etc/portal/partners-ca.pem"
 
 
 @pytest.mark.parametrize(
