@@ -1,6 +1,6 @@
 SHELL := /bin/bash
 
-.PHONY: run test lint messages bench-sync bench-search bench-broker bench-ocr
+.PHONY: run test lint lock messages bench-sync bench-search bench-broker bench-ocr
 
 # README command 1: both regions on this machine, no services needed.
 run:
@@ -12,6 +12,12 @@ test:
 
 lint:
 	.venv/bin/ruff check .
+
+# Rewrite requirements/*.txt (hashed lock) after changing pyproject.toml's dependencies.
+lock:
+	[ -x .venv/bin/python ] || python3.11 -m venv .venv
+	.venv/bin/python -m pip install -q "uv==0.13.9"
+	.venv/bin/python scripts/lock.py
 
 messages:
 	.venv/bin/python manage.py makemessages -l en -i ".venv/*" -i "var/*" -i "tests/*" -i ".services/*" && .venv/bin/python manage.py compilemessages -i ".venv/*"

@@ -1,6 +1,10 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from portal.models import AccessLevel
@@ -50,21 +54,30 @@ def material_download(request, global_id, version=None):
     record = material_file_get(user=request.user, global_id=global_id, version=version)
     if record is None:
         raise Http404
-    try:
-        handle = record.file.open("rb")
-    except FileNotFoundError as error:
-        # A replicated record whose file has not been fetched from its origin yet.
-        raise Http404 from error
-    if record.material.access_level != AccessLevel.PUBLIC:
-        download_log_record(user=request.user, material_file=record)
     # ?inline=1 opens a PDF in the browser's viewer, so that a search hit's #page=3 lands on its page.
     inline = request.GET.get("inline") == "1" and record.content_type.split(";")[0] == "application/pdf"
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=record.original_name,
-        content_type=record.content_type,
-    )
+    accel_prefix = settings.PRIVATE_FILES_ACCEL_PREFIX
+    if accel_prefix:
+        # nginx sends the file from its internal location once this view has checked access.
+        if not record.file.storage.exists(record.file.name):
+            raise Http404
+        response = HttpResponse(content_type=record.content_type)
+        response["X-Accel-Redirect"] = accel_prefix + quote(record.file.name)
+        response["Content-Disposition"] = content_disposition_header(not inline, record.original_name)
+    else:
+        try:
+            handle = record.file.open("rb")
+        except FileNotFoundError as error:
+            # A replicated record whose file has not been fetched from its origin yet.
+            raise Http404 from error
+        response = FileResponse(
+            handle,
+            as_attachment=not inline,
+            filename=record.original_name,
+            content_type=record.content_type,
+        )
+    if record.material.access_level != AccessLevel.PUBLIC:
+        download_log_record(user=request.user, material_file=record)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = (
         "public, max-age=300" if record.material.access_level == AccessLevel.PUBLIC else "private, no-store"

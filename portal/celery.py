@@ -3,6 +3,7 @@ import os
 from celery import Celery
 
 from portal.configuration import configuration_errors_exit
+from portal.observability import celery_connect
 
 # Same default as wsgi.py: a process that names no settings gets production's checks.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
@@ -10,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+celery_connect(app)
 
 
 @app.on_configure.connect

@@ -1,4 +1,4 @@
-"""Probes of the services a region depends on, for GET /healthz."""
+"""Probes of the services a region depends on, for GET /healthz and GET /readyz."""
 
 import time
 
@@ -42,7 +42,9 @@ def redis_probe() -> dict:
 def elasticsearch_probe() -> dict:
     from elasticsearch import Elasticsearch
 
-    client = Elasticsearch(settings.ELASTICSEARCH_URL, request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS)
+    from search.documents import client_options
+
+    client = Elasticsearch(**client_options(request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS))
     try:
         health = client.cluster.health()
         return {"version": client.info()["version"]["number"], "status": health["status"]}
@@ -58,3 +60,8 @@ def health_report() -> dict:
     )
     healthy = all(check.get("ok", True) for check in checks.values())
     return {"status": "ok" if healthy else "degraded", "region": settings.PORTAL_REGION, **checks}
+
+
+def is_ready() -> bool:
+    """Ready for traffic: every configured service answers (the details stay in health_report)."""
+    return health_report()["status"] == "ok"

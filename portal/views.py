@@ -6,7 +6,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from .health import health_report
+from .health import health_report, is_ready
+
+
+@never_cache
+@require_GET
+def livez(request):
+    """The process answers; dependencies are /readyz's business, so a restart never follows an outage."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    ready = is_ready()
+    return JsonResponse({"status": "ok" if ready else "unavailable"}, status=200 if ready else 503)
 
 
 @never_cache

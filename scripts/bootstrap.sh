@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.11 and install the project (and the named dependency groups).
+# Create .venv with Python 3.11 and install the locked dependencies (requirements/*.txt).
 #   bash scripts/bootstrap.sh [group ...]     e.g. bash scripts/bootstrap.sh dev test
 set -euo pipefail
 ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -20,25 +20,28 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 groups=("$@")
-hash="$(sha256sum pyproject.toml | cut -c1-16)"
-stamp=".venv/.installed-$hash-$(IFS=-; echo "${groups[*]:-none}")"
-# An install of this pyproject with more groups will do (make run after make test).
-for installed in .venv/.installed-"$hash"-*; do
-    [ -f "$installed" ] || continue
-    have="-${installed#.venv/.installed-"$hash"-}-"
-    missing=0
-    for group in "${groups[@]}"; do [[ "$have" == *"-$group-"* ]] || missing=1; done
-    [ "$missing" = 1 ] || exit 0
+# The lock must describe pyproject.toml (python scripts/lock.py --check; `make lock` rewrites it).
+"$PYTHON" scripts/lock.py --check
+lockfile=requirements/main.txt
+for group in "${groups[@]}"; do
+    case "$group" in
+        dev | test) lockfile=requirements/dev.txt ;;
+        *) echo "bootstrap: unknown dependency group '$group' (dev, test)" >&2; exit 1 ;;
+    esac
 done
-group_args=()
-for group in "${groups[@]}"; do group_args+=(--group "$group"); done
+# requirements/dev.txt holds main.txt's versions too, so make run after make test installs nothing.
+stamp=".venv/.installed-$(sha256sum "$lockfile" | cut -c1-16)"
+if [ -f "$stamp" ]; then
+    exit 0
+fi
 log=".venv/install.log"
+# Exactly the locked versions, checked against their hashes; nothing resolved at install time.
 if ! { .venv/bin/python -m pip install -q --upgrade "pip>=25.1" \
-        && .venv/bin/python -m pip install -q -e . "${group_args[@]}"; } >"$log" 2>&1; then
+        && .venv/bin/python -m pip install -q --require-hashes --no-deps -r "$lockfile"; } >"$log" 2>&1; then
     echo "bootstrap: pip install failed; last lines of $log:" >&2
     tail -n 15 "$log" >&2
     exit 1
 fi
 rm -f .venv/.installed-*
 touch "$stamp"
-echo "bootstrap: installed into .venv (groups: ${groups[*]:-none})"
+echo "bootstrap: installed $lockfile into .venv (groups: ${groups[*]:-none})"

@@ -51,6 +51,17 @@ def versioned_index_name() -> str:
     return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
+def client_options(*, request_timeout: float) -> dict:
+    """Keyword arguments for an Elasticsearch client: ELASTICSEARCH_URL may list several nodes."""
+    options = {
+        "hosts": [url.strip() for url in settings.ELASTICSEARCH_URL.split(",") if url.strip()],
+        "request_timeout": request_timeout,
+    }
+    if getattr(settings, "ELASTICSEARCH_CA_CERTS", None):
+        options["ca_certs"] = str(settings.ELASTICSEARCH_CA_CERTS)
+    return options
+
+
 def connect(alias: str = "default"):
     """The elasticsearch-dsl connection for ELASTICSEARCH_URL (one per process)."""
     if not settings.ELASTICSEARCH_URL:
@@ -61,9 +72,7 @@ def connect(alias: str = "default"):
         client = None
     # Tests and the benchmark may point ELASTICSEARCH_URL somewhere else mid-process.
     if client is None or getattr(client, "_portal_url", None) != settings.ELASTICSEARCH_URL:
-        client = connections.create_connection(
-            alias=alias, hosts=[settings.ELASTICSEARCH_URL], request_timeout=30
-        )
+        client = connections.create_connection(alias=alias, **client_options(request_timeout=30))
         client._portal_url = settings.ELASTICSEARCH_URL
     return client
 
@@ -108,5 +117,5 @@ class ContentDocument(Document):
     pages = Nested(PageText)
 
     class Index:
+        # Shards and replicas come from settings when an index is created (services.index_create).
         name = "portal-content"
-        settings = {"number_of_shards": 1, "number_of_replicas": 0}

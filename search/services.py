@@ -23,7 +23,11 @@ def _refresh():
 
 
 def index_create(*, name: str) -> str:
-    ContentDocument.init(index=name, using=connect())
+    index = ContentDocument._index.clone(name=name)
+    index.settings(
+        number_of_shards=settings.SEARCH_INDEX_SHARDS, number_of_replicas=settings.SEARCH_INDEX_REPLICAS
+    )
+    index.save(using=connect())
     return name
 
 

@@ -78,3 +78,42 @@ def test_compose_regions_reach_each_other_by_an_accepted_host_and_link_to_the_pu
         assert partner.public_url == partner_env["PORTAL_BASE_URL"]
         assert urlsplit(partner.public_url).hostname.endswith(".example.cn")
         assert json.loads(env["PORTAL_PARTNERS"])[0]["base_url"] == f"http://web-{partner_region}:8000"
+
+
+def compose_services() -> dict:
+    result = subprocess.run(
+        ["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "POSTGRES_PASSWORD": "compose-check",
+            "SYNC_SECRET": "s" * 40,
+            "SICHUAN_SECRET_KEY": "k" * 50,
+            "CHONGQING_SECRET_KEY": "q" * 50,
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)["services"]
+
+
+def test_compose_runs_migrations_once_behind_nginx_with_clamd():
+    services = compose_services()
+    for region in ("sichuan", "chongqing"):
+        web, migrate = services[f"web-{region}"], services[f"migrate-{region}"]
+        assert "migrate" not in " ".join(web["command"])
+        assert "migrate" in " ".join(migrate["command"]) and migrate["restart"] == "no"
+        assert web["depends_on"][f"migrate-{region}"]["condition"] == "service_completed_successfully"
+        assert "ports" not in web  # only nginx is published
+        env = web["environment"]
+        assert env["CLAMAV_ADDRESS"] == "clamd:3310"
+        assert env["PRIVATE_FILES_ACCEL_PREFIX"] == "/_private/"
+        assert not env["MATERIALS_PRIVATE_ROOT"].startswith(env["MEDIA_ROOT"])
+        assert "inspect ping" in " ".join(services[f"worker-{region}"]["healthcheck"]["test"])
+    assert "clamd" in services
+    nginx = services["nginx"]
+    assert {p["published"] for p in nginx["ports"]} == {"80", "443"}
+    targets = {v["target"] for v in nginx["volumes"]}
+    assert "/etc/nginx/templates/portal.conf.template" in targets
+    assert all(v.get("read_only") for v in nginx["volumes"])

@@ -19,6 +19,7 @@ from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services import command_enqueue
 
+from . import tasks
 from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
 from .selectors import enrolment_attendance_percent, user_organises_session
 
@@ -236,9 +237,9 @@ def _promote_waitlist(session: Session) -> list[Enrolment]:
         enrolment.save()
         promoted.append(enrolment)
     for enrolment in promoted:
-        # robust: a mail server that is down must not turn a committed cancellation into an error page.
+        # robust: a broker that is down must not turn a committed cancellation into an error page.
         transaction.on_commit(
-            lambda pk=enrolment.pk: enrolment_promotion_notify(enrolment_id=pk), robust=True
+            lambda pk=enrolment.pk: tasks.enrolment_promotion_notify.delay(pk), robust=True
         )
     return promoted
 
@@ -294,7 +295,7 @@ def enrolment_decide(*, enrolment_id: int, approve: bool, decided_by, now=None) 
         enrolment.state = State.DECLINED
     enrolment.decided_at, enrolment.decided_by = now, decided_by
     enrolment.save()
-    transaction.on_commit(lambda pk=enrolment.pk: enrolment_decision_notify(enrolment_id=pk), robust=True)
+    transaction.on_commit(lambda pk=enrolment.pk: tasks.enrolment_decision_notify.delay(pk), robust=True)
     return enrolment
 
 

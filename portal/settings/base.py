@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -161,6 +162,8 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_RESULT_EXPIRES = 3600
+# Workers log through LOGGING above (JSON in production), not Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each region's queues carry its name, so two regions may share one Redis.
 CELERY_TASK_ROUTES = {
     "portal.*": {"queue": f"{PORTAL_REGION}.default"},
@@ -169,6 +172,9 @@ CELERY_TASK_ROUTES = {
     # Reading documents' text (OCR) takes minutes: a queue of its own, never in the way of the rest.
     "materials.extract_file_text": {"queue": f"{PORTAL_REGION}.extract"},
 }
+# With Redis, beat runs only while it holds the region's lock (portal/beat.py): one beat per region.
+if ENV.redis_url:
+    CELERY_BEAT_SCHEDULER = "portal.beat.LockedScheduler"
 CELERY_WORKER_QUEUES = [f"{PORTAL_REGION}.{name}" for name in ("default", "search", "sync", "extract")]
 # Schedules in one place. sync: pull each partner's change feed every few seconds
 # (nudges make it faster; this catches up whatever a lost nudge missed).
@@ -204,8 +210,56 @@ MATERIALS_OCR_LANGUAGES = "chi_sim"  # Debian's tesseract-ocr-chi-sim; chi_sim_v
 MATERIALS_OCR_DPI = 300
 
 REDIS_URL = ENV.redis_url
+# One node or a comma-separated list of nodes of one cluster.
 ELASTICSEARCH_URL = ENV.elasticsearch_url
+ELASTICSEARCH_CA_CERTS = ENV.elasticsearch_ca_certs
 SEARCH_INDEX_PREFIX = f"portal-{PORTAL_REGION}"
+SEARCH_INDEX_SHARDS = ENV.elasticsearch_shards
+SEARCH_INDEX_REPLICAS = ENV.elasticsearch_replicas
+
+# Uploads are scanned by this clamd (host:port) when it is set.
+CLAMAV_ADDRESS = ENV.clamav_address
+# Non-public material files; None keeps them under MEDIA_ROOT/private (production moves them out).
+MATERIALS_PRIVATE_ROOT = ENV.materials_private_root
+# When nginx fronts the site, the download view answers with X-Accel-Redirect to
+# <prefix><path under MATERIALS_PRIVATE_ROOT>, an internal nginx location, after its access check.
+PRIVATE_FILES_ACCEL_PREFIX = ENV.private_files_accel_prefix
+
+if ENV.email:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = ENV.email.host
+    EMAIL_PORT = ENV.email.port
+    EMAIL_HOST_USER = ENV.email.user
+    EMAIL_HOST_PASSWORD = ENV.email.password
+    EMAIL_USE_TLS = ENV.email.use_tls
+    EMAIL_USE_SSL = ENV.email.use_ssl
+    EMAIL_TIMEOUT = 30
+    if ENV.email.default_from:
+        DEFAULT_FROM_EMAIL = SERVER_EMAIL = ENV.email.default_from
+
+# Public media on an S3-compatible store when MEDIA_S3_BUCKET is set (material files stay private, on disk).
+MEDIA_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": ENV.media_s3.bucket,
+            "endpoint_url": ENV.media_s3.endpoint_url,
+            "region_name": ENV.media_s3.region,
+            "access_key": ENV.media_s3.access_key_id,
+            "secret_key": ENV.media_s3.secret_access_key,
+            "custom_domain": ENV.media_s3.custom_domain,
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    if ENV.media_s3
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+
+SENTRY_DSN = ENV.sentry_dsn
+# CA bundle for the partners' https addresses when they use a private CA (default: the system's).
+SYNC_CA_CERTS = ENV.sync_ca_certs
 
 CACHES = (
     {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -227,13 +281,25 @@ WAGTAILAPI_DOCS_ENABLED = True
 
 HEALTHCHECK_TIMEOUT_SECONDS = 2
 
+# LOG_FORMAT=json: one JSON object a line, each with the request id (also in the tasks it queued).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": ENV.log_format,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
+        "celery": {"level": "INFO"},
         "portal": {"level": "INFO"},
         "search": {"level": "INFO"},
         "jieba": {"level": "WARNING"},

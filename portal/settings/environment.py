@@ -47,6 +47,38 @@ class Environment:
     media_root: Path | None = None
     static_root: Path | None = None
     var_dir: Path = BASE_DIR / "var"
+    clamav_address: str | None = None
+    email: "Email | None" = None
+    sentry_dsn: str | None = None
+    elasticsearch_ca_certs: Path | None = None
+    elasticsearch_shards: int = 1
+    elasticsearch_replicas: int = 0
+    media_s3: "MediaS3 | None" = None
+    materials_private_root: Path | None = None
+    private_files_accel_prefix: str | None = None
+    log_format: str = "plain"
+    sync_ca_certs: Path | None = None
+
+
+@dataclass(frozen=True)
+class Email:
+    host: str
+    port: int
+    user: str
+    password: str
+    use_tls: bool
+    use_ssl: bool
+    default_from: str | None
+
+
+@dataclass(frozen=True)
+class MediaS3:
+    bucket: str
+    endpoint_url: str | None
+    region: str | None
+    access_key_id: str | None
+    secret_access_key: str | None
+    custom_domain: str | None
 
 
 def _flag(name: str, value: str | None, default: bool) -> bool:
@@ -114,6 +146,70 @@ def _partner_url(value, position: int) -> str:
     return str(value).rstrip("/") if value else ""
 
 
+def _int(name: str, value: str | None, default: int, *, minimum: int = 0) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return number
+
+
+def _email(env) -> Email | None:
+    host = env.get("EMAIL_HOST") or None
+    if host is None:
+        return None
+    use_tls = _flag("EMAIL_USE_TLS", env.get("EMAIL_USE_TLS"), default=False)
+    use_ssl = _flag("EMAIL_USE_SSL", env.get("EMAIL_USE_SSL"), default=False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one")
+    return Email(
+        host=host,
+        port=_int("EMAIL_PORT", env.get("EMAIL_PORT"), 465 if use_ssl else 587 if use_tls else 25, minimum=1),
+        user=env.get("EMAIL_HOST_USER", ""),
+        password=env.get("EMAIL_HOST_PASSWORD", ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+        default_from=env.get("DEFAULT_FROM_EMAIL") or None,
+    )
+
+
+def _media_s3(env) -> MediaS3 | None:
+    bucket = env.get("MEDIA_S3_BUCKET") or None
+    if bucket is None:
+        return None
+    return MediaS3(
+        bucket=bucket,
+        endpoint_url=env.get("MEDIA_S3_ENDPOINT_URL") or None,
+        region=env.get("MEDIA_S3_REGION") or None,
+        access_key_id=env.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+        secret_access_key=env.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+        custom_domain=env.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+    )
+
+
+def _clamav(value: str | None) -> str | None:
+    if not value:
+        return None
+    _host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit():
+        raise ImproperlyConfigured(f"CLAMAV_ADDRESS must be host:port, not {value!r}")
+    return value.strip()
+
+
+def _accel_prefix(value: str | None) -> str | None:
+    if not value:
+        return None
+    if not value.startswith("/"):
+        raise ImproperlyConfigured(
+            f"PRIVATE_FILES_ACCEL_PREFIX must be a path such as /_private/, not {value!r}"
+        )
+    return value.rstrip("/") + "/"
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
@@ -140,4 +236,22 @@ def read_environment(
         media_root=_path(env.get("MEDIA_ROOT")),
         static_root=_path(env.get("STATIC_ROOT")),
         var_dir=_path(env.get("PORTAL_VAR_DIR")) or BASE_DIR / "var",
+        clamav_address=_clamav(env.get("CLAMAV_ADDRESS")),
+        email=_email(env),
+        sentry_dsn=env.get("SENTRY_DSN") or None,
+        elasticsearch_ca_certs=_path(env.get("ELASTICSEARCH_CA_CERTS")),
+        elasticsearch_shards=_int("ELASTICSEARCH_SHARDS", env.get("ELASTICSEARCH_SHARDS"), 1, minimum=1),
+        elasticsearch_replicas=_int("ELASTICSEARCH_REPLICAS", env.get("ELASTICSEARCH_REPLICAS"), 0),
+        media_s3=_media_s3(env),
+        materials_private_root=_path(env.get("MATERIALS_PRIVATE_ROOT")),
+        private_files_accel_prefix=_accel_prefix(env.get("PRIVATE_FILES_ACCEL_PREFIX")),
+        log_format=_log_format(env.get("LOG_FORMAT")),
+        sync_ca_certs=_path(env.get("SYNC_CA_CERTS")),
     )
+
+
+def _log_format(value: str | None) -> str:
+    fmt = (value or "plain").strip().lower()
+    if fmt not in {"plain", "json"}:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {value!r}")
+    return fmt

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ENV
+from .base import ENV, MEDIA_ROOT, MEDIA_STORAGE, PORTAL_REGION, SENTRY_DSN, VAR_DIR
 
 INSECURE_KEY_MARKERS = ("django-insecure", "dev-only", "test-only", "change-me", "changeme")
 
@@ -38,7 +38,7 @@ ALLOWED_HOSTS = ENV.allowed_hosts
 CSRF_TRUSTED_ORIGINS = [ENV.base_url]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -47,3 +47,14 @@ SESSION_COOKIE_SECURE = ENV.base_url.startswith("https://")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# A proxy serves MEDIA_ROOT as it is: non-public material files live outside it.
+MATERIALS_PRIVATE_ROOT = ENV.materials_private_root or VAR_DIR / PORTAL_REGION / "private"
+if MATERIALS_PRIVATE_ROOT.is_relative_to(MEDIA_ROOT):
+    _refuse("MATERIALS_PRIVATE_ROOT must not lie under MEDIA_ROOT, which the proxy publishes")
+
+if SENTRY_DSN:
+    import sentry_sdk
+
+    # Django and Celery integrations switch on by themselves; no personal data is sent.
+    sentry_sdk.init(dsn=SENTRY_DSN, environment=PORTAL_REGION, send_default_pii=False)

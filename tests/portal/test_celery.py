@@ -74,3 +74,38 @@ def test_wagtail_background_jobs_run_on_the_celery_worker(celery_worker_process,
     while time.monotonic() < deadline and client.get(key) is None:
         time.sleep(0.1)
     assert client.get(key) == "红岩精神".encode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_queued_by_a_request_logs_under_that_request_id(celery_worker_process, redis_url):
+    from portal.celery import app
+    from portal.observability import request_id_var
+    from tests.portal.jobs import record_request_id
+
+    app.conf.broker_url = app.conf.result_backend = redis_url
+    key = f"test:{uuid.uuid4().hex}"
+    token = request_id_var.set("req-0123456789abcdef")  # as RequestIdMiddleware does for a request
+    try:
+        with override_settings(TASKS={"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}):
+            record_request_id.enqueue(key)
+    finally:
+        request_id_var.reset(token)
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and client.get(key) is None:
+        time.sleep(0.1)
+    assert client.get(key) == b"req-0123456789abcdef"
+
+
+def test_the_worker_health_check_answers_for_a_running_worker(celery_worker_process, redis_url):
+    """The compose health check of a worker: `celery inspect ping` to this worker's name."""
+    env = {**os.environ, "PORTAL_REGION": "sichuan", "REDIS_URL": redis_url}
+    command = [sys.executable, "-m", "celery", "-A", "portal", "inspect", "ping", "--timeout", "10"]
+    answered = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert answered.returncode == 0 and "pong" in answered.stdout, answered.stdout + answered.stderr
+    missing = subprocess.run(
+        [*command[:-2], "--timeout", "2", "--destination", "celery@no-such-worker"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert missing.returncode != 0

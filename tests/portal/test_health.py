@@ -27,3 +27,32 @@ def test_healthz_degrades_when_redis_is_unreachable(client, settings):
     assert report["status"] == "degraded"
     assert report["redis"]["ok"] is False and "Connection" in report["redis"]["error"]
     assert report["elasticsearch"] == {"configured": False}
+
+
+def test_livez_answers_without_asking_any_service(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # an outage is not a reason to restart the process
+    response = client.get("/livez")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_is_ready_with_every_service_and_tells_no_details(
+    client, settings, redis_url, elasticsearch_url
+):
+    settings.REDIS_URL = redis_url
+    settings.ELASTICSEARCH_URL = elasticsearch_url
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+
+
+def test_every_response_carries_a_request_id(client):
+    generated = client.get("/livez")["X-Request-ID"]
+    assert len(generated) == 32
+    given = client.get("/livez", headers={"X-Request-ID": "nginx-1234abcd"})
+    assert given["X-Request-ID"] == "nginx-1234abcd"
+    # A header that could forge log lines is replaced.
+    assert client.get("/livez", headers={"X-Request-ID": "bad id\nx"})["X-Request-ID"] != "bad id\nx"

@@ -103,3 +103,65 @@ def test_a_region_cannot_be_its_own_partner():
     partners = json.dumps([{"region": "chongqing", "base_url": "https://x", "key_id": "k", "secret": "s"}])
     with pytest.raises(ImproperlyConfigured, match="not a partner of chongqing"):
         read_environment({"PORTAL_REGION": "chongqing", "PORTAL_PARTNERS": partners})
+
+
+def test_deployment_integrations_are_read_from_the_environment():
+    env = read_environment(
+        {
+            "PORTAL_REGION": "sichuan",
+            "CLAMAV_ADDRESS": "clamd:3310",
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_HOST_USER": "portal",
+            "EMAIL_HOST_PASSWORD": "secret",
+            "EMAIL_USE_TLS": "true",
+            "DEFAULT_FROM_EMAIL": "portal@example.org",
+            "SENTRY_DSN": "https://key@sentry.example.org/1",
+            "ELASTICSEARCH_URL": "https://es1:9200,https://es2:9200",
+            "ELASTICSEARCH_CA_CERTS": "/etc/portal/es-ca.pem",
+            "ELASTICSEARCH_SHARDS": "3",
+            "ELASTICSEARCH_REPLICAS": "1",
+            "MEDIA_S3_BUCKET": "portal-media",
+            "MEDIA_S3_ENDPOINT_URL": "https://s3.example.org",
+            "MATERIALS_PRIVATE_ROOT": "/srv/portal/private",
+            "PRIVATE_FILES_ACCEL_PREFIX": "/_private",
+            "LOG_FORMAT": "json",
+            "SYNC_CA_CERTS": "/etc/portal/partners-ca.pem",
+        }
+    )
+    assert env.clamav_address == "clamd:3310"
+    assert (env.email.host, env.email.port, env.email.use_tls) == ("smtp.example.org", 587, True)
+    assert env.email.default_from == "portal@example.org"
+    assert env.sentry_dsn.startswith("https://")
+    assert (env.elasticsearch_shards, env.elasticsearch_replicas) == (3, 1)
+    assert str(env.elasticsearch_ca_certs) == "/etc/portal/es-ca.pem"
+    assert env.media_s3.bucket == "portal-media"
+    assert str(env.materials_private_root) == "/srv/portal/private"
+    assert env.private_files_accel_prefix == "/_private/"
+    assert env.log_format == "json"
+    assert str(env.sync_ca_certs) == "/etc/portal/partners-ca.pem"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("CLAMAV_ADDRESS", "clamd", "CLAMAV_ADDRESS must be host:port"),
+        ("ELASTICSEARCH_SHARDS", "0", "ELASTICSEARCH_SHARDS must be at least 1"),
+        ("EMAIL_PORT", "smtp", "EMAIL_PORT must be a whole number"),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT must be plain or json"),
+    ],
+)
+def test_a_bad_integration_value_is_named(variable, value, named):
+    with pytest.raises(ImproperlyConfigured, match=named):
+        read_environment({"PORTAL_REGION": "sichuan", "EMAIL_HOST": "smtp", variable: value})
+
+
+def test_production_keeps_private_files_out_of_the_published_media_root(tmp_path):
+    refused = run_production_check(
+        MEDIA_ROOT=str(tmp_path / "media"), MATERIALS_PRIVATE_ROOT=str(tmp_path / "media" / "private")
+    )
+    assert refused.returncode != 0
+    assert "MATERIALS_PRIVATE_ROOT must not lie under MEDIA_ROOT" in refused.stderr
+    default = run_production_check(MEDIA_ROOT=str(tmp_path / "media"), MATERIALS_PRIVATE_ROOT=None)
+    assert default.returncode == 0, default.stderr
+    assert "MATERIALS_PRIVATE_ROOT" in default.stdout
+    assert str(tmp_path / "media") + "/private" not in default.stdout

@@ -5,6 +5,17 @@ from tests.factories import OrganisationFactory
 from .factories import SessionFactory, staff
 
 
+@pytest.fixture(autouse=True)
+def mail_tasks_run_here():
+    """Mail tasks run in the test process (the smoke test sends them through a real worker)."""
+    from portal.celery import app
+
+    eager, propagates = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = eager, propagates
+
+
 @pytest.fixture
 def organisations(db):
     """The organiser (Sichuan), another Sichuan office, and a Chongqing office."""

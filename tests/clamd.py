@@ -1,0 +1,44 @@
+"""A real clamd for tests, with a signature of our own (no download of the official databases)."""
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from tests.conftest import free_port
+
+MARKER = b"CHUANYU-PORTAL-TEST-MALWARE-SIGNATURE"
+
+
+def clamd_binary() -> str | None:
+    return shutil.which("clamd") or ("/usr/sbin/clamd" if Path("/usr/sbin/clamd").exists() else None)
+
+
+def clamd_start(root: Path) -> tuple[subprocess.Popen, str]:
+    """Start clamd under root; returns the process and its host:port once it answers PING."""
+    (root / "db").mkdir(parents=True)
+    (root / "db" / "portal-test.ndb").write_text(f"Portal.Test.Signature:0:*:{MARKER.hex()}\n")
+    port = free_port()
+    config = root / "clamd.conf"
+    config.write_text(
+        f"DatabaseDirectory {root / 'db'}\nTCPSocket {port}\nTCPAddr 127.0.0.1\nForeground yes\n"
+        f"LogFile {root / 'clamd.log'}\nPidFile {root / 'clamd.pid'}\nStreamMaxLength 60M\n"
+    )
+    process = subprocess.Popen(
+        [clamd_binary(), "--config-file", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"zPING\x00")
+                if connection.recv(16).startswith(b"PONG"):
+                    return process, f"127.0.0.1:{port}"
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log = (root / "clamd.log").read_text(errors="replace") if (root / "clamd.log").exists() else ""
+            raise RuntimeError(f"clamd did not start: {log}")
+        time.sleep(0.2)
