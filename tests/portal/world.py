@@ -196,7 +196,9 @@ def build_world() -> World:
         )
         world.extra[f"certificate:{level}"] = Certificate.objects.create(enrolment=enrolment, issued_at=now)
         world.extra[f"enrolment:{level}"] = enrolment
+        # ASCII slugs: a refused reader's own request path (echoed in language links) holds no title.
         story = Story(
+            slug=f"matrix-{level}-story",
             title=f"矩阵{label}稿件",
             section=section,
             origin_organisation=owner,
@@ -210,6 +212,7 @@ def build_world() -> World:
         story.save_revision().publish()
         world.records["story"][level] = story
         site = RedHeritageSite(
+            slug=f"matrix-{level}-site",
             title=f"矩阵{label}景点", place="矩阵地点", origin_organisation=owner, access_level=level
         )
         sites.add_child(instance=site)
@@ -218,6 +221,7 @@ def build_world() -> World:
         # A draft on top of the live page: revisions and previews must obey the rule too.
         world.extra[f"draft:{level}"] = story.save_revision()
         pending = Story(
+            slug=f"matrix-{level}-pending",
             title=f"矩阵{label}待编稿件",
             section=section,
             origin_organisation=owner,
