@@ -58,7 +58,7 @@ def build_world() -> World:
     from materials.services import material_create
     from portal.models import HomePage
     from publicity.models import BulletinIssue, RedHeritageSite, Section, Story
-    from publicity.services import red_heritage_index_ensure, story_index_ensure
+    from publicity.services import red_heritage_index_ensure, story_index_ensure, submission_workflow_ensure
     from research.models import Expert, Milestone, Project, ProjectMember, ProjectOutput
     from training.models import Certificate, Course, Eligibility, Enrolment, Session
 
@@ -119,6 +119,8 @@ def build_world() -> World:
     Site.objects.all().delete()
     Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
     stories = story_index_ensure(home=home)
+    # As in production: every editor of the region may add and change stories in the index.
+    submission_workflow_ensure(region="sichuan", index=stories)
     sites = red_heritage_index_ensure(home=home)
     section = Section.objects.order_by("order").first()
     issue = BulletinIssue.objects.create(
@@ -196,7 +198,9 @@ def build_world() -> World:
         )
         world.extra[f"certificate:{level}"] = Certificate.objects.create(enrolment=enrolment, issued_at=now)
         world.extra[f"enrolment:{level}"] = enrolment
+        # ASCII slugs: a refused reader's own request path (echoed in language links) holds no title.
         story = Story(
+            slug=f"matrix-{level}-story",
             title=f"矩阵{label}稿件",
             section=section,
             origin_organisation=owner,
@@ -210,7 +214,11 @@ def build_world() -> World:
         story.save_revision().publish()
         world.records["story"][level] = story
         site = RedHeritageSite(
-            title=f"矩阵{label}景点", place="矩阵地点", origin_organisation=owner, access_level=level
+            slug=f"matrix-{level}-site",
+            title=f"矩阵{label}景点",
+            place="矩阵地点",
+            origin_organisation=owner,
+            access_level=level,
         )
         sites.add_child(instance=site)
         site.save_revision().publish()
@@ -218,6 +226,7 @@ def build_world() -> World:
         # A draft on top of the live page: revisions and previews must obey the rule too.
         world.extra[f"draft:{level}"] = story.save_revision()
         pending = Story(
+            slug=f"matrix-{level}-pending",
             title=f"矩阵{label}待编稿件",
             section=section,
             origin_organisation=owner,

@@ -35,7 +35,7 @@ def pool(organisations):
     ExpertFactory(
         name="内部专家", organisation=organisations["own"], access_level="internal", fields=[hongyan]
     )
-    ExpertFactory(name="公开专家", affiliation="四川大学", access_level="public", fields=[long_march])
+    ExpertFactory(name="公开专家", affiliation="四川大学", access_level="public")
     return {"hongyan": hongyan, "long_march": long_march}
 
 
