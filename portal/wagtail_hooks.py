@@ -1,3 +1,5 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -48,3 +50,9 @@ register_snippet(TopicViewSet)
 @hooks.register("register_admin_viewset")
 def register_staff_profile_viewset():
     return StaffProfileViewSet("staff_profiles")
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_js():
+    """Starts the widgets Wagtail would start with inline scripts (see the script)."""
+    return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))

@@ -4,6 +4,7 @@ Every setting that varies between deployments comes from here; the settings
 modules only arrange what this module parsed.
 """
 
+import ipaddress
 import json
 import os
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class Environment:
     media_root: Path | None = None
     static_root: Path | None = None
     var_dir: Path = BASE_DIR / "var"
+    trusted_proxies: list[str] = field(default_factory=list)
+    readiness_networks: list[str] = field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
 
 
 def _flag(name: str, value: str | None, default: bool) -> bool:
@@ -97,6 +100,21 @@ def _partners(raw: str | None, region: str) -> list[Partner]:
     return partners
 
 
+def _networks(name: str, raw: str | None) -> list[str] | None:
+    """A comma-separated list of addresses or networks (CIDR), as normalised strings."""
+    if raw is None:
+        return None
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} lists {item!r}, which is not an address or network") from None
+    return networks
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
@@ -123,4 +141,7 @@ def read_environment(
         media_root=_path(env.get("MEDIA_ROOT")),
         static_root=_path(env.get("STATIC_ROOT")),
         var_dir=_path(env.get("PORTAL_VAR_DIR")) or BASE_DIR / "var",
+        trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")) or [],
+        readiness_networks=_networks("READINESS_ALLOWED_NETWORKS", env.get("READINESS_ALLOWED_NETWORKS"))
+        or ["127.0.0.0/8", "::1/128"],
     )

@@ -2,7 +2,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from wagtail.models import Page, Site
@@ -22,6 +22,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password, hostname, port, **options):
+        if getattr(settings, "PORTAL_REFUSE_DEMO_PASSWORDS", False):
+            raise CommandError(
+                "seed_demo refuses to run under production settings (demo accounts share a password)"
+            )
         region = settings.PORTAL_REGION
         organisations = self._organisations()
         home = self._home(region, hostname, port)
