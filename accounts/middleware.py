@@ -18,7 +18,7 @@ class StaffSessionMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             request.session.set_expiry(int(settings.ACCOUNTS_IDLE_TIMEOUT.total_seconds()))
-            staff_session_register(request=request)
+            staff_session_register(request=request, user=request.user)
         return self.get_response(request)
 
 

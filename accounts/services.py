@@ -90,15 +90,15 @@ def _session_store(session_key: str) -> SessionBase:
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
 
 
-def staff_session_register(*, request) -> None:
-    """Remember the request's session as one of its user's (once per session key)."""
+def staff_session_register(*, request, user) -> None:
+    """Remember the request's session as one of the user's (once per session key)."""
     key = request.session.session_key
     if not key or request.session.get("_staff_session") == key:
         return
     StaffSession.objects.update_or_create(
         session_key=key,
         defaults={
-            "user": request.user,
+            "user": user,
             "ip_address": request.META.get("REMOTE_ADDR") or None,
             "user_agent": request.headers.get("user-agent", "")[:255],
         },

@@ -15,7 +15,7 @@ def signed_in(sender, request, user, **kwargs):
     from .services import staff_session_register
 
     if request is not None and hasattr(request, "session"):
-        staff_session_register(request=request)
+        staff_session_register(request=request, user=user)
 
 
 def password_pre_save(sender, instance, **kwargs):
