@@ -1,4 +1,5 @@
-"""登录失败处理: an account, and separately a source address, is locked for 30 minutes after 5 failures in 15."""
+"""登录失败处理: an account, and separately a source address, is locked for 30 minutes
+after 5 failures in 15."""
 
 import datetime
 

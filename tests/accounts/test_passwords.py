@@ -1,4 +1,5 @@
-"""Passwords: 10 characters, three of four classes, not like the username, not common; no demo password in production."""
+"""Passwords: 10 characters, three of four classes, not like the username, not common;
+no demo password in production."""
 
 import os
 import subprocess
