@@ -48,5 +48,5 @@ class AuditMiddleware:
         if response.status_code == 302:
             storage = getattr(request, "_messages", None)
             refusal = gettext(WAGTAIL_REFUSAL)
-            return any(str(m.message) == refusal for m in getattr(storage, "_queued_messages", []))
+            return any(str(m.message).strip() == refusal for m in getattr(storage, "_queued_messages", []))
         return False

@@ -52,29 +52,34 @@ def user_deleted(sender, instance, **kwargs):
     audit_record(event=Event.USER_CHANGED, target=instance.get_username(), details={"action": "deleted"})
 
 
+def _members(instance, reverse: bool, pk_set=None) -> set:
+    related = instance.user_set if reverse else instance.groups
+    related = related.filter(pk__in=pk_set) if pk_set is not None else related.all()
+    return set(related.values_list("pk", flat=True))
+
+
 def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "pre_clear") or (action != "pre_clear" and not pk_set):
-        return
-    user_model = get_user_model()
-    if action == "pre_clear":
-        pk_set = set(
-            instance.groups.values_list("pk", flat=True)
-            if not reverse
-            else instance.user_set.values_list("pk", flat=True)
-        )
-        if not pk_set:
+    # Django reports every id passed to remove(), member or not: keep the real memberships.
+    if action in ("pre_remove", "pre_clear"):
+        instance._audit_removing = _members(instance, reverse, pk_set if action == "pre_remove" else None)
+        if action == "pre_remove":
             return
-    verb = {"post_add": "added", "post_remove": "removed", "pre_clear": "removed"}[action]
+    if action == "pre_clear":
+        pk_set, verb = instance._audit_removing, "removed"
+    elif action == "post_remove":
+        pk_set, verb = getattr(instance, "_audit_removing", pk_set), "removed"
+    elif action == "post_add":
+        verb = "added"
+    else:
+        return
+    if not pk_set:
+        return
     if reverse:  # group.user_set.add(users)
-        users = user_model.objects.filter(pk__in=pk_set)
-        for user in users:
+        for user in get_user_model().objects.filter(pk__in=pk_set):
             _role_membership(user=user, groups=[instance.name], verb=verb)
     else:
-        _role_membership(
-            user=instance,
-            groups=list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True)),
-            verb=verb,
-        )
+        names = list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        _role_membership(user=instance, groups=names, verb=verb)
 
 
 def _role_membership(*, user, groups: list[str], verb: str):

@@ -20,12 +20,16 @@ class Command(BaseCommand):
         parser.add_argument("--hostname", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=None)
 
-    @transaction.atomic
-    def handle(self, *args, password, hostname, port, **options):
+    def execute(self, *args, **options):
+        # Before any connection: demo accounts share a password, which production must never hold.
         if getattr(settings, "PORTAL_REFUSE_DEMO_PASSWORDS", False):
             raise CommandError(
                 "seed_demo refuses to run under production settings (demo accounts share a password)"
             )
+        return super().execute(*args, **options)
+
+    @transaction.atomic
+    def handle(self, *args, password, hostname, port, **options):
         region = settings.PORTAL_REGION
         organisations = self._organisations()
         home = self._home(region, hostname, port)
