@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -22,8 +23,17 @@ class StaffSessionMiddleware:
         return self.get_response(request)
 
 
-# Reachable between the password and the second factor.
-SECOND_FACTOR_OPEN = ("/admin/two-factor/", "/admin/logout/", "/jsi18n/", "/static/", "/healthz", "/readyz")
+# Reachable between the password and the second factor (the admin pages' icons and JS catalogue too).
+SECOND_FACTOR_OPEN = (
+    "/admin/two-factor/",
+    "/admin/logout/",
+    "/admin/sprite/",
+    "/admin/jsi18n/",
+    "/jsi18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+)
 
 
 class SecondFactorMiddleware:
@@ -48,4 +58,7 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def _to(self, name: str, request):
+        if request.headers.get("Sec-Fetch-Dest") == "empty" or request.headers.get("X-Requested-With"):
+            # A script's fetch gets no page to insert: it is told to wait for the second factor.
+            return JsonResponse({"error": "second factor required"}, status=401)
         return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
