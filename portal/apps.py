@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
+        from . import admin_csp, signal_handlers
 
         signal_handlers.register_signal_handlers()
+        admin_csp.choosers_without_inline_scripts()

@@ -240,6 +240,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILAPI_DOCS_ENABLED = True
 # No third-party requests from the admin (avatars would come from gravatar.com).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Headers. Wagtail's preview sets SAMEORIGIN on its own views; everything else is DENY.
 X_FRAME_OPTIONS = "DENY"

@@ -54,8 +54,9 @@ def test_superuser_enrols_totp_then_signs_in_with_a_code(live_site, browser):
         "from publicity.models import StoryIndexPage; print(StoryIndexPage.objects.get().pk)"
     ).strip()
     page.goto(f"{base}/admin/pages/add/publicity/story/{index_id}/")
-    date_widget = page.locator('[data-portal-init="DateChooser"]').first
-    expect(date_widget).to_have_attribute("data-portal-started", "")
+    for kind in ("DateChooser", "Chooser"):
+        started = page.locator(f'[data-portal-init="{kind}"]').first
+        expect(started).to_have_attribute("data-portal-started", "")
     context.close()
 
     later = browser.new_context(locale="zh-CN")
@@ -65,7 +66,7 @@ def test_superuser_enrols_totp_then_signs_in_with_a_code(live_site, browser):
     assert "/admin/two-factor/verify/" in page.url
     page.fill("#id_token", "000000" if totp_code(secret, steps_ahead=1) != "000000" else "111111")
     page.click("button[type=submit]")
-    expect(page.get_by_text("验证码不正确或已过期，请重试。")).to_be_visible()
+    expect(page.locator(".messages .error")).to_have_text("验证码不正确或已过期，请重试。")
     page.wait_for_timeout(1100)  # django-otp throttles the next try after a wrong code
     page.fill("#id_token", totp_code(secret, steps_ahead=1))
     page.click("button[type=submit]")

@@ -10,6 +10,13 @@
     DateChooser: function (options, element) { window.initDateChooser(element.dataset.id, options); },
     TimeChooser: function (options, element) { window.initTimeChooser(element.dataset.id, options); },
     DateTimeChooser: function (options, element) { window.initDateTimeChooser(element.dataset.id, options); },
+    // Page, image, document and snippet choosers: the constructor Wagtail names.
+    Chooser: function (options, element) {
+      var Constructor = element.dataset.constructor.split(".").reduce(function (scope, key) {
+        return scope[key];
+      }, window);
+      new Constructor(element.dataset.id, options);
+    },
   };
 
   function start(root) {
