@@ -42,6 +42,8 @@ def sign_in_failure_record(*, username: str, ip_address: str | None, request=Non
     if sign_in_lock_active(username=username, ip_address=ip_address) is not None:
         return []  # refused before the password was checked; the lock is not extended
     SignInFailure.objects.create(username=username, ip_address=ip_address, at=now)
+    # Only the window counts; older failures are in the audit log.
+    SignInFailure.objects.filter(at__lt=now - 4 * settings.ACCOUNTS_LOCKOUT_WINDOW).delete()
     created = []
     for kind, value, failures in (
         (SignInLock.Kind.ACCOUNT, username, Q(username=username)),

@@ -28,7 +28,11 @@ class AuditMiddleware:
                     request=request,
                     details={"method": request.method, "status": response.status_code},
                 )
-            elif response.status_code == 200 and request.GET.get("export") in ADMIN_EXPORT_FORMATS:
+            elif (
+                response.status_code == 200
+                and request.GET.get("export") in ADMIN_EXPORT_FORMATS
+                and "attachment" in response.get("Content-Disposition", "")
+            ):
                 # Wagtail's listing exports (and views that follow its ?export= convention).
                 audit_record(
                     event=Event.EXPORT,
