@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import Event
+from audit.services import audit_record
 from portal.models import Organisation, Topic
 
 from .models import (
@@ -163,6 +165,12 @@ def material_create(
 
 
 def download_log_record(*, user, material_file: MaterialFile) -> DownloadLog:
+    audit_record(
+        event=Event.DOWNLOAD,
+        user=user,
+        target=f"{material_file.material.global_id} v{material_file.version}",
+        details={"access_level": material_file.material.access_level, "file": material_file.original_name},
+    )
     return DownloadLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         material=material_file.material,

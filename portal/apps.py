@@ -8,8 +8,9 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers
+        from . import admin_csp, signal_handlers
         from .page_permissions import register_page_policy
 
         signal_handlers.register_signal_handlers()
         register_page_policy()
+        admin_csp.choosers_without_inline_scripts()

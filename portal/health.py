@@ -1,4 +1,4 @@
-"""Probes of the services a region depends on, for GET /healthz and GET /readyz."""
+"""Probes of the services a region depends on, for GET /readyz (internal addresses only)."""
 
 import time
 
@@ -12,7 +12,8 @@ def _timed(probe):
         detail = probe()
         state = {"ok": True, **detail}
     except Exception as error:  # noqa: BLE001 — any failure is reported, not raised
-        state = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+        # The type only: messages carry internal host:port.
+        state = {"ok": False, "error": type(error).__name__}
     state["ms"] = round((time.perf_counter() - started) * 1000, 1)
     return state
 

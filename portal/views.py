@@ -6,7 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
-from .health import health_report, is_ready
+from .health import health_report
+from .proxy import address_in
 
 
 @never_cache
@@ -18,14 +19,17 @@ def livez(request):
 
 @never_cache
 @require_GET
-def readyz(request):
-    ready = is_ready()
-    return JsonResponse({"status": "ok" if ready else "unavailable"}, status=200 if ready else 503)
+def healthz(request):
+    """Liveness, public: the process answers. Nothing about services or versions."""
+    return JsonResponse({"status": "ok"})
 
 
 @never_cache
 @require_GET
-def healthz(request):
+def readyz(request):
+    """Readiness with details, for the configured internal addresses only (READINESS_ALLOWED_NETWORKS)."""
+    if not address_in(request.META.get("REMOTE_ADDR"), settings.READINESS_ALLOWED_NETWORKS):
+        raise Http404
     report = health_report()
     return JsonResponse(
         report,

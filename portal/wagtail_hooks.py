@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
@@ -131,3 +133,9 @@ def choose_only_readable_pages(pages, request):
 @hooks.register("construct_explorer_page_queryset")
 def explore_only_readable_pages(parent_page, pages, request):
     return pages_visible_to(request.user, pages)
+
+
+@hooks.register("insert_global_admin_js")
+def admin_init_js():
+    """Starts the widgets Wagtail would start with inline scripts (see the script)."""
+    return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))

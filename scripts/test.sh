@@ -40,6 +40,14 @@ step "ruff"
 step "manage.py check"
 .venv/bin/python manage.py check --fail-level WARNING
 
+step "manage.py check --deploy (production settings)"
+# The values production requires; nothing is contacted by the checks.
+env PORTAL_REGION=sichuan SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=portal.example.org DATABASE_URL=postgres://check@127.0.0.1:1/check \
+    REDIS_URL=redis://127.0.0.1:1/0 PORTAL_BASE_URL=https://portal.example.org \
+    DJANGO_SETTINGS_MODULE=portal.settings.production \
+    .venv/bin/python manage.py check --deploy --fail-level WARNING
+
 step "makemigrations --check"
 .venv/bin/python manage.py makemigrations --check --dry-run
 

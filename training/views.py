@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.decorators import audited_export
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.selectors import staff_display_name, staff_organisation
 from publicity.pdf import pdf_view
@@ -235,6 +236,7 @@ def _roster_filename(session, extension: str) -> str:
     return f"roster-session-{session.pk}.{extension}"
 
 
+@audited_export
 @organiser_required
 @require_GET
 def roster_csv(request, session):
@@ -243,6 +245,7 @@ def roster_csv(request, session):
     return response
 
 
+@audited_export
 @organiser_required
 @require_GET
 def roster_xlsx(request, session):

@@ -1,6 +1,9 @@
 """Settings shared by every deployment; values that vary come from ``environment``."""
 
+from datetime import timedelta
+
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +25,8 @@ PORTAL_MODULES = ["materials", "research", "events", "training", "publicity"]
 
 INSTALLED_APPS = [
     "portal",
+    "accounts",
+    "audit",
     "search",
     *PORTAL_MODULES,
     "sync",
@@ -42,6 +47,12 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    # Django Ninja's own Swagger UI files, so /api/docs/ loads nothing from a CDN.
+    "ninja",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.proxy.TrustedProxyMiddleware",
     "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -60,8 +72,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AuditMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -108,12 +125,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Identification and authentication (GB/T 22239-2019 8.1.4.1): see README "Security".
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.CharacterClassesValidator", "OPTIONS": {"minimum": 3}},
 ]
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"
+# An account, and separately a source address, is locked for 30 minutes after 5 failures in 15.
+ACCOUNTS_LOCKOUT_FAILURES = 5
+ACCOUNTS_LOCKOUT_WINDOW = timedelta(minutes=15)
+ACCOUNTS_LOCKOUT_DURATION = timedelta(minutes=30)
+# Signed-in sessions end after 30 idle minutes.
+ACCOUNTS_IDLE_TIMEOUT = timedelta(minutes=30)
+# Superusers and these roles must sign in with a second factor; every staff member may enrol.
+ACCOUNTS_SECOND_FACTOR_ENFORCED = True
+ACCOUNTS_SECOND_FACTOR_ROLES = ["reviewer", "administrator"]
+OTP_TOTP_ISSUER = "川渝党史协作平台"
 
 # Simplified Chinese first; English ships beside it.
 LANGUAGE_CODE = "zh-hans"
@@ -278,6 +312,32 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ofd", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILAPI_DOCS_ENABLED = True
+# No third-party requests from the admin (avatars would come from gravatar.com).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Headers. Wagtail's preview sets SAMEORIGIN on its own views; everything else is DENY.
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Scripts only from this site: no inline scripts, no eval (templates keep scripts in static files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# Forwarded headers count only from these proxies; /readyz answers only these networks.
+TRUSTED_PROXIES = ENV.trusted_proxies
+READINESS_ALLOWED_NETWORKS = ENV.readiness_networks
 
 HEALTHCHECK_TIMEOUT_SECONDS = 2
 

@@ -4,6 +4,7 @@ Every setting that varies between deployments comes from here; the settings
 modules only arrange what this module parsed.
 """
 
+import ipaddress
 import json
 import os
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class Environment:
     private_files_accel_prefix: str | None = None
     log_format: str = "plain"
     sync_ca_certs: Path | None = None
+    trusted_proxies: list[str] = field(default_factory=list)
+    readiness_networks: list[str] = field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,21 @@ def _accel_prefix(value: str | None) -> str | None:
     return value.rstrip("/") + "/"
 
 
+def _networks(name: str, raw: str | None) -> list[str] | None:
+    """A comma-separated list of addresses or networks (CIDR), as normalised strings."""
+    if raw is None:
+        return None
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} lists {item!r}, which is not an address or network") from None
+    return networks
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
@@ -247,6 +265,9 @@ def read_environment(
         private_files_accel_prefix=_accel_prefix(env.get("PRIVATE_FILES_ACCEL_PREFIX")),
         log_format=_log_format(env.get("LOG_FORMAT")),
         sync_ca_certs=_path(env.get("SYNC_CA_CERTS")),
+        trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")) or [],
+        readiness_networks=_networks("READINESS_ALLOWED_NETWORKS", env.get("READINESS_ALLOWED_NETWORKS"))
+        or ["127.0.0.0/8", "::1/128"],
     )
 
 

@@ -28,6 +28,8 @@ if not ENV.redis_url:
     _refuse("REDIS_URL is not set (Celery broker, results and cache)")
 if not ENV.base_url:
     _refuse("PORTAL_BASE_URL is not set (the site's public address)")
+if not ENV.base_url.startswith("https://"):
+    _refuse("PORTAL_BASE_URL must be an https:// address in production")
 for partner in ENV.partners:
     if len(partner.secret) < 32:
         _refuse(f"PORTAL_PARTNERS secret for {partner.region} is shorter than 32 characters")
@@ -42,11 +44,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Believed only from TRUSTED_PROXIES: portal.proxy drops the header from anyone else.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = ENV.base_url.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = True
+# Probes and the signed region-to-region endpoints are called on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^sync/"]
+SECURE_HSTS_SECONDS = 365 * 24 * 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# portal.wsgi refuses to serve while a seeded demo account keeps the demo password.
+PORTAL_REFUSE_DEMO_PASSWORDS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # A proxy serves MEDIA_ROOT as it is: non-public material files live outside it.
 MATERIALS_PRIVATE_ROOT = ENV.materials_private_root or VAR_DIR / PORTAL_REGION / "private"

@@ -54,6 +54,38 @@ def demo_site(tmp_path_factory, *, name: str, region: str = "sichuan", after_see
         server.wait(timeout=20)
 
 
+DEMO_PASSWORD = "chuanyu-demo-2020"
+# The TOTP secret each (site, username) enrolled with, so that a later sign-in can give a code.
+_second_factor_secrets: dict[tuple[str, str], str] = {}
+
+
+def admin_sign_in(
+    page, base: str, username: str, password: str = DEMO_PASSWORD, *, next_url: str = "/admin/"
+):
+    """Sign in through the admin login as staff do; give the second factor when asked, enrolling
+    first when the role needs one (codes computed from the shared secret, as an authenticator does)."""
+    from tests.accounts.otp_codes import totp_code
+
+    page.goto(f"{base}/admin/login/?next={next_url}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    if "/admin/two-factor/setup/" in page.url:
+        secret = page.locator("#totp-secret").inner_text().strip()
+        _second_factor_secrets[(base, username)] = secret
+        page.fill("#id_token", totp_code(secret))
+        page.click("button[type=submit]")
+        page.locator(".recovery-codes li").first.wait_for()
+        page.get_by_role("link", name="我已保存，继续").click()
+    elif "/admin/two-factor/verify/" in page.url:
+        # One step ahead: the code of the enrolment's step was already used.
+        page.fill("#id_token", totp_code(_second_factor_secrets[(base, username)], steps_ahead=1))
+        page.click("button[type=submit]")
+    page.wait_for_url(base + next_url)
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

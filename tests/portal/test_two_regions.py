@@ -71,7 +71,7 @@ def test_each_region_serves_its_home_page_in_both_languages(two_regions, region)
 
 
 def test_each_region_reports_its_own_database(two_regions):
-    reports = {r: requests.get(f"{u}/healthz", timeout=10).json() for r, u in two_regions.items()}
+    reports = {r: requests.get(f"{u}/readyz", timeout=10).json() for r, u in two_regions.items()}
     assert {r: rep["region"] for r, rep in reports.items()} == {
         "sichuan": "sichuan",
         "chongqing": "chongqing",

@@ -2,7 +2,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from wagtail.models import Page, Site
@@ -19,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=demo_content.DEMO_PASSWORD)
         parser.add_argument("--hostname", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=None)
+
+    def execute(self, *args, **options):
+        # Before any connection: demo accounts share a password, which production must never hold.
+        if getattr(settings, "PORTAL_REFUSE_DEMO_PASSWORDS", False):
+            raise CommandError(
+                "seed_demo refuses to run under production settings (demo accounts share a password)"
+            )
+        return super().execute(*args, **options)
 
     @transaction.atomic
     def handle(self, *args, password, hostname, port, **options):
