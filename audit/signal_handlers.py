@@ -201,13 +201,15 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 def sync_request_refused(sender, instance, created, **kwargs):
+    # Sync counts refusals per source and reason so unsigned traffic cannot grow the database;
+    # the log records the first of each, and the count holds the rest.
     if created:
         audit_record(
             event=Event.SYNC_REFUSED,
             outcome=Outcome.REFUSED,
-            ip_address=instance.remote_addr or None,
-            target=instance.key_id,
-            details={"path": instance.path, "reason": instance.reason},
+            ip_address=instance.source if instance.source != "*" else None,
+            target=instance.last_key_id,
+            details={"path": instance.last_path, "reason": instance.reason},
         )
 
 

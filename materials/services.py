@@ -391,7 +391,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ExtractionLimits:
     max_pages: int
-    seconds: int
+    seconds: float
     memory_mb: int
     languages: str
     dpi: int
@@ -400,7 +400,7 @@ class ExtractionLimits:
 def extraction_limits() -> ExtractionLimits:
     return ExtractionLimits(
         max_pages=int(settings.MATERIALS_EXTRACT_MAX_PAGES),
-        seconds=int(settings.MATERIALS_EXTRACT_SECONDS),
+        seconds=float(settings.MATERIALS_EXTRACT_SECONDS),
         memory_mb=int(settings.MATERIALS_EXTRACT_MEMORY_MB),
         languages=str(settings.MATERIALS_OCR_LANGUAGES),
         dpi=int(settings.MATERIALS_OCR_DPI),
@@ -569,7 +569,7 @@ def _extraction_read(*, record: MaterialFile, extraction: TextExtraction, kind: 
             status, reason = ExtractionStatus.LIMITED, message["limit"]
             detail = message.get("detail") or ""
             if reason == ExtractionReason.TIME:
-                detail = _("%(seconds)s 秒") % {"seconds": limits.seconds}
+                detail = _("%(seconds)s 秒") % {"seconds": f"{limits.seconds:g}"}
             elif reason == ExtractionReason.MEMORY:
                 detail = f"{limits.memory_mb} MB"
         elif "error" in message:
