@@ -82,6 +82,9 @@ def page_url(kind):
 MATRIX: dict[str, Case] = {
     # portal
     "healthz": Case("public", path("healthz"), leveled=False),
+    "livez": Case("public", path("livez"), leveled=False),
+    # Details of the services, for internal addresses only; nothing of any record.
+    "readyz": Case("no_leak", path("readyz"), title("material"), leveled=False),
     # materials
     "materials:index": Case("listing", path("materials:index"), title("material")),
     "materials:feed": Case("listing", path("materials:feed"), title("material")),
@@ -251,6 +254,15 @@ MATRIX: dict[str, Case] = {
     "sync_status": Case("no_leak", path("sync_status"), title("material")),
     "sync_repull": Case("write", path("sync_repull", "chongqing"), leveled=False),
     "sync_conflict_resolve": Case("write", path("sync_conflict_resolve", 999999), leveled=False),
+    "sync_quarantine_retry": Case("write", path("sync_quarantine_retry", 999999), leveled=False),
+    # A file's extracted text is the file itself: only those who may see the material open it.
+    "wagtailsnippets_materials_material:file_text": Case(
+        "no_leak_record",
+        lambda w, lv: reverse(
+            "wagtailsnippets_materials_material:file_text", args=[w.records["material"][lv].files.first().pk]
+        ),
+        title("material"),
+    ),
     "wagtailsnippets_materials_material:import": Case(
         "no_leak", path("wagtailsnippets_materials_material:import"), title("material")
     ),
