@@ -5,6 +5,8 @@ import io
 
 from django.utils import timezone
 
+from portal.exports import safe_cell
+
 from .context import current_request, request_ip
 from .models import RETENTION_DAYS, AuditEntry, AuditLogImmutable, Event, Outcome
 
@@ -54,12 +56,9 @@ def audit_prune(*, days: int = RETENTION_DAYS) -> int:
 
 
 # Cells a spreadsheet would read as a formula (or a DDE payload) start with one of these.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def formula_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """A cell as text, made safe by the one export rule (portal.exports)."""
+    return safe_cell("" if value is None else str(value))
 
 
 def audit_entries_csv(*, entries) -> str:
