@@ -15,16 +15,12 @@ from tests.support import clock
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def pytest_configure(config):
-    clock.session_clock_start()
-
-
 @pytest.fixture(autouse=True)
 def fixed_clock(request):
-    """Each unit test starts at the suite's fixed instant; live tests share the session's clock.
+    """Each unit test starts at the suite's fixed instant (tests/support/clock.py).
 
-    Tests that start sites or workers keep the clock those processes were given, so that
-    signed requests between them stay within the timestamp tolerance.
+    Tests that start sites or workers run on the real clock for now: with the session-wide
+    shared clock, live sync between two regions failed (see the closing note of issue 11).
     """
     if request.node.get_closest_marker("services") or request.node.get_closest_marker("browser"):
         yield

@@ -16,7 +16,11 @@ from .factories import MilestoneFactory, ProjectFactory, ProjectMemberFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
-TODAY = timezone.localdate()
+
+
+def today():
+    """Read at call time: the fixed clock is set per test, after this module is imported."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -67,10 +71,10 @@ def test_detail_page_links_members_to_their_workspace(team):
 
 def test_workspace_shows_milestones_due_soon_and_recent_outputs(team):
     project = team["project"]
-    MilestoneFactory(project=project, title="提交中期报告", due_date=TODAY + datetime.timedelta(days=5))
-    MilestoneFactory(project=project, title="结项验收", due_date=TODAY + datetime.timedelta(days=300))
+    MilestoneFactory(project=project, title="提交中期报告", due_date=today() + datetime.timedelta(days=5))
+    MilestoneFactory(project=project, title="结项验收", due_date=today() + datetime.timedelta(days=300))
     MilestoneFactory(
-        project=project, title="已取消的调研", due_date=TODAY + datetime.timedelta(days=3), state="cancelled"
+        project=project, title="已取消的调研", due_date=today() + datetime.timedelta(days=3), state="cancelled"
     )
     ProjectOutput.objects.create(project=project, title="中央红军长征过綦江的群众路线", kind="paper")
     html = team["clients"]["member"].get(workspace_url(project)).content.decode()
@@ -82,9 +86,9 @@ def test_workspace_shows_milestones_due_soon_and_recent_outputs(team):
 
 def test_overdue_milestones_are_highlighted_for_leads_only(team):
     project = team["project"]
-    MilestoneFactory(project=project, title="征集川南史料", due_date=TODAY - datetime.timedelta(days=4))
+    MilestoneFactory(project=project, title="征集川南史料", due_date=today() - datetime.timedelta(days=4))
     MilestoneFactory(
-        project=project, title="早已完成的节点", due_date=TODAY - datetime.timedelta(days=40), state="done"
+        project=project, title="早已完成的节点", due_date=today() - datetime.timedelta(days=40), state="done"
     )
     lead_html = team["clients"]["lead"].get(workspace_url(project)).content.decode()
     assert "已逾期节点" in lead_html
@@ -104,7 +108,7 @@ def test_lead_adds_a_milestone_and_an_output(team):
         {
             "action": "milestone",
             "milestone-title": "完成史料汇编",
-            "milestone-due_date": str(TODAY + datetime.timedelta(days=10)),
+            "milestone-due_date": str(today() + datetime.timedelta(days=10)),
         },
         follow=True,
     )
@@ -155,7 +159,7 @@ def test_a_member_who_is_not_a_lead_cannot_add_milestones_or_outputs(team):
     assert "添加节点" not in page and "添加成果" not in page
     response = member.post(
         workspace_url(project),
-        {"action": "milestone", "milestone-title": "越权节点", "milestone-due_date": str(TODAY)},
+        {"action": "milestone", "milestone-title": "越权节点", "milestone-due_date": str(today())},
     )
     assert response.status_code == 403
     response = member.post(
@@ -166,7 +170,7 @@ def test_a_member_who_is_not_a_lead_cannot_add_milestones_or_outputs(team):
     assert not ProjectOutput.objects.filter(project=project).exists()
     with pytest.raises(PermissionDenied):
         services.milestone_add(
-            project=project, title="越权节点", due_date=TODAY, user=team["users"]["member"]
+            project=project, title="越权节点", due_date=today(), user=team["users"]["member"]
         )
 
 
@@ -175,7 +179,7 @@ def test_workspace_forms_require_csrf(team):
     lead.force_login(team["users"]["lead"])
     response = lead.post(
         workspace_url(team["project"]),
-        {"action": "milestone", "milestone-title": "无令牌", "milestone-due_date": str(TODAY)},
+        {"action": "milestone", "milestone-title": "无令牌", "milestone-due_date": str(today())},
     )
     assert response.status_code == 403
     assert not Milestone.objects.filter(title="无令牌").exists()
@@ -184,7 +188,7 @@ def test_workspace_forms_require_csrf(team):
 def test_lead_marks_an_overdue_milestone_done(team):
     project = team["project"]
     milestone = MilestoneFactory(
-        project=project, title="征集川南史料", due_date=TODAY - datetime.timedelta(days=4)
+        project=project, title="征集川南史料", due_date=today() - datetime.timedelta(days=4)
     )
     url = f"/research/{project.global_id}/workspace/milestones/{milestone.pk}/complete/"
     assert team["clients"]["member"].post(url).status_code == 403
