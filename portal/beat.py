@@ -44,7 +44,23 @@ class LockedScheduler(PersistentScheduler):
         super().setup_schedule()
 
     def tick(self, *args, **kwargs):
-        # Renew on every tick (at most max_interval apart, below the lock's lifetime).
+        import redis
+
+        try:
+            held = self._hold_lock()
+        except redis.ConnectionError as error:
+            # Nothing can be sent while Redis is away; wait for it instead of dying with it.
+            logger.warning("portal: beat cannot reach Redis (%s); waiting", error)
+            return LOCK_SECONDS / 6
+        if not held:
+            message = f"portal: beat lost its lock for {settings.PORTAL_REGION}; stopping"
+            logger.error(message)
+            raise BeatAlreadyRunning(message)
+        return min(super().tick(*args, **kwargs), LOCK_SECONDS / 3)
+
+    def _hold_lock(self) -> bool:
+        """Renew the lock (at most max_interval apart, below its lifetime), or take it again if a
+        Redis restart lost it; False only when another beat holds it."""
         renewed = self._lock_client.eval(
             "if redis.call('get', KEYS[1]) == ARGV[1] then "
             "return redis.call('expire', KEYS[1], ARGV[2]) else return 0 end",
@@ -53,11 +69,9 @@ class LockedScheduler(PersistentScheduler):
             self._lock_owner,
             LOCK_SECONDS,
         )
-        if not renewed:
-            message = f"portal: beat lost its lock for {settings.PORTAL_REGION}; stopping"
-            logger.error(message)
-            raise BeatAlreadyRunning(message)
-        return min(super().tick(*args, **kwargs), LOCK_SECONDS / 3)
+        return bool(renewed) or bool(
+            self._lock_client.set(beat_lock_key(), self._lock_owner, nx=True, ex=LOCK_SECONDS)
+        )
 
     def close(self):
         client = getattr(self, "_lock_client", None)
