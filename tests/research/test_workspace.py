@@ -17,7 +17,6 @@ from .factories import MilestoneFactory, ProjectFactory, ProjectMemberFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
-
 def today():
     """Read at call time: the fixed clock is set per test, after this module is imported."""
     return timezone.localdate()
@@ -74,7 +73,10 @@ def test_workspace_shows_milestones_due_soon_and_recent_outputs(team):
     MilestoneFactory(project=project, title="提交中期报告", due_date=today() + datetime.timedelta(days=5))
     MilestoneFactory(project=project, title="结项验收", due_date=today() + datetime.timedelta(days=300))
     MilestoneFactory(
-        project=project, title="已取消的调研", due_date=today() + datetime.timedelta(days=3), state="cancelled"
+        project=project,
+        title="已取消的调研",
+        due_date=today() + datetime.timedelta(days=3),
+        state="cancelled",
     )
     ProjectOutput.objects.create(project=project, title="中央红军长征过綦江的群众路线", kind="paper")
     html = team["clients"]["member"].get(workspace_url(project)).content.decode()
