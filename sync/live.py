@@ -217,10 +217,9 @@ class LiveRegions:
         """Migrate once and copy the database; then seed both regions at once."""
         import redis
 
-        client = redis.Redis.from_url(self.redis_url)
-        for name in REGIONS:
-            for queue in ("sync", "default", "search", "extract"):
-                client.delete(f"{name}.{queue}")
+        # The live regions own this Redis database: queues and cached renditions or sessions
+        # left by an earlier run would point at files and rows that no longer exist.
+        redis.Redis.from_url(self.redis_url).flushdb()
         first, second = self.regions["sichuan"], self.regions["chongqing"]
         first.manage("migrate", "--noinput", "-v0")
         if self.setup:

@@ -15,12 +15,16 @@ from tests.support import clock
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    clock.session_clock_start()
+
+
 @pytest.fixture(autouse=True)
 def fixed_clock(request):
     """Each unit test starts at the suite's fixed instant (tests/support/clock.py).
 
-    Tests that start sites or workers run on the real clock for now: with the session-wide
-    shared clock, live sync between two regions failed (see the closing note of issue 11).
+    Tests that start sites, workers or a browser keep the session's clock, which every process
+    the suite starts shares: it started at the same instant and ticks.
     """
     if request.node.get_closest_marker("services") or request.node.get_closest_marker("browser"):
         yield

@@ -296,7 +296,14 @@ SENTRY_DSN = ENV.sentry_dsn
 SYNC_CA_CERTS = ENV.sync_ca_certs
 
 CACHES = (
-    {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Two regions may share one Redis: sessions and cached renditions stay each region's own.
+    {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"portal-{PORTAL_REGION}",
+        }
+    }
     if REDIS_URL
     else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 )

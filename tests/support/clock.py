@@ -2,8 +2,8 @@
 
 The suite's clock starts at ``PORTAL_TEST_NOW`` (ISO 8601; default ``DEFAULT_NOW``) and ticks
 from there; each unit test starts at exactly that instant. ``session_clock_start`` (with
-``clockpatch/sitecustomize.py``) would move every process the tests start by the same offset;
-it is not switched on yet, because live sync between two regions failed under it.
+``clockpatch/sitecustomize.py``) moves every process the tests start by the same offset, so a
+site, its workers and beat agree on the time (celery drops a task whose expiry has passed).
 
 The test command runs the tests marked ``clock`` again with the clock moved to a new year's
 eve and a leap day, so a test that only passes on some days fails there.
@@ -37,4 +37,5 @@ def session_clock_start() -> time_machine.travel:
     os.environ["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     traveller = time_machine.travel(moment, tick=True)
     traveller.start()
+    time.time()  # the clock ticks from its first reading (see clockpatch/sitecustomize.py)
     return traveller

@@ -12,3 +12,6 @@ if offset:
         time_machine = None
     if time_machine is not None:
         time_machine.travel(time.time() + float(offset), tick=True).start()
+        # time-machine's clock starts ticking at the first reading, not at start(): read it now,
+        # or each process would lag by however long it took to start.
+        time.time()
