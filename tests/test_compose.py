@@ -81,6 +81,10 @@ def test_compose_regions_reach_each_other_by_an_accepted_host_and_link_to_the_pu
 
 
 def compose_services() -> dict:
+    return compose_config()["services"]
+
+
+def compose_config() -> dict:
     result = subprocess.run(
         ["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
         capture_output=True,
@@ -95,7 +99,7 @@ def compose_services() -> dict:
         },
     )
     assert result.returncode == 0, result.stderr
-    return yaml.safe_load(result.stdout)["services"]
+    return yaml.safe_load(result.stdout)
 
 
 def test_compose_runs_migrations_once_behind_nginx_with_clamd():
@@ -117,3 +121,23 @@ def test_compose_runs_migrations_once_behind_nginx_with_clamd():
     targets = {v["target"] for v in nginx["volumes"]}
     assert "/etc/nginx/templates/portal.conf.template" in targets
     assert all(v.get("read_only") for v in nginx["volumes"])
+
+
+def test_compose_web_services_believe_forwarded_headers_from_nginx_only():
+    """Without a trusted proxy, SECURE_SSL_REDIRECT would answer every request nginx forwards
+    (plain HTTP inside) with a redirect to https, and the reader would loop."""
+    import ipaddress
+
+    from portal.settings.environment import read_environment
+
+    config = compose_config()
+    services = config["services"]
+    [pool] = config["networks"]["default"]["ipam"]["config"]
+    subnet, dynamic = ipaddress.ip_network(pool["subnet"]), ipaddress.ip_network(pool["ip_range"])
+    nginx = ipaddress.ip_address(services["nginx"]["networks"]["default"]["ipv4_address"])
+    assert nginx in subnet and nginx not in dynamic  # no other container can take nginx's address
+    for region in ("sichuan", "chongqing"):
+        env = services[f"web-{region}"]["environment"]
+        assert env["TRUSTED_PROXIES"]
+        trusted = read_environment({k: str(v) for k, v in env.items()}).trusted_proxies
+        assert trusted == [f"{nginx}/32"]  # nginx, and no other container of the network
