@@ -12,8 +12,11 @@ graceful_timeout = 30
 keepalive = 65
 max_requests = 2000
 max_requests_jitter = 200
-# Only nginx talks to gunicorn; trust its X-Forwarded-* headers.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
+# gunicorn believes no forwarded header from anyone: Django alone decides, from TRUSTED_PROXIES
+# (portal.proxy, SECURE_PROXY_SSL_HEADER). Trusting every peer here would let a client that
+# reaches gunicorn directly pose as HTTPS, since Django falls back to the WSGI scheme.
+forwarded_allow_ips = ""
+secure_scheme_headers = {}
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}i)s'
