@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from sync.live import TWO_ORGANISATIONS, LiveRegions, redis_database, wait_until
-from tests.clamd import MARKER, clamd_binary, clamd_start
+from tests.clamd import EICAR, clamd_binary, clamd_start
 from tests.conftest import ROOT, free_port
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
@@ -155,6 +155,9 @@ def production(database_url, redis_url, elasticsearch_url, tmp_path_factory):
                 "LOG_FORMAT": "json",
                 # nginx on loopback terminates TLS: its X-Forwarded-Proto is believed, no one else's.
                 "TRUSTED_PROXIES": "127.0.0.1/32",
+                # nginx's own address may read /readyz (as a loopback probe may): an outside reader
+                # (another loopback address here) must not get the details through it.
+                "READINESS_ALLOWED_NETWORKS": "127.0.0.1/32",
             }
         )
         region.start_web = types.MethodType(start_gunicorn, region)
@@ -211,6 +214,11 @@ def production(database_url, redis_url, elasticsearch_url, tmp_path_factory):
             nginx.wait(timeout=20)
         if collectstatic.poll() is None:
             collectstatic.kill()
+        # All at once: each winds down on its own, then regions.stop() waits for them.
+        for region in regions.regions.values():
+            for process in (region.beat, region.worker, region.web):
+                if process is not None and process.poll() is None:
+                    process.terminate()
         regions.stop()
         sink.controller.stop()
         clamd.terminate()
@@ -276,7 +284,7 @@ print(store.session_key)
 
 def test_a_private_material_goes_out_through_x_accel_redirect_to_its_owner_only(production):
     sichuan = production.regions["sichuan"]
-    global_id, name = shell_lines(
+    global_id, name, session_key = shell_lines(
         sichuan,
         """
 from django.core.files.base import ContentFile
@@ -290,9 +298,9 @@ material = material_create(organisation=org, title="内部档案", material_type
     uploaded_file=ContentFile(b"%PDF-1.4\\n" + "内部资料".encode(), name="内部.pdf"), user=editor)
 print(material.global_id)
 print(material.files.get().file.name)
-""",
-    )[-2:]
-    session_key = shell_lines(sichuan, SESSION_FOR.format(username="smoke_owner"))[-1]
+"""
+        + SESSION_FOR.format(username="smoke_owner"),
+    )[-3:]
     url = f"{production.url['sichuan']}/materials/{global_id}/files/1/"
 
     owner = production.session.get(url, cookies={"sessionid": session_key}, timeout=10)
@@ -313,26 +321,74 @@ print(material.files.get().file.name)
         assert response.status_code == 404, direct
 
 
-def test_an_upload_carrying_the_test_signature_is_refused_by_clamd(production):
-    output = production.regions["chongqing"].shell(
-        f"""
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+def browser(production, session_key: str | None = None) -> requests.Session:
+    """A reader of its own (own cookies), signed in when given a session key."""
+    session = requests.Session()
+    session.verify, session.trust_env = production.session.verify, False
+    if session_key:
+        session.cookies.set("sessionid", session_key)
+    return session
+
+
+def stored_files(root) -> set[str]:
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def test_an_eicar_upload_through_nginx_is_refused_with_a_form_error_and_nothing_is_stored(production):
+    chongqing = production.regions["chongqing"]
+    organisation_id, session_key = shell_lines(
+        chongqing,
+        """
 from portal.models import Organisation
-from materials.models import Material
-from materials.services import material_create
-try:
-    material_create(organisation=Organisation.objects.get(code="cq-qijiang"), title="带病毒",
-        material_type="archive",
-        uploaded_file=ContentFile(b"%PDF-1.4\\n" + {MARKER!r}, name="x.pdf"))
-    print("ACCEPTED")
-except ValidationError as error:
-    print("REFUSED", error.messages[0])
-print("COUNT", Material.objects.filter(title="带病毒").count())
+from portal.services import staff_user_create_or_update
+org = Organisation.objects.get(code="cq-qijiang")
+staff_user_create_or_update(username="smoke_uploader", organisation=org, roles=["editor"], password="pass-word-123")
+print(org.pk)
 """
-    )
-    assert "REFUSED" in output and "Portal.Test.Signature" in output, output
-    assert "COUNT 0" in output
+        + SESSION_FOR.format(username="smoke_uploader"),
+    )[-2:]
+    editor = browser(production, session_key)
+    add_url = f"{production.url['chongqing']}/admin/snippets/materials/material/add/"
+    form = editor.get(add_url, timeout=10)
+    assert form.status_code == 200, form.text[:500]
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    fields = {
+        "csrfmiddlewaretoken": csrf,
+        "title": "綦江区抗战遗址调查报告",
+        "material_type": "report",
+        "description": "",
+        "period": "",
+        "date_from": "",
+        "date_to": "",
+        "origin_organisation": organisation_id,
+        "collection": "",
+        "access_level": "partners",
+    }
+    private = production.folder / "chongqing" / "private"
+    before = stored_files(private)
+
+    def upload(name, content):
+        return editor.post(
+            add_url, data=fields, files={"upload": (name, content, "text/plain")},
+            headers={"Referer": add_url}, allow_redirects=False, timeout=30,
+        )  # fmt: skip
+
+    def count():
+        [(number,)] = chongqing.query(
+            "SELECT count(*) FROM materials_material WHERE title = %s", [fields["title"]]
+        )
+        return number
+
+    refused = upload("eicar.txt", EICAR)
+    assert refused.status_code == 200, refused.text[:1000]  # the form again, not a 500 or a redirect
+    assert "文件未通过病毒扫描：Portal.Test.EICAR" in refused.text
+    assert count() == 0 and stored_files(private) == before
+
+    accepted = upload("调查报告.txt", "綦江区抗战遗址调查报告。".encode())
+    assert accepted.status_code == 302, accepted.text[:1000]
+    assert count() == 1
+    [added] = stored_files(private) - before
+    assert (private / added).read_bytes() == "綦江区抗战遗址调查报告。".encode()
 
 
 def test_a_waitlist_promotion_mail_reaches_the_smtp_sink(production):
@@ -403,6 +459,85 @@ print(issue.pk)
     assert b"WenQuanYi" in pdf.content  # the CJK font is embedded
 
 
+def test_a_training_certificate_pdf_renders_with_the_cjk_font_for_its_holder(production):
+    sichuan = production.regions["sichuan"]
+    code, session_key = shell_lines(
+        sichuan,
+        """
+from django.db import transaction
+from portal.models import Organisation
+from tests.training.factories import SessionFactory, SittingFactory, staff
+from training import services
+org = Organisation.objects.get(code="sc-chengdu")
+trainer = staff("smoke_trainer", org, roles=["trainer"], full_name="陈培训")
+trainee = staff("smoke_trainee", org, full_name="王学员")
+session = SessionFactory(course__title="川渝党史干部联合培训班", course__origin_organisation=org, title="第一期")
+with transaction.atomic():
+    enrolment = services.enrolment_create(session_id=session.pk, user=trainee)
+for title in ("党史研究方法", "资料征编实务"):
+    sitting = SittingFactory(session=session, title=title)
+    services.attendance_record(enrolment_id=enrolment.pk, sitting_id=sitting.pk, present=True, recorded_by=trainer)
+print(services.certificate_issue(enrolment_id=enrolment.pk, issued_by=trainer).code)
+"""
+        + SESSION_FOR.format(username="smoke_trainee"),
+    )[-2:]
+    url = f"{production.url['sichuan']}/training/certificates/{code}.pdf"
+    response = browser(production, session_key).get(url, timeout=30)
+    assert response.status_code == 200, response.text[:1000]
+    assert response.headers["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    assert b"WenQuanYi" in response.content  # the CJK font is embedded
+    from tests.publicity.pdf_reading import Pdf
+
+    pdf = Pdf(response.content)
+    assert pdf.uses_embedded_truetype()
+    assert pdf.text.startswith("结业证书") and "王学员 同志于" in pdf.text
+    # Behind the proxy the printed verification address is the public https one.
+    assert f"核验网址：{production.url['sichuan']}/training/verify/{code}/" in pdf.text
+    assert browser(production).get(url, allow_redirects=False, timeout=10).status_code != 200  # anonymous
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connects from the given local address: a reader who is neither nginx nor the host itself."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def test_readiness_details_are_not_given_to_a_reader_outside_through_nginx(production):
+    """Every request reaches Django from nginx's address, which READINESS_ALLOWED_NETWORKS lists
+    here; the details go only to the client nginx saw, never to an outside one, even a lying one."""
+    url = production.url["sichuan"] + "/readyz"
+    inside = production.session.get(url, timeout=10)
+    assert inside.status_code == 200
+    assert {"status", "database", "redis", "elasticsearch"} <= set(inside.json())
+    outside = browser(production)
+    outside.mount("https://", FromAddress("127.0.0.9"))
+    for headers in ({}, {"X-Forwarded-For": "127.0.0.1"}, {"Forwarded": "for=127.0.0.1"}):
+        answer = outside.get(url, headers=headers, timeout=10)
+        assert answer.status_code == 404, headers
+        assert not {"database", "redis", "elasticsearch"} & set(re.findall(r"[a-z]+", answer.text)), headers
+    assert outside.get(production.url["sichuan"] + "/healthz", timeout=10).json() == {"status": "ok"}
+
+
+def test_a_client_reaching_gunicorn_directly_cannot_pose_as_https(production):
+    """Only Django judges forwarded headers (TRUSTED_PROXIES): gunicorn takes none from anyone."""
+    sichuan = production.regions["sichuan"]
+    direct = requests.Session()
+    direct.trust_env = False
+    direct.mount("http://", FromAddress("127.0.0.9"))
+    answer = direct.get(
+        f"http://127.0.0.1:{sichuan.port}/",
+        headers={"Host": HOSTS["sichuan"], "X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code == 301 and answer.headers["Location"].startswith("https://"), answer.status_code
+
+
 def test_check_deploy_is_clean_under_production_settings(production):
     result = production.regions["sichuan"].manage("check", "--deploy", "--fail-level", "WARNING", check=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -413,16 +548,16 @@ def test_check_deploy_is_clean_under_production_settings(production):
 def test_django_hands_the_private_file_to_nginx_and_sends_no_body(production):
     """Behind the proxy the download view only checks access; nginx reads the file from disk."""
     sichuan = production.regions["sichuan"]
-    global_id, name = shell_lines(
+    global_id, name, session_key = shell_lines(
         sichuan,
         """
 from materials.models import Material
 material = Material.objects.get(title="内部档案")
 print(material.global_id)
 print(material.files.get().file.name)
-""",
-    )[-2:]
-    session_key = shell_lines(sichuan, SESSION_FOR.format(username="smoke_owner"))[-1]
+"""
+        + SESSION_FOR.format(username="smoke_owner"),
+    )[-3:]
     direct = requests.get(
         f"http://127.0.0.1:{sichuan.port}/materials/{global_id}/files/1/",
         headers={"Host": HOSTS["sichuan"], "X-Forwarded-Proto": "https", "Cookie": f"sessionid={session_key}"},
