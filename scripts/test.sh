@@ -55,7 +55,7 @@ step "translations compiled"
 .venv/bin/python scripts/check_translations.py
 
 step "pytest"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --durations=25 "$@"
 
 # No test may depend on the day it runs: the tests that touch dates, times or calendars run
 # again with the clock on a new year's eve (already the next year in Asia/Shanghai) and on a
