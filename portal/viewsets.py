@@ -53,11 +53,29 @@ def choices_for(*, user, queryset):
     return queryset
 
 
-class OrganisationScopedForm(WagtailAdminModelForm):
+class OrganisationScopedFormMetaclass(type(WagtailAdminModelForm)):
+    """Child forms (InlinePanel) of a scoped form are scoped too, and are told who the user is."""
+
+    @classmethod
+    def child_form(cls):
+        return OrganisationScopedForm
+
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        for formset in getattr(new_class, "formsets", {}).values():
+            # A panel may hand its own child form class (deferred required fields): scope it as well.
+            formset.form = scoped_form_class(formset.form, parent_field=None)
+            inherited = list(formset.inherit_kwargs or [])
+            formset.inherit_kwargs = inherited if "for_user" in inherited else [*inherited, "for_user"]
+        return new_class
+
+
+class OrganisationScopedForm(WagtailAdminModelForm, metaclass=OrganisationScopedFormMetaclass):
     """Narrows every relation of an organisation's record to what the user's organisation may touch.
 
     The viewset names the parent relation (`project` of a milestone, `course` of a session):
-    only the user's own organisation's parents are offered there.
+    only the user's own organisation's parents are offered there. Inline child forms go through
+    the same narrowing (see the metaclass).
     """
 
     parent_field: str | None = None
