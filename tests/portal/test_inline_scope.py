@@ -15,13 +15,15 @@ from wagtail.models import get_page_models
 from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from events.models import ActionItem, Event
+from events.models import ActionItem, Event, EventMaterialLink
 from portal.models import SharedRecord
 from portal.selectors import staff_accounts
 from portal.services import staff_user_create_or_update
 from portal.viewsets import OrganisationScopedForm, choices_for
+from research.models import Project, ProjectOutput
 from tests.events.factories import EventFactory
 from tests.factories import OrganisationFactory
+from tests.materials.factories import MaterialFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +59,9 @@ def _edit_handlers():
 def lanes():
     own = OrganisationFactory(code="sc-inline-own", name="内联成都市委党史研究室", region="sichuan")
     other = OrganisationFactory(code="sc-inline-other", name="内联绵阳市委党史研究室", region="sichuan")
-    editor = staff_user_create_or_update(username="inline_editor", organisation=own, roles=["editor"])
+    editor = staff_user_create_or_update(
+        username="inline_editor", organisation=own, roles=["editor", "researcher"]
+    )
     colleague = staff_user_create_or_update(username="inline_other_staff", organisation=other, roles=[])
     plain = get_user_model().objects.create_user("inline_plain_account", password="pass-word-123")
     retired = get_user_model().objects.create_user("inline_retired_staff", is_active=False)
@@ -99,7 +103,7 @@ def test_every_inline_child_form_offers_only_what_the_user_may_read(lanes):
     assert found == INLINES
 
 
-def _event_data(organisation, action_items):
+def _event_data(organisation, action_items=(), material_links=()):
     return nested_form_data(
         {
             "title": "内联越界测试会议",
@@ -112,8 +116,8 @@ def _event_data(organisation, action_items):
             "interval": 1,
             "agenda": rich_text("<p>议程</p>"),
             "exceptions": inline_formset([]),
-            "material_links": inline_formset([]),
-            "action_items": inline_formset(action_items),
+            "material_links": inline_formset(list(material_links)),
+            "action_items": inline_formset(list(action_items)),
         }
     )
 
@@ -163,3 +167,69 @@ def test_a_readable_account_in_an_inline_is_saved(client, lanes):
     saved = ActionItem.objects.get(text="会后整理纪要")
     assert saved.owner_user == lanes["colleague"] and saved.owner_organisation == lanes["other"]
     assert saved.event.origin_organisation == lanes["own"]
+
+
+@pytest.fixture
+def materials(lanes):
+    def material(owner, level, title):
+        return MaterialFactory(title=title, origin_organisation=lanes[owner], access_level=level)
+
+    return {
+        "theirs_internal": material("other", "internal", "别家内部纪要"),
+        "theirs_partners": material("other", "partners", "别家协作纪要"),
+        "ours_internal": material("own", "internal", "本单位内部纪要"),
+    }
+
+
+def _link(material_global_id):
+    return {
+        "kind": "minutes",
+        "title": "会议纪要链接",
+        "url": "/materials/",
+        "material_global_id": material_global_id,
+    }
+
+
+@pytest.mark.parametrize("which", ["theirs_internal", "unknown"])
+def test_a_material_the_user_may_not_read_is_refused_in_the_material_links_inline(
+    client, lanes, materials, which
+):
+    client.force_login(lanes["editor"])
+    global_id = materials[which].global_id if which in materials else "6f1c2d3e-0000-4000-8000-000000000000"
+    response = client.post(
+        "/admin/snippets/events/event/add/", _event_data(lanes["own"], material_links=[_link(global_id)])
+    )
+    assert response.status_code == 200
+    child = response.context["form"].formsets["material_links"].forms[0]
+    assert child.errors["material_global_id"] == ["这个编号不对应您可以查阅的记录。"]
+    assert "这个编号不对应您可以查阅的记录。" in response.content.decode()
+    assert not Event.objects.filter(title="内联越界测试会议").exists()
+    assert not EventMaterialLink.objects.exists()
+
+
+@pytest.mark.parametrize("which", ["theirs_partners", "ours_internal"])
+def test_a_material_the_user_may_read_is_saved_in_the_material_links_inline(client, lanes, materials, which):
+    client.force_login(lanes["editor"])
+    global_id = materials[which].global_id
+    response = client.post(
+        "/admin/snippets/events/event/add/", _event_data(lanes["own"], material_links=[_link(global_id)])
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert EventMaterialLink.objects.get().material_global_id == global_id
+
+
+def test_a_project_output_names_only_a_material_the_user_may_read(client, lanes, materials):
+    project = Project.objects.create(
+        title="本单位课题", origin_organisation=lanes["own"], access_level="partners"
+    )
+    client.force_login(lanes["editor"])
+    data = {"project": project.pk, "title": "越界成果", "kind": "report", "url": ""}
+    refused = {**data, "material_global_id": materials["theirs_internal"].global_id}
+    response = client.post("/admin/snippets/research/projectoutput/add/", refused)
+    assert response.status_code == 200
+    assert response.context["form"].errors["material_global_id"] == ["这个编号不对应您可以查阅的记录。"]
+    assert not ProjectOutput.objects.exists()
+    accepted = {**data, "material_global_id": materials["theirs_partners"].global_id}
+    response = client.post("/admin/snippets/research/projectoutput/add/", accepted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ProjectOutput.objects.get().material_global_id == materials["theirs_partners"].global_id
