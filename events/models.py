@@ -251,6 +251,8 @@ class EventMaterialLink(Orderable):
     )
     # The shared material's global id, once the materials repository holds it.
     material_global_id = models.UUIDField(_("资料全局编号"), null=True, blank=True)
+    # Admin forms accept only a material the user may read (portal.viewsets).
+    shared_record_references = {"material_global_id": "materials.Material"}
 
     panels = [
         FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),

@@ -66,6 +66,11 @@ def visible_to(user, queryset: QuerySet, *, organisation_field: str = "origin_or
     return queryset.filter(access_q(user, organisation_field=organisation_field))
 
 
+def readable_by_global_id(user, model, global_id) -> bool:
+    """Whether a reference by global id (a material of a meeting, …) names a record this reader may see."""
+    return visible_to(user, model._default_manager.filter(global_id=global_id)).exists()
+
+
 def can_view(user, record, *, organisation_field: str = "origin_organisation") -> bool:
     return reader_for(user).allows(
         level=record.access_level, owner_id=getattr(record, f"{organisation_field}_id")

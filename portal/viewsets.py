@@ -6,11 +6,13 @@ organisation may touch: a foreign key posted by hand outside those choices is re
 form's own validation.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
@@ -22,7 +24,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .access import visible_to
+from .access import readable_by_global_id, visible_to
 from .models import Organisation, SharedRecord
 from .selectors import staff_accounts, staff_organisation
 
@@ -53,11 +55,29 @@ def choices_for(*, user, queryset):
     return queryset
 
 
-class OrganisationScopedForm(WagtailAdminModelForm):
+class OrganisationScopedFormMetaclass(type(WagtailAdminModelForm)):
+    """Child forms (InlinePanel) of a scoped form are scoped too, and are told who the user is."""
+
+    @classmethod
+    def child_form(cls):
+        return OrganisationScopedForm
+
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        for formset in getattr(new_class, "formsets", {}).values():
+            # A panel may hand its own child form class (deferred required fields): scope it as well.
+            formset.form = scoped_form_class(formset.form, parent_field=None)
+            inherited = list(formset.inherit_kwargs or [])
+            formset.inherit_kwargs = inherited if "for_user" in inherited else [*inherited, "for_user"]
+        return new_class
+
+
+class OrganisationScopedForm(WagtailAdminModelForm, metaclass=OrganisationScopedFormMetaclass):
     """Narrows every relation of an organisation's record to what the user's organisation may touch.
 
     The viewset names the parent relation (`project` of a milestone, `course` of a session):
-    only the user's own organisation's parents are offered there.
+    only the user's own organisation's parents are offered there. Inline child forms go through
+    the same narrowing (see the metaclass).
     """
 
     parent_field: str | None = None
@@ -82,6 +102,22 @@ class OrganisationScopedForm(WagtailAdminModelForm):
                 field.queryset = staff_accounts()
             elif user is not None:
                 field.queryset = choices_for(user=user, queryset=queryset)
+
+    def clean(self):
+        # A shared record named by its global id (`shared_record_references` of the model, e.g.
+        # {"material_global_id": "materials.Material"}) must be one the user may read. A reference
+        # left as it was does not block saving the rest.
+        cleaned_data = super().clean()
+        data = self.cleaned_data if cleaned_data is None else cleaned_data
+        user = getattr(self, "for_user", None)
+        references = getattr(self._meta.model, "shared_record_references", {})
+        for name, label in references.items():
+            value = data.get(name)
+            if user is None or not value or name not in self.changed_data:
+                continue
+            if not readable_by_global_id(user, apps.get_model(label), value):
+                self.add_error(name, _("这个编号不对应您可以查阅的记录。"))
+        return cleaned_data
 
 
 def scoped_form_class(base, *, parent_field: str | None):

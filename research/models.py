@@ -232,6 +232,8 @@ class ProjectOutput(ProjectPart):
         blank=True,
         help_text=_("共享资料库中对应资料的全局编号（可选）"),
     )
+    # Admin forms accept only a material the user may read (portal.viewsets).
+    shared_record_references = {"material_global_id": "materials.Material"}
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("添加人"),
