@@ -6,13 +6,11 @@ organisation may touch: a foreign key posted by hand outside those choices is re
 form's own validation.
 """
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.chooser import (
@@ -24,7 +22,8 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .access import readable_by_global_id, visible_to
+from .access import visible_to
+from .forms import SharedReferencesForm
 from .models import Organisation, SharedRecord
 from .selectors import staff_accounts, staff_organisation
 
@@ -72,7 +71,9 @@ class OrganisationScopedFormMetaclass(type(WagtailAdminModelForm)):
         return new_class
 
 
-class OrganisationScopedForm(WagtailAdminModelForm, metaclass=OrganisationScopedFormMetaclass):
+class OrganisationScopedForm(
+    SharedReferencesForm, WagtailAdminModelForm, metaclass=OrganisationScopedFormMetaclass
+):
     """Narrows every relation of an organisation's record to what the user's organisation may touch.
 
     The viewset names the parent relation (`project` of a milestone, `course` of a session):
@@ -95,29 +96,11 @@ class OrganisationScopedForm(WagtailAdminModelForm, metaclass=OrganisationScoped
                     field.initial = field.queryset.first()
                     field.empty_label = None
             elif name == self.parent_field:
-                field.queryset = (
-                    organisation_scope(user=user, queryset=queryset) if user else queryset.none()
-                )
+                field.queryset = organisation_scope(user=user, queryset=queryset) if user else queryset.none()
             elif queryset.model is get_user_model():
                 field.queryset = staff_accounts()
             elif user is not None:
                 field.queryset = choices_for(user=user, queryset=queryset)
-
-    def clean(self):
-        # A shared record named by its global id (`shared_record_references` of the model, e.g.
-        # {"material_global_id": "materials.Material"}) must be one the user may read. A reference
-        # left as it was does not block saving the rest.
-        cleaned_data = super().clean()
-        data = self.cleaned_data if cleaned_data is None else cleaned_data
-        user = getattr(self, "for_user", None)
-        references = getattr(self._meta.model, "shared_record_references", {})
-        for name, label in references.items():
-            value = data.get(name)
-            if user is None or not value or name not in self.changed_data:
-                continue
-            if not readable_by_global_id(user, apps.get_model(label), value):
-                self.add_error(name, _("这个编号不对应您可以查阅的记录。"))
-        return cleaned_data
 
 
 def scoped_form_class(base, *, parent_field: str | None):

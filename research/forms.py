@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
+from portal.forms import SharedReferencesForm
 from portal.models import Organisation, Region, Topic
 from portal.selectors import staff_accounts, staff_display_name
 
@@ -67,8 +68,12 @@ class MilestoneForm(forms.ModelForm):
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class OutputForm(forms.ModelForm):
+class OutputForm(SharedReferencesForm, forms.ModelForm):
     url = forms.URLField(label=_("链接"), required=False, assume_scheme="https")
+
+    def __init__(self, *args, for_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_user = for_user
 
     class Meta:
         model = ProjectOutput

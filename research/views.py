@@ -62,7 +62,7 @@ def project_workspace(request, global_id):
         return _forbidden(request, _("只有课题组成员可以进入课题工作台。"))
     is_lead = membership.role == membership.Role.LEAD
     milestone_form = MilestoneForm(prefix="milestone")
-    output_form = OutputForm(prefix="output")
+    output_form = OutputForm(prefix="output", for_user=request.user)
     member_form = MemberForm(prefix="member")
     status = 200
     if request.method == "POST":
@@ -78,7 +78,7 @@ def project_workspace(request, global_id):
                 messages.success(request, _("已添加节点“%(title)s”。") % {"title": milestone.title})
                 return redirect("research:project_workspace", global_id=project.global_id)
         elif action == "output":
-            output_form = OutputForm(request.POST, prefix="output")
+            output_form = OutputForm(request.POST, prefix="output", for_user=request.user)
             if output_form.is_valid():
                 output = services.output_add(project=project, user=request.user, **output_form.cleaned_data)
                 messages.success(request, _("已添加成果“%(title)s”。") % {"title": output.title})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from research import services
 from research.models import Milestone, ProjectMember, ProjectOutput
+from tests.materials.factories import MaterialFactory
 
 from .conftest import staff
 from .factories import MilestoneFactory, ProjectFactory, ProjectMemberFactory
@@ -140,6 +141,35 @@ def test_lead_adds_a_milestone_and_an_output(team):
     # The output is public to every reader of the project, not only the team.
     detail = team["clients"]["outsider"].get(f"/research/{project.global_id}/").content.decode()
     assert "红军长征在重庆史实（綦江）" in detail
+
+
+def test_an_output_names_only_a_material_its_lead_may_read(team, organisations):
+    project = team["project"]
+    lead = team["clients"]["lead"]
+    hidden = MaterialFactory(access_level="internal", origin_organisation=organisations["same_region"])
+    shared = MaterialFactory(access_level="partners", origin_organisation=organisations["partner"])
+
+    def post_output(title, material):
+        return lead.post(
+            workspace_url(project),
+            {
+                "action": "output",
+                "output-title": title,
+                "output-kind": "report",
+                "output-url": "",
+                "output-material_global_id": str(material.global_id),
+            },
+            follow=True,
+        )
+
+    refused = post_output("借用他单位内部资料", hidden)
+    assert refused.status_code == 400
+    assert "这个编号不对应您可以查阅的记录。" in refused.content.decode()
+    assert not ProjectOutput.objects.filter(project=project).exists()
+
+    accepted = post_output("引用协作单位资料", shared)
+    assert "已添加成果“引用协作单位资料”" in accepted.content.decode()
+    assert ProjectOutput.objects.get(project=project).material_global_id == shared.global_id
 
 
 def test_lead_sees_clear_errors_for_an_incomplete_milestone(team):
