@@ -1,7 +1,7 @@
 """`make run`: both regions on this machine, supervised. Standard library only.
 
-Prepares each region (migrate, seed_demo), then starts per region a web server and a Celery
-worker (beat embedded) and keeps them running:
+Prepares each region (migrate, seed_demo), then starts per region a web server, a Celery
+worker (beat embedded) and a worker for text extraction, and keeps them running:
 
 - each process runs in its own process group, so stopping it stops what it started (beat);
 - a process that exits is logged with its status, on the console and in its log, and started
@@ -294,10 +294,16 @@ def main() -> int:
         worker = [
             PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "warning",
             "-B", "-s", str(var_dir / region / "celerybeat-schedule"),  # beat: the partner pull schedule
-            "-Q", f"{region}.default,{region}.search,{region}.sync,{region}.extract", "-n", f"{region}@%h",
+            "-Q", f"{region}.default,{region}.search,{region}.sync", "-n", f"{region}@%h",
+        ]  # fmt: skip
+        # Reading a scanned file can take minutes: it has its own worker, so sync never waits for it.
+        extract = [
+            PYTHON, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "-l", "warning",
+            "-Q", f"{region}.extract", "-n", f"{region}-extract@%h",
         ]  # fmt: skip
         web = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
         services.append(Service(f"{region} worker", worker, env, log_dir / f"{region}-worker.log"))
+        services.append(Service(f"{region} extract worker", extract, env, log_dir / f"{region}-extract.log"))
         services.append(Service(f"{region} web server", web, env, log_dir / f"{region}-web.log"))
     become_subreaper()
     threading.Thread(target=wait_for_sites, args=(ports, log_dir), daemon=True).start()

@@ -20,7 +20,13 @@ def test_compose_file_describes_the_production_topology():
         "worker-chongqing",
         "beat-sichuan",
         "beat-chongqing",
+        "extract-sichuan",
+        "extract-chongqing",
     } <= set(services)
+    for region in ("sichuan", "chongqing"):
+        # Text extraction has its own worker: sync's worker never takes a long OCR.
+        assert f"{region}.extract" not in " ".join(services[f"worker-{region}"]["command"])
+        assert f"{region}.extract" in services[f"extract-{region}"]["command"]
     assert services["web-sichuan"]["environment"]["PORTAL_REGION"] == "sichuan"
     assert services["web-chongqing"]["environment"]["PORTAL_REGION"] == "chongqing"
     assert services["elasticsearch"]["image"].startswith("docker.elastic.co/elasticsearch/elasticsearch:8.")

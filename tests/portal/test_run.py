@@ -142,6 +142,15 @@ def embedded(tmp_path_factory):
             run.stop()
 
 
+def test_text_extraction_has_its_own_worker_so_sync_never_waits_for_an_ocr(embedded):
+    commands = [cmdline(pid) for pid in children(embedded.process.pid)]
+    for region in ("sichuan", "chongqing"):
+        extract = [command for command in commands if f"-Q {region}.extract" in command]
+        syncing = [command for command in commands if f"{region}.sync" in command]
+        assert len(extract) == 1 and len(syncing) == 1, commands
+        assert f"{region}.extract" not in syncing[0]
+
+
 def test_a_killed_worker_and_its_beat_are_replaced_while_the_other_region_serves(embedded):
     worker = embedded.worker("sichuan")
     beat = wait_until(lambda: children(worker), timeout=60, message="the worker started no beat")[0]
