@@ -227,3 +227,17 @@ def test_entries_are_kept_180_days_and_the_prune_is_logged():
         not AuditEntry.objects.filter(pk=old.pk).exists() and AuditEntry.objects.filter(pk=kept.pk).exists()
     )
     assert AuditEntry.objects.filter(event=Event.AUDIT_PRUNED).count() == 1
+
+
+def test_beat_prunes_the_log_daily(settings):
+    import audit.tasks  # noqa: F401 - a worker finds it by autodiscovery
+    from portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-prune"]
+    assert entry["schedule"] == 24 * 3600
+    old = AuditEntry.objects.create(
+        event=Event.SIGN_IN, outcome=Outcome.SUCCESS, at=timezone.now() - datetime.timedelta(days=181)
+    )
+    app.tasks[entry["task"]].apply()
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(event=Event.AUDIT_PRUNED).count() == 1
