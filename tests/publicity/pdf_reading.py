@@ -112,18 +112,22 @@ class Pdf:
         fonts = self._fonts(page)
         head, _ = self.object(page)
         _, content = self.object(self.ref(head, "Contents"))
-        lines = []
-        for block in re.findall(rb"BT(.*?)ET", content, re.S):
-            font, line = None, ""
-            for tf, string in re.findall(rb"/([\w+.-]+) [\d.]+ Tf|(" + _LITERAL + rb")", block):
-                if tf:
-                    font = fonts.get(tf)
-                elif font is not None:
-                    line += "".join(font.get(code, "\ufffd") for code in literal(string))
-                else:
-                    line += literal(string).decode("latin-1")
-            if line:
-                lines.append(line)
+        lines, line, font = [], None, None
+        # Strings are matched whole first, so "ET" inside one (a code such as CY-HETB-…) is no operator.
+        tokens = rb"(" + _LITERAL + rb")|/([\w+.-]+) [\d.]+ Tf|(?<![\w/])(BT|ET)(?!\w)"
+        for string, tf, operator in re.findall(tokens, content):
+            if operator == b"BT":
+                line = ""
+            elif operator == b"ET":
+                if line:
+                    lines.append(line)
+                line = None
+            elif tf:
+                font = fonts.get(tf)
+            elif line is not None and font is not None:
+                line += "".join(font.get(code, "\ufffd") for code in literal(string))
+            elif line is not None:
+                line += literal(string).decode("latin-1")
         return "\n".join(lines)
 
     @property

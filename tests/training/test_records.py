@@ -152,6 +152,20 @@ def test_the_holder_downloads_the_certificate_pdf(course_run, trainer):
     assert signed_in(stranger).get(f"/training/certificates/{certificate.code}.pdf").status_code == 404
 
 
+def test_a_certificate_code_holding_pdf_operator_letters_reads_back_whole(course_run, trainer):
+    # A code such as CY-HETB-… holds "ET", the end-of-text operator: the reader must not stop there.
+    certificate = services.certificate_issue(
+        enrolment_id=course_run["enrolments"]["wang"].pk, issued_by=trainer
+    )
+    type(certificate).objects.filter(pk=certificate.pk).update(code="CY-HETB-FU45-HPQ5")
+
+    response = signed_in(course_run["users"][0]).get("/training/certificates/CY-HETB-FU45-HPQ5.pdf")
+
+    text = Pdf(response.content).text
+    assert "证书编号：CY-HETB-FU45-HPQ5" in text
+    assert "核验网址：http://testserver/training/verify/CY-HETB-FU45-HPQ5/" in text
+
+
 def test_the_certificate_pdf_follows_the_reader_language(course_run, trainer):
     wang_user = course_run["users"][0]
     certificate = services.certificate_issue(
