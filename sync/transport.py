@@ -58,7 +58,7 @@ def _http() -> requests.Session:
         session = requests.Session()
         session.trust_env = False  # no proxy or netrc from the environment between the regions
         # A private CA between the regions is named explicitly (SYNC_CA_CERTS), not inherited.
-        session.verify = str(settings.SYNC_CA_CERTS) if getattr(settings, "SYNC_CA_CERTS", None) else True
+        session.verify = str(settings.SYNC_CA_CERTS) if settings.SYNC_CA_CERTS else True
         _local.session = session
     return _local.session
 
