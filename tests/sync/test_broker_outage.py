@@ -1,12 +1,12 @@
 """Two live regions whose broker goes down for a while: nothing is lost, the backlog drains by itself."""
 
-import time
-
 import pytest
 
-from sync.live import TWO_ORGANISATIONS, LiveRegions, PrivateRedis, wait_until
+from tests.support.live import TWO_ORGANISATIONS, LiveRegions, PrivateRedis
+from tests.support.scripts import script
+from tests.support.waiting import wait_until
 
-from .test_two_regions import MEETING, RSVP_AT_CHONGQING, copies, publish
+from .test_two_regions import copies, publish
 
 pytestmark = pytest.mark.services
 
@@ -33,32 +33,45 @@ def outage(database_url, tmp_path_factory):
 def test_a_change_and_a_request_made_while_the_broker_is_down_arrive_once_it_is_back(outage):
     regions, broker = outage
     sichuan, chongqing = regions["sichuan"], regions["chongqing"]
-    event = sichuan.shell(MEETING.format(title="川渝联席会议（断线）")).split()[-1]
-    assert wait_until(
-        lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)), timeout=30
+    event = sichuan.shell(script("meeting_create", title="川渝联席会议（断线）")).split()[-1]
+    wait_until(
+        lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)),
+        timeout=30,
+        what="the meeting at Chongqing",
     )
 
     def recorded_at_sichuan(rsvp):
         return sichuan.query("SELECT state FROM events_rsvp WHERE global_id=%s", (rsvp,))
 
+    def beat_waits(region):
+        """How often the region's beat found the broker away (portal/beat.py logs each tick)."""
+        return (region.var_dir / "beat.log").read_text(errors="replace").count("beat cannot reach Redis")
+
+    waits_before = {region.name: beat_waits(region) for region in (sichuan, chongqing)}
     broker.stop()
     try:
         # Both saves commit although nothing can be queued; the tasks they could not queue are logged.
         [material] = publish(sichuan, prefix="断线期间-")
-        rsvp = chongqing.shell(RSVP_AT_CHONGQING.format(username="cq_outage", event=event)).split()[-1]
-        time.sleep(8)  # longer than a beat interval: without the broker nothing moves
+        rsvp = chongqing.shell(script("rsvp_at_chongqing", username="cq_outage", event=event)).split()[-1]
+        # Each beat finds the broker away twice, a schedule interval (5 s) apart: nothing moves meanwhile.
+        wait_until(
+            lambda: all(beat_waits(r) >= waits_before[r.name] + 2 for r in (sichuan, chongqing)),
+            timeout=60,
+            what="both beats finding the broker away twice",
+        )
         assert not copies(chongqing, "断线期间-")
         assert not recorded_at_sichuan(rsvp)
     finally:
         broker.start()
 
-    assert wait_until(lambda: copies(chongqing, "断线期间-"), timeout=90), "the change never arrived"
-    assert wait_until(lambda: recorded_at_sichuan(rsvp) == [("recorded",)], timeout=90)
-    assert wait_until(
+    wait_until(lambda: copies(chongqing, "断线期间-"), timeout=90, what="the change at Chongqing")
+    wait_until(lambda: recorded_at_sichuan(rsvp) == [("recorded",)], timeout=90, what="the answer at Sichuan")
+    wait_until(
         lambda: (
             chongqing.query("SELECT state FROM events_rsvp WHERE global_id=%s", (rsvp,)) == [("recorded",)]
         ),
         timeout=30,
+        what="the reply settling the answer at Chongqing",
     )
     [(global_id,)] = chongqing.query(
         "SELECT global_id::text FROM materials_material WHERE title LIKE '断线期间-%%'"

@@ -7,22 +7,11 @@ import uuid
 import pytest
 import requests
 
-from sync.live import LiveRegions, redis_database, wait_until
+from tests.support.live import LiveRegions, redis_database
+from tests.support.scripts import script
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.services
-
-PUBLISH = """
-import uuid
-from django.core.files.base import ContentFile
-from portal.models import Organisation
-from materials.services import material_create
-org = Organisation.objects.get(code={org!r})
-for n in range({count}):
-    m = material_create(organisation=org, title=f"{prefix}{{n}}", material_type="archive",
-        access_level={access!r}, description="两地同步测试",
-        uploaded_file=ContentFile({content!r}.encode() + str(n).encode(), name=f"{prefix}{{n}}.txt"))
-    print(m.global_id)
-"""
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +26,9 @@ def live(database_url, redis_url, tmp_path_factory):
 
 def publish(region, *, prefix, count=1, access="public", org=None, content="川渝党史资料"):
     org = org or {"sichuan": "sc-chengdu", "chongqing": "cq-qijiang"}[region.name]
-    output = region.shell(PUBLISH.format(org=org, count=count, prefix=prefix, access=access, content=content))
+    output = region.shell(
+        script("material_publish", org=org, count=count, prefix=prefix, access=access, content=content)
+    )
     return [line.strip() for line in output.splitlines() if _is_uuid(line.strip())]
 
 
@@ -58,7 +49,9 @@ def test_a_public_material_published_at_sichuan_is_visible_at_chongqing_with_its
         live["sichuan"], prefix=f"同步-{uuid.uuid4().hex[:6]}-", content="遵义会议的重要屏障"
     )
     url = f"{live['chongqing'].url}/materials/{global_id}/"
-    assert wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=20)
+    wait_until(
+        lambda: requests.get(url, timeout=5).status_code == 200, timeout=20, what=f"{url} served at Chongqing"
+    )
     page = requests.get(url, timeout=5).text
     assert "两地同步测试" in page
     download = requests.get(f"{url}download/", timeout=5)
@@ -75,7 +68,9 @@ def test_a_public_material_published_at_sichuan_is_visible_at_chongqing_with_its
 def test_and_back_from_chongqing_to_sichuan(live):
     [global_id] = publish(live["chongqing"], prefix=f"回传-{uuid.uuid4().hex[:6]}-")
     url = f"{live['sichuan'].url}/materials/{global_id}/"
-    assert wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=20)
+    wait_until(
+        lambda: requests.get(url, timeout=5).status_code == 200, timeout=20, what=f"{url} served at Sichuan"
+    )
     [(origin,)] = live["sichuan"].query(
         "SELECT origin_region FROM materials_material WHERE global_id=%s", (global_id,)
     )
@@ -91,13 +86,20 @@ def test_the_receiving_worker_killed_mid_backlog_and_restarted_gets_everything_o
         assert not copies(chongqing, prefix)
         chongqing.start_worker()
         # Kill it while it drains the backlog: no goodbye, no acknowledgement.
-        wait_until(lambda: copies(chongqing, prefix), timeout=30, interval=0.02)
+        wait_until(
+            lambda: copies(chongqing, prefix),
+            timeout=30,
+            interval=0.02,
+            what="the first copies of the backlog",
+        )
         chongqing.stop("worker", kill=True)
         arrived_before_kill = len(copies(chongqing, prefix))
     finally:
         chongqing.start_worker()
-    assert wait_until(lambda: len(copies(chongqing, prefix)) == 25, timeout=60), len(
-        copies(chongqing, prefix)
+    wait_until(
+        lambda: len(copies(chongqing, prefix)) == 25,
+        timeout=60,
+        what=lambda: f"all 25 copies after the restart ({len(copies(chongqing, prefix))} arrived)",
     )
     rows = chongqing.query(
         "SELECT global_id::text FROM materials_material WHERE title LIKE %s", (prefix + "%",)
@@ -118,24 +120,20 @@ def test_a_change_made_while_the_partner_web_process_is_down_arrives_once_it_is_
     try:
         publish(sichuan, prefix=prefix)
         # Chongqing's beat keeps trying; each failure is recorded for staff.
-        assert wait_until(lambda: last_error_at() != before, timeout=30)
+        wait_until(lambda: last_error_at() != before, timeout=30, what="a failed pull recorded")
         assert not copies(chongqing, prefix)
     finally:
         sichuan.start_web()
-    assert wait_until(lambda: copies(chongqing, prefix), timeout=40)
+    wait_until(lambda: copies(chongqing, prefix), timeout=40, what="the change at Chongqing")
 
 
 def test_lowering_to_internal_removes_the_copy_at_the_partner(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
     prefix = f"降级-{uuid.uuid4().hex[:6]}-"
     [global_id] = publish(sichuan, prefix=prefix)
-    assert wait_until(lambda: copies(chongqing, prefix), timeout=20)
-    sichuan.shell(
-        "from materials.models import Material\n"
-        f"m = Material.objects.get(global_id='{global_id}')\n"
-        "m.access_level = 'internal'\nm.save()\n"
-    )
-    assert wait_until(lambda: not copies(chongqing, prefix), timeout=20)
+    wait_until(lambda: copies(chongqing, prefix), timeout=20, what="the copy at Chongqing")
+    sichuan.shell(script("material_update", global_id=global_id, access_level="internal"))
+    wait_until(lambda: not copies(chongqing, prefix), timeout=20, what="the copy removed at Chongqing")
     assert requests.get(f"{chongqing.url}/materials/{global_id}/", timeout=5).status_code == 404
     assert not chongqing.query("SELECT 1 FROM sync_changelog WHERE global_id = %s", (global_id,)), (
         "a replica is never echoed back"
@@ -146,9 +144,10 @@ def test_status_reports_each_partner_after_the_backlog_drained(live):
     status = json.loads(live["chongqing"].manage("sync_status", "--json").stdout)
     [sichuan] = status
     assert sichuan["region"] == "sichuan"
-    assert wait_until(
+    wait_until(
         lambda: json.loads(live["chongqing"].manage("sync_status", "--json").stdout)[0]["backlog"] == 0,
         timeout=20,
+        what="no backlog at Chongqing",
     )
     assert sichuan["last_success"] is not None
 
@@ -162,27 +161,12 @@ def test_reconcile_repairs_a_copy_removed_behind_syncs_back(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
     prefix = f"对账-{uuid.uuid4().hex[:6]}-"
     [global_id] = publish(sichuan, prefix=prefix)
-    assert wait_until(lambda: copies(chongqing, prefix), timeout=20)
-    chongqing.shell(
-        "from sync.context import apply_context\nfrom materials.models import Material\n"
-        f"with apply_context():\n    Material.objects.get(global_id='{global_id}').delete()\n"
-        "from sync.models import SyncedCopy\n"
-        f"SyncedCopy.objects.filter(global_id='{global_id}').delete()\n"
-    )
+    wait_until(lambda: copies(chongqing, prefix), timeout=20, what="the copy at Chongqing")
+    chongqing.shell(script("material_copy_remove", global_id=global_id))
     assert not copies(chongqing, prefix)
     result = chongqing.manage("sync_reconcile")
     assert "1 repaired" in result.stdout, result.stdout + result.stderr
     assert copies(chongqing, prefix)
-
-
-TAMPER = """
-from materials.models import MaterialFile
-stored = MaterialFile.objects.get(material__global_id={global_id!r}).file
-stored.open("rb"); original = stored.read(); stored.close()
-with open(stored.path, "wb") as handle:
-    handle.write({replacement!r} if {replacement!r} is not None else original)
-print(original.hex())
-"""
 
 
 def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and_retried_by_staff(live):
@@ -192,7 +176,9 @@ def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and
     try:
         [global_id] = publish(sichuan, prefix=prefix, content="红岩村十三号")
         original = bytes.fromhex(
-            sichuan.shell(TAMPER.format(global_id=global_id, replacement=b"forged bytes")).split()[-1]
+            sichuan.shell(
+                script("material_file_tamper", global_id=global_id, replacement_hex=b"forged bytes".hex())
+            ).split()[-1]
         )
     finally:
         chongqing.start_worker()
@@ -204,7 +190,7 @@ def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and
         )
 
     # Refused after fetching it again, quarantined with its reason; the feed goes on.
-    assert wait_until(quarantined, timeout=40)
+    wait_until(quarantined, timeout=40, what="the tampered file quarantined")
     [(entry, reason)] = quarantined()
     assert reason in ("sha256_mismatch", "size_mismatch")
     url = f"{chongqing.url}/materials/{global_id}/"
@@ -214,46 +200,35 @@ def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and
     assert f"quarantined #{entry}" in chongqing.manage("sync_status").stdout
 
     # The origin repairs its file; staff retry the entry.
-    sichuan.shell(TAMPER.format(global_id=global_id, replacement=original))
+    sichuan.shell(script("material_file_tamper", global_id=global_id, replacement_hex=original.hex()))
     chongqing.manage("sync_quarantine", "--retry", str(entry))
     assert not quarantined()
-    assert wait_until(lambda: requests.get(url, timeout=5).status_code == 200, timeout=40)
+    wait_until(
+        lambda: requests.get(url, timeout=5).status_code == 200, timeout=40, what=f"{url} served once retried"
+    )
     download = requests.get(f"{url}download/", timeout=5)
     assert download.content == original == "红岩村十三号0".encode()
-
-
-APPLY_AGAIN = """
-import json
-from sync.services import change_apply
-entries = json.loads({entries!r})
-results = [change_apply(change=entry, partner_region="sichuan") for entry in entries]
-print(json.dumps([[r.applied, r.ignored, r.conflicts] for r in results]))
-"""
-
-FETCH_RECORD = """
-import json
-from sync.services import partner_record_fetch
-record = partner_record_fetch(partner_region="sichuan", label="materials.material", global_id={global_id!r})
-print(json.dumps(record))
-"""
 
 
 def test_a_change_delivered_twice_and_an_older_one_after_it_change_nothing_at_the_partner(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
     prefix = f"重放-{uuid.uuid4().hex[:6]}-"
     [global_id] = publish(sichuan, prefix=prefix)
-    assert wait_until(lambda: copies(chongqing, prefix), timeout=20)
-    first = chongqing.shell(FETCH_RECORD.format(global_id=global_id)).strip().splitlines()[-1]
-    sichuan.shell(
-        "from materials.models import Material\n"
-        f"m = Material.objects.get(global_id='{global_id}')\nm.title = '{prefix}修订'\nm.save()\n"
+    wait_until(lambda: copies(chongqing, prefix), timeout=20, what="the copy at Chongqing")
+    first = chongqing.shell(script("partner_record_fetch", global_id=global_id)).strip().splitlines()[-1]
+    sichuan.shell(script("material_update", global_id=global_id, title=f"{prefix}修订"))
+    wait_until(
+        lambda: copies(chongqing, prefix) == [(f"{prefix}修订",)],
+        timeout=20,
+        what="the new title at Chongqing",
     )
-    assert wait_until(lambda: copies(chongqing, prefix) == [(f"{prefix}修订",)], timeout=20)
-    second = chongqing.shell(FETCH_RECORD.format(global_id=global_id)).strip().splitlines()[-1]
+    second = chongqing.shell(script("partner_record_fetch", global_id=global_id)).strip().splitlines()[-1]
     assert json.loads(second)["version"] == json.loads(first)["version"] + 1
 
-    entries = json.dumps([json.loads(second), json.loads(second), json.loads(first)])
-    outcome = json.loads(chongqing.shell(APPLY_AGAIN.format(entries=entries)).strip().splitlines()[-1])
+    entries = [json.loads(second), json.loads(second), json.loads(first)]
+    outcome = json.loads(
+        chongqing.shell(script("change_apply_again", entries=entries)).strip().splitlines()[-1]
+    )
 
     assert outcome == [[0, 1, 0], [0, 1, 0], [0, 1, 0]]
     assert copies(chongqing, prefix) == [(f"{prefix}修订",)]
@@ -304,36 +279,14 @@ def test_a_live_region_refuses_a_forged_signature_a_stale_timestamp_a_changed_bo
     }
 
 
-MEETING = """
-import datetime
-from django.utils import timezone
-from events.models import Event
-from portal.models import Organisation
-start = timezone.now() + datetime.timedelta(days=20)
-event = Event.objects.create(title={title!r}, event_type="joint_meeting", starts_at=start,
-    ends_at=start + datetime.timedelta(hours=2), city="成都", venue="四川省委党史研究室",
-    origin_organisation=Organisation.objects.get(code="sc-chengdu"), access_level="partners")
-print(event.global_id)
-"""
-
-RSVP_AT_CHONGQING = """
-from events.models import Event
-from events.services import rsvp_set
-from portal.models import Organisation
-from portal.services import staff_user_create_or_update
-qijiang = Organisation.objects.get(code="cq-qijiang")
-user = staff_user_create_or_update(username={username!r}, organisation=qijiang, roles=[],
-    full_name="李小丽", email="xiaoli@example.org", password="pass-word-123")
-print(rsvp_set(event=Event.objects.get(global_id={event!r}), user=user, attending=True).global_id)
-"""
-
-
 def test_an_rsvp_to_the_partners_meeting_made_while_the_host_is_down_is_recorded_once_it_is_back(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
     tag = uuid.uuid4().hex[:6]
-    event = sichuan.shell(MEETING.format(title=f"川渝联席会议-{tag}")).split()[-1]
-    assert wait_until(
-        lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)), timeout=20
+    event = sichuan.shell(script("meeting_create", title=f"川渝联席会议-{tag}")).split()[-1]
+    wait_until(
+        lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)),
+        timeout=20,
+        what="the meeting at Chongqing",
     )
 
     def rsvp_at(region, rsvp):
@@ -346,7 +299,8 @@ def test_an_rsvp_to_the_partners_meeting_made_while_the_host_is_down_is_recorded
 
     sichuan.stop("web")
     try:
-        rsvp = chongqing.shell(RSVP_AT_CHONGQING.format(username=f"cq_rsvp_{tag}", event=event)).split()[-1]
+        answer = script("rsvp_at_chongqing", username=f"cq_rsvp_{tag}", event=event)
+        rsvp = chongqing.shell(answer).split()[-1]
 
         def attempts():
             rows = chongqing.query(
@@ -354,11 +308,13 @@ def test_an_rsvp_to_the_partners_meeting_made_while_the_host_is_down_is_recorded
             )
             return rows and rows[0][0] == "pending" and rows[0][1] >= 2
 
-        assert wait_until(attempts, timeout=40), "the request was not retried while the host was down"
+        wait_until(attempts, timeout=40, what="the request retried while the host is down")
         assert rsvp_at(chongqing, rsvp)[0][0] == "pending"
     finally:
         sichuan.start_web()
 
-    assert wait_until(lambda: rsvp_at(sichuan, rsvp), timeout=40), "the host never recorded the answer"
+    wait_until(lambda: rsvp_at(sichuan, rsvp), timeout=40, what="the answer recorded by the host")
     assert rsvp_at(sichuan, rsvp) == [("recorded", True, "cq-qijiang", f"chongqing.cq_rsvp_{tag}")]
-    assert wait_until(lambda: rsvp_at(chongqing, rsvp)[0][0] == "recorded", timeout=20)
+    wait_until(
+        lambda: rsvp_at(chongqing, rsvp)[0][0] == "recorded", timeout=20, what="the reply settling the answer"
+    )

@@ -2,7 +2,7 @@
 
 Each region: its own PostgreSQL database, a gunicorn web process, a Celery
 worker (and optionally beat) on a shared Redis, with the other region as its
-partner holding the same key. Not used by the running site.
+partner holding the same key.
 """
 
 import json
@@ -11,25 +11,18 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.scripts import script
+from tests.support.waiting import wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
 REGIONS = ("sichuan", "chongqing")
 
 # For a test that needs no demo content: the two offices its scripts use.
-TWO_ORGANISATIONS = """
-from portal.models import Organisation
-for code, name, short, region, level in [
-    ("sc-chengdu", "成都市委党史研究室", "成都市委", "sichuan", "city"),
-    ("cq-qijiang", "綦江区委党史地方志研究室", "綦江区委", "chongqing", "district"),
-]:
-    Organisation.objects.get_or_create(
-        code=code, defaults={"name": name, "short_name": short, "region": region, "level": level}
-    )
-"""
+TWO_ORGANISATIONS = script("two_organisations")
 
 
 def _free_port() -> int:
@@ -251,18 +244,22 @@ class LiveRegions:
                 region.start_beat()
         import requests
 
+        def answers(region):
+            if region.web.poll() is not None:
+                raise RuntimeError(f"{region.name} web exited")
+            try:
+                requests.get(f"{region.url}/healthz", timeout=10)
+            except requests.RequestException:
+                return False
+            return True
+
         for region in self.regions.values():
-            deadline = time.monotonic() + 90
-            while True:
-                if region.web.poll() is not None:
-                    raise RuntimeError(f"{region.name} web exited")
-                try:
-                    requests.get(f"{region.url}/healthz", timeout=10)
-                    break
-                except requests.RequestException:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.25)
+            wait_until(
+                lambda region=region: answers(region),
+                timeout=90,
+                interval=0.25,
+                what=f"{region.name} answering /healthz",
+            )
 
     def stop(self):
         for region in self.regions.values():
@@ -293,8 +290,7 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         client = redis.Redis(port=self.port)
-        if not wait_until(lambda: _answers(client), timeout=10):
-            raise RuntimeError(f"redis-server on port {self.port} did not start")
+        wait_until(lambda: _answers(client), timeout=10, what=f"redis-server on port {self.port} starting")
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:
@@ -308,14 +304,3 @@ def _answers(client) -> bool:
         return client.ping()
     except Exception:  # noqa: BLE001 - not up yet
         return False
-
-
-def wait_until(predicate, *, timeout: float = 20, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
