@@ -31,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sync.live import LiveRegions, wait_until  # noqa: E402
+from tests.support.live import LiveRegions  # noqa: E402
+from tests.support.waiting import wait_until  # noqa: E402
 
 BULK = """
 import time
@@ -151,7 +152,12 @@ def main():
                 stderr=subprocess.DEVNULL,
                 text=True,
             )
-            wait_until(lambda: arrived("bench-bulk-") >= args.records, timeout=600, interval=0.05)
+            wait_until(
+                lambda: arrived("bench-bulk-") >= args.records,
+                timeout=600,
+                interval=0.05,
+                what="the bulk at chongqing",
+            )
             all_visible = time.time()
             output, _ = script.communicate(timeout=600)
             stamps = dict(line.split()[:2] for line in output.splitlines() if line[:2] in ("T0", "T1"))
@@ -174,7 +180,9 @@ def main():
 
             event = sichuan.shell(MEETING).split()[-1]
             wait_until(
-                lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)), timeout=30
+                lambda: chongqing.query("SELECT 1 FROM events_event WHERE global_id=%s", (event,)),
+                timeout=30,
+                what="the meeting at chongqing",
             )
             code = REQUESTS.format(event=event, samples=args.samples)
             requests_run = subprocess.run(

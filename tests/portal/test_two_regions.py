@@ -7,8 +7,8 @@ import sys
 import pytest
 import requests
 
-from sync.live import database_for
 from tests.conftest import ROOT, free_port, manage, wait_for_http
+from tests.support.live import database_for
 
 pytestmark = pytest.mark.services
 

@@ -3,25 +3,11 @@
 import pytest
 import requests
 
-from sync.live import LiveRegions, redis_database, wait_until
+from tests.support.live import LiveRegions, redis_database
+from tests.support.scripts import script
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.services
-
-PUBLISH = """
-import datetime
-from portal.models import Organisation
-from publicity.models import Section, Story, StoryIndexPage
-index = StoryIndexPage.objects.get()
-story = Story(title="成都市开展川渝党史联合宣讲", slug="joint-lectures-live",
-    section=Section.objects.get(slug="work-news"),
-    origin_organisation=Organisation.objects.get(code="sc-chengdu"),
-    publication_date=datetime.date(2030, 3, 1), body=[{"type": "paragraph", "value": "<p>联合宣讲。</p>"}])
-index.add_child(instance=story)
-story.save_revision().publish()
-print(Story.objects.get(pk=story.pk).get_full_url())
-print(story.global_id)
-"""
-
 
 @pytest.fixture(scope="module")
 def live(database_url, redis_url, tmp_path_factory):
@@ -36,7 +22,7 @@ def live(database_url, redis_url, tmp_path_factory):
 
 def test_a_story_published_at_sichuan_is_shown_at_chongqing_until_unpublished(live):
     sichuan, chongqing = live["sichuan"], live["chongqing"]
-    origin_url, global_id = sichuan.shell(PUBLISH).strip().splitlines()[-2:]
+    origin_url, global_id = sichuan.shell(script("story_publish")).strip().splitlines()[-2:]
 
     def copy():
         return chongqing.query(
@@ -45,8 +31,7 @@ def test_a_story_published_at_sichuan_is_shown_at_chongqing_until_unpublished(li
             (global_id,),
         )
 
-    rows = wait_until(copy, timeout=30)
-    assert rows, "the story did not arrive at Chongqing"
+    rows = wait_until(copy, timeout=30, what="the story at Chongqing")
     path = "/" + rows[0][0].split("/", 2)[2]
     assert origin_url.startswith("http")
 
@@ -56,11 +41,8 @@ def test_a_story_published_at_sichuan_is_shown_at_chongqing_until_unpublished(li
         html = requests.get(f"{chongqing.url}{path}", timeout=10).text
         return html if f'href="{origin_url}"' in html else None
 
-    html = wait_until(page_with_link, timeout=30)
-    assert html, "the copy never linked back to the original"
+    html = wait_until(page_with_link, timeout=30, what="the copy linking back to the original")
     assert "成都市开展川渝党史联合宣讲" in html and "本文转载自四川站" in html
 
-    sichuan.shell(
-        f"from publicity.models import Story\nStory.objects.get(global_id='{global_id}').unpublish()\n"
-    )
-    assert wait_until(lambda: not copy(), timeout=30)
+    sichuan.shell(script("story_unpublish", global_id=global_id))
+    wait_until(lambda: not copy(), timeout=30, what="the copy gone from Chongqing")
