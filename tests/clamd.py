@@ -4,10 +4,10 @@ import hashlib
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 from tests.conftest import free_port
+from tests.support.waiting import wait_until
 
 MARKER = b"CHUANYU-PORTAL-TEST-MALWARE-SIGNATURE"
 # The industry's anti-virus test file, matched by its hash as the official databases match it;
@@ -35,17 +35,23 @@ def clamd_start(root: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [clamd_binary(), "--config-file", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
-    deadline = time.monotonic() + 60
-    while True:
+
+    def answers():
+        if process.poll() is not None:
+            raise RuntimeError(f"clamd exited: {log()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
                 connection.sendall(b"zPING\x00")
-                if connection.recv(16).startswith(b"PONG"):
-                    return process, f"127.0.0.1:{port}"
+                return connection.recv(16).startswith(b"PONG")
         except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log = (root / "clamd.log").read_text(errors="replace") if (root / "clamd.log").exists() else ""
-            raise RuntimeError(f"clamd did not start: {log}")
-        time.sleep(0.2)
+            return False
+
+    def log():
+        return (root / "clamd.log").read_text(errors="replace") if (root / "clamd.log").exists() else ""
+
+    try:
+        wait_until(answers, timeout=60, interval=0.2, what=lambda: f"clamd answering: {log()}")
+    except BaseException:
+        process.kill()
+        raise
+    return process, f"127.0.0.1:{port}"

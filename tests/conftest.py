@@ -3,7 +3,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import requests
 import time_machine
 
 from tests.support import clock
+from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,8 +29,8 @@ def fixed_clock(request):
     if request.node.get_closest_marker("services") or request.node.get_closest_marker("browser"):
         yield
         return
-    with time_machine.travel(clock.test_now(), tick=True):
-        yield
+    with time_machine.travel(clock.test_now(), tick=True) as traveller:
+        yield traveller  # a test moves the clock on with fixed_clock.shift(seconds), never sleeps
 
 
 def _require_env(name: str) -> str:
@@ -62,17 +62,16 @@ def free_port() -> int:
 
 
 def wait_for_http(url: str, *, timeout: float = 60, process: subprocess.Popen | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def answers():
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"process serving {url} exited with {process.returncode}")
         try:
             requests.get(url, timeout=10)
-            return
         except requests.RequestException:
-            # Refused while the server starts, or slow on its first request.
-            time.sleep(0.25)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
+            return False  # refused while the server starts, or slow on its first request
+        return True
+
+    wait_until(answers, timeout=timeout, interval=0.25, what=f"{url} answering")
 
 
 def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedProcess:

@@ -1,8 +1,6 @@
 """Two-factor sign-in: required for superusers, reviewers and organisation administrators;
 open to all staff."""
 
-import time
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -46,7 +44,7 @@ def test_an_editor_signs_in_with_a_password_only(staff):
     assert client.get("/admin/").status_code == 200
 
 
-def test_enrolment_then_sign_in_with_a_code_and_with_a_recovery_code(staff):
+def test_enrolment_then_sign_in_with_a_code_and_with_a_recovery_code(staff, fixed_clock):
     user = staff("reviewer", roles=["reviewer"])
     client = Client()
     sign_in(client, "reviewer")
@@ -56,7 +54,7 @@ def test_enrolment_then_sign_in_with_a_code_and_with_a_recovery_code(staff):
         "/admin/two-factor/setup/", {"token": "000000" if code(device) != "000000" else "111111"}
     )
     assert wrong.status_code == 200 and not TOTPDevice.objects.filter(confirmed=True).exists()
-    time.sleep(1.1)  # django-otp throttles the next try after a wrong code
+    fixed_clock.shift(1.1)  # django-otp throttles the next try after a wrong code
     enrolled = client.post("/admin/two-factor/setup/", {"token": code(device), "next": "/admin/"})
     recovery = [
         line.split("<code>")[1].split("</code>")[0] for line in enrolled.content.decode().split("<li>")[1:]
@@ -68,7 +66,7 @@ def test_enrolment_then_sign_in_with_a_code_and_with_a_recovery_code(staff):
     sign_in(second, "reviewer")
     assert second.get("/admin/")["Location"].startswith("/admin/two-factor/verify/")
     assert second.post("/admin/two-factor/verify/", {"token": "12345678"}).status_code == 200
-    time.sleep(1.1)
+    fixed_clock.shift(1.1)
     response = second.post(
         "/admin/two-factor/verify/", {"token": code(device, steps_ahead=1), "next": "/admin/"}
     )

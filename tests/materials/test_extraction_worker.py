@@ -15,6 +15,7 @@ from materials.models import TextExtraction
 from materials.services import material_create
 from portal.celery import app
 from tests.conftest import ROOT
+from tests.support.waiting import wait_until
 
 from . import documents as docs
 
@@ -59,11 +60,10 @@ def test_a_worker_reads_the_text_of_an_upload_after_it_commits(extract_worker, o
     record = material.current_file
     # The upload did not wait for the text.
     assert time.monotonic() - started < 5
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        extraction = TextExtraction.objects.get(file=record)
-        if extraction.status == "done":
-            break
-        time.sleep(0.5)
-    assert extraction.status == "done", extraction.status_display
+    wait_until(
+        lambda: TextExtraction.objects.get(file=record).status == "done",
+        timeout=90,
+        interval=0.5,
+        what=lambda: f"the text extracted ({TextExtraction.objects.get(file=record).status_display})",
+    )
     assert [p.text for p in record.pages.order_by("number")] == [docs.page_text(1), docs.page_text(3)]

@@ -37,22 +37,14 @@ def test_500_tasks_from_4_processes_reach_both_regions_workers_once_each(tmp_pat
     assert (figures["lost"], figures["duplicates"]) == (0, 0), figures
 
 
-CLAIM_AND_HANG = """
-import sys, time
-from kombu import Connection
-options = {"data_folder_in": sys.argv[1], "data_folder_out": sys.argv[1], "control_folder": sys.argv[2]}
-with Connection("filesystem://", transport="portal.broker:Transport", transport_options=options) as conn:
-    message = conn.SimpleQueue("sichuan.killed").get(timeout=10)
-    print(message.payload, flush=True)
-    time.sleep(60)
-"""
 
 
 def test_a_message_claimed_by_a_consumer_that_was_killed_is_delivered_again(tmp_path):
     with _connection(tmp_path) as conn:
         conn.SimpleQueue("sichuan.killed").put("红岩")
     consumer = subprocess.Popen(
-        [sys.executable, "-c", CLAIM_AND_HANG, str(tmp_path / "broker"), str(tmp_path / "control")],
+        [sys.executable, "-m", "tests.support.scripts.broker_claim_and_hang",
+         str(tmp_path / "broker"), str(tmp_path / "control")],  # fmt: skip
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

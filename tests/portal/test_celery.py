@@ -1,7 +1,6 @@
 import os
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -10,6 +9,7 @@ import redis
 from django.test import override_settings
 
 from tests.conftest import ROOT
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.services
 
@@ -70,9 +70,7 @@ def test_wagtail_background_jobs_run_on_the_celery_worker(celery_worker_process,
         record_in_redis.enqueue(key, "红岩精神")
 
     client = redis.Redis.from_url(redis_url)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and client.get(key) is None:
-        time.sleep(0.1)
+    wait_until(lambda: client.get(key) is not None, timeout=30, what="the task's record in Redis")
     assert client.get(key) == "红岩精神".encode()
 
 
@@ -92,9 +90,7 @@ def test_a_task_queued_by_a_request_logs_under_that_request_id(celery_worker_pro
         request_id_var.reset(token)
 
     client = redis.Redis.from_url(redis_url)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and client.get(key) is None:
-        time.sleep(0.1)
+    wait_until(lambda: client.get(key) is not None, timeout=30, what="the task's record in Redis")
     assert client.get(key) == b"req-0123456789abcdef"
 
 

@@ -12,13 +12,14 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import ROOT, free_port
+from tests.support.scripts.supervise_give_up import IDLE
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -58,16 +59,6 @@ def processes_using(var_dir: Path) -> list[int]:
     return found
 
 
-def wait_until(condition, *, timeout: float, message):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(message() if callable(message) else message)
-
-
 class EmbeddedRun:
     def __init__(self, tmp: Path):
         self.var_dir = tmp / "var"
@@ -100,18 +91,20 @@ class EmbeddedRun:
                 start_new_session=True,  # a terminal of its own: Ctrl-C reaches run.sh alone
             )
         for region in self.ports:
-            deadline = time.monotonic() + timeout
-            while True:
-                if self.process.poll() is not None:
-                    raise AssertionError(f"run.sh exited with {self.process.returncode}:\n{self.tail()}")
-                try:
-                    if requests.get(self.url(region), timeout=5).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"the {region} site did not answer /healthz:\n{self.tail()}")
-                time.sleep(0.5)
+            wait_until(
+                lambda region=region: self._answers(region),
+                timeout=timeout,
+                interval=0.5,
+                what=lambda region=region: f"the {region} site answering /healthz:\n{self.tail()}",
+            )
+
+    def _answers(self, region: str) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"run.sh exited with {self.process.returncode}:\n{self.tail()}")
+        try:
+            return requests.get(self.url(region), timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
 
     def stop(self) -> int:
         """Ctrl-C, as a terminal sends it to its foreground group; then nothing of this run is left."""
@@ -120,7 +113,7 @@ class EmbeddedRun:
         wait_until(
             lambda: not processes_using(self.var_dir),
             timeout=15,
-            message=lambda: "left running: " + "; ".join(cmdline(p) for p in processes_using(self.var_dir)),
+            what=lambda: "left running: " + "; ".join(cmdline(p) for p in processes_using(self.var_dir)),
         )
         return returncode
 
@@ -153,17 +146,17 @@ def test_text_extraction_has_its_own_worker_so_sync_never_waits_for_an_ocr(embed
 
 def test_a_killed_worker_and_its_beat_are_replaced_while_the_other_region_serves(embedded):
     worker = embedded.worker("sichuan")
-    beat = wait_until(lambda: children(worker), timeout=60, message="the worker started no beat")[0]
+    beat = wait_until(lambda: children(worker), timeout=60, what="the worker started no beat")[0]
 
     os.kill(worker, signal.SIGKILL)
     replacement = wait_until(
         lambda: (pid := embedded.worker("sichuan")) not in (None, worker) and pid,
         timeout=30,
-        message=lambda: f"no new sichuan worker:\n{embedded.tail()}",
+        what=lambda: f"no new sichuan worker:\n{embedded.tail()}",
     )
     assert requests.get(embedded.url("chongqing"), timeout=10).status_code == 200
     assert alive(replacement)
-    wait_until(lambda: not alive(beat), timeout=15, message="the killed worker's beat is still running")
+    wait_until(lambda: not alive(beat), timeout=15, what="the killed worker's beat is still running")
     output = embedded.output.read_text()
     assert "run: the sichuan worker was killed by signal 9 (SIGKILL); restarting it" in output
     assert "was killed by signal 9 (SIGKILL)" in (embedded.var_dir / "log" / "sichuan-worker.log").read_text()
@@ -187,7 +180,7 @@ def test_stopped_and_started_again_at_once_both_sites_answer(embedded):
         wait_until(
             lambda region=region: replicated_events(embedded.var_dir, region),
             timeout=120,
-            message=f"{region} received no event from its partner",
+            what=f"{region} received no event from its partner",
         )
     # stop() checks that nothing is left: web servers, workers and the beats they embed.
     assert embedded.stop() == 0
@@ -196,29 +189,11 @@ def test_stopped_and_started_again_at_once_both_sites_answer(embedded):
         assert requests.get(embedded.url(region, "/"), timeout=30).status_code == 200
 
 
-GIVE_UP = """
-import sys
-from pathlib import Path
-sys.path.insert(0, "scripts")
-import supervise
-
-supervise.BACKOFF = (0.1, 0.2, 0.3, 0.4)
-logs = Path(sys.argv[1])
-sleep = "import time; time.sleep(600)"
-steady = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {sleep!r}]); {sleep}"
-failing = [sys.executable, "-c", "raise SystemExit(3)"]
-services = [
-    supervise.Service("failing worker", failing, {}, logs / "failing.log"),
-    supervise.Service("steady web server", [sys.executable, "-c", steady], {}, logs / "steady.log"),
-]
-supervise.become_subreaper()
-sys.exit(supervise.Supervisor(services).run())
-"""
 
 
 def test_a_process_that_keeps_failing_is_given_up_with_one_line_and_the_rest_keep_running(tmp_path):
     supervisor = subprocess.Popen(
-        [sys.executable, "-c", GIVE_UP, str(tmp_path)],
+        [sys.executable, "-m", "tests.support.scripts.supervise_give_up", str(tmp_path)],
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
@@ -230,7 +205,7 @@ def test_a_process_that_keeps_failing_is_given_up_with_one_line_and_the_rest_kee
             lines.append(line)
             if "not restarting it" in line:
                 break
-        steady = [pid for pid in children(supervisor.pid) if "time.sleep(600)" in cmdline(pid)]
+        steady = [pid for pid in children(supervisor.pid) if IDLE in cmdline(pid)]
         grandchildren = [pid for pid in steady for pid in children(pid)]
         assert len(steady) == 1 and alive(steady[0]) and len(grandchildren) == 1
     finally:

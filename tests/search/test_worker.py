@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -13,6 +12,7 @@ from django.db import connection
 from search.selectors import content_search
 from search.tasks import index_record, remove_record
 from tests.conftest import ROOT
+from tests.support.waiting import wait_until
 
 from . import factories as f
 from .conftest import titles
@@ -62,15 +62,6 @@ def worker(search_index, settings, redis_url):
     process.wait(timeout=30)
 
 
-def eventually(check, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_a_worker_indexes_and_removes_a_committed_record(worker, settings):
     settings.SEARCH_QUEUE_ON_COMMIT = True
     settings.ELASTICSEARCH_URL, url = None, settings.ELASTICSEARCH_URL  # no inline indexing on save
@@ -78,7 +69,17 @@ def test_a_worker_indexes_and_removes_a_committed_record(worker, settings):
     settings.ELASTICSEARCH_URL = url
 
     index_record.apply_async(args=["materials.Material", record.pk], queue=worker)
-    assert eventually(lambda: titles(content_search(query="苏维埃")) == ["綦江县苏维埃政府旧址调查"])
+    wait_until(
+        lambda: titles(content_search(query="苏维埃")) == ["綦江县苏维埃政府旧址调查"],
+        timeout=60,
+        interval=0.5,
+        what="the record found in Elasticsearch",
+    )
 
     remove_record.apply_async(args=[f"materials.material:{record.pk}"], queue=worker)
-    assert eventually(lambda: titles(content_search(query="苏维埃")) == [])
+    wait_until(
+        lambda: titles(content_search(query="苏维埃")) == [],
+        timeout=60,
+        interval=0.5,
+        what="the record gone from Elasticsearch",
+    )

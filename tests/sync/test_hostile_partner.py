@@ -36,16 +36,6 @@ from . import hostile
 from .conftest import CHONGQING
 
 ROOT = Path(__file__).resolve().parents[2]
-PULL_AND_REPORT_PEAK = """
-import django
-django.setup()
-from django.core.management import call_command
-try:
-    call_command("sync_pull")
-finally:
-    with open("/proc/self/status") as status:
-        print("PEAK", next(line.split()[1] for line in status if line.startswith("VmHWM")), flush=True)
-"""
 EVIL = '<p>正文</p><img src=x onerror="alert(document.cookie)"><p style="x" onclick="alert(2)">段落</p>'
 SCRIPT = '<p>纪要</p><script>alert(1)</script><iframe src="https://evil.example/"></iframe>'
 
@@ -441,7 +431,7 @@ def test_the_pull_stays_small_against_a_400_mb_file_declared_as_one_byte(setting
             # The peak of the pull's own address space (VmHWM): ru_maxrss would also count the
             # pytest process the child was forked from.
             result = subprocess.run(
-                [sys.executable, "-c", PULL_AND_REPORT_PEAK],
+                [sys.executable, "-m", "tests.support.scripts.sync_pull_peak"],
                 cwd=ROOT,
                 env=env,
                 capture_output=True,
