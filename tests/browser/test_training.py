@@ -3,39 +3,18 @@
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, demo_site
+from tests.support.scripts import script
 
 pytestmark = [pytest.mark.browser, pytest.mark.services, pytest.mark.clock]
 
 PASSWORD = "chuanyu-demo-2020"
-
-# A one-place session of the seeded course, open for enrolment now.
-MAKE_SESSION = """
-import datetime
-from django.utils import timezone
-from training.models import Course, Session
-course = Course.objects.get(title="川渝党史干部专业化联合培训班")
-now = timezone.now()
-session, _ = Session.objects.update_or_create(
-    course=course,
-    title="浏览器测试专题班",
-    defaults=dict(
-        starts_on=timezone.localdate() + datetime.timedelta(days=20),
-        ends_on=timezone.localdate() + datetime.timedelta(days=21),
-        venue="四川省委党校",
-        capacity=1,
-        enrolment_opens=now - datetime.timedelta(days=1),
-        enrolment_closes=now + datetime.timedelta(days=10),
-    ),
-)
-print(session.pk)
-"""
 
 
 @pytest.fixture(scope="module")
 def live_site(tmp_path_factory):
     """The embedded default (SQLite) Sichuan site with a one-place session."""
     with demo_site(tmp_path_factory, name="training") as site:
-        session_id = int(site.shell(MAKE_SESSION).strip().splitlines()[-1])
+        session_id = int(site.shell(script("training_session_one_place")).strip().splitlines()[-1])
         yield site.url, session_id
 
 

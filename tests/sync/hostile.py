@@ -279,3 +279,10 @@ def material(*, title="红岩资料", data: bytes | None = None, declared_size=N
 
 def file_path(change) -> str:
     return f"/sync/files/materials.material/{change['global_id']}/files/1"
+
+
+def quarantined(change):
+    """The open quarantine entry of a change sent, or None."""
+    from sync.models import QuarantinedChange
+
+    return QuarantinedChange.objects.filter(global_id=change["global_id"], resolved_at=None).first()

@@ -1,0 +1,95 @@
+"""A hostile Chongqing partner on loopback, and the site it attacks (tests/sync/hostile.py serves it)."""
+
+import threading
+
+import pytest
+
+from wagtail.models import Page, Site
+
+from portal.models import HomePage
+from portal.settings.environment import Partner
+from publicity.services import red_heritage_index_ensure, story_index_ensure
+from tests.factories import OrganisationFactory
+
+from .. import hostile
+from ..conftest import CHONGQING
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture
+def home(db):
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        page.delete()
+    home = HomePage(title="川渝党史协作平台", slug="home")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    story_index_ensure(home=home)
+    red_heritage_index_ensure(home=home)
+    return home
+
+
+@pytest.fixture
+def organisations(db):
+    return {
+        "cq": OrganisationFactory(code="cq-qijiang", name="綦江区委党史地方志研究室", region="chongqing"),
+        "sc": OrganisationFactory(code="sc-yaan", name="雅安市委党史研究室", region="sichuan", level="city"),
+    }
+
+
+@pytest.fixture
+def partner(settings, organisations):
+    server = hostile.HostilePartner(key_id=CHONGQING.key_id, secret=CHONGQING.secret)
+    settings.PORTAL_REGION = "sichuan"
+    settings.PORTAL_PARTNERS = [
+        Partner(
+            region="chongqing",
+            base_url=server.url,
+            key_id=CHONGQING.key_id,
+            secret=CHONGQING.secret,
+            public_url="https://dangshi.cq.example.cn",
+        )
+    ]
+    yield server
+    server.close()
+
+
+class Listener:
+    """Somewhere in our own network a redirect points at: it must never hear from us."""
+
+    def __init__(self):
+        import http.server
+
+        heard = self.heard = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                heard.append((self.path, dict(self.headers)))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def listener():
+    server = Listener()
+    yield server
+    server.close()
