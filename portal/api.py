@@ -37,6 +37,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
 from .access import pages_visible_to
+from .modules import modules
 
 # Ids are 32-bit on every database the portal runs on; paging further than this is not browsing.
 MAX_ID = 2**31 - 1
@@ -207,8 +208,15 @@ def get_page(
 public_api.add_router("/pages/", pages_router)
 
 
-def mount(prefix: str, router: Router) -> None:
-    """For modules' ready(): add a router once, however often ready() runs."""
-    if all(mounted is not router for _prefix, mounted in public_api._routers):
-        public_api.add_router(prefix, router)
+_mounted: set[int] = set()
+
+
+def public_api_urls():
+    """The API's URLs, with the router of every registered module mounted (once) at its prefix."""
+    for module in modules():
+        if module.api is not None and id(module.api[1]) not in _mounted:
+            prefix, router = module.api
+            public_api.add_router(prefix, router)
+            _mounted.add(id(router))
+    return public_api.urls
 
