@@ -115,11 +115,11 @@ def page_hit(*, number: int, url: str, snippet_html: str) -> dict:
     }
 
 
-def document_hit(source: dict, highlight: dict, types: dict, pages: list[dict] | None = None) -> dict:
+def document_hit(source: dict, marks: dict, types: dict, pages: list[dict] | None = None) -> dict:
     return {
         "title": source["title"],
-        "title_html": (highlight.get("title") or [escape(source["title"])])[0],
-        "snippet_html": " … ".join(highlight.get("body") or []),
+        "title_html": (marks.get("title") or [escape(source["title"])])[0],
+        "snippet_html": " … ".join(marks.get("body") or []),
         "url": source.get("url") or "",
         "module": source["module"],
         "module_label": str(module_labels().get(source["module"], source["module"])),
@@ -152,10 +152,10 @@ def highlight(text: str, words: list[str], *, length: int | None = None) -> str:
 
 
 def unique(suggestions: list[dict]) -> list[dict]:
-    seen, unique = set(), []
+    seen, kept = set(), []
     for item in suggestions:
         key = (item["kind"], item["text"])
         if key not in seen:
             seen.add(key)
-            unique.append(item)
-    return unique
+            kept.append(item)
+    return kept

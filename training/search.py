@@ -1,6 +1,6 @@
 """What training contributes to the search index (registered from apps.py)."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from search.sources import Source, url_of, year_of
 
@@ -16,4 +16,4 @@ def _fields(c) -> dict:
     }
 
 
-SOURCES = (Source(Course, _fields, types={"course": _("培训课程")}),)
+SOURCES = (Source(Course, _fields, types={"course": pgettext_lazy("search type", "培训课程")}),)
