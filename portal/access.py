@@ -37,7 +37,7 @@ class Reader:
 
     @property
     def grants(self) -> tuple[Grant, ...]:
-        """THE rule (meaningless when sees_all): what this reader may see, as alternatives."""
+        """The rule itself (moot when sees_all): what this reader may see, as alternatives."""
         if self.organisation_id is None:
             return (Grant((AccessLevel.PUBLIC,)),)
         return (
@@ -57,7 +57,7 @@ class Reader:
         return reduce(
             operator.or_,
             (
-                Q(access_level__in=list(g.levels), **({owner: g.owner_id} if g.owner_id else {}))
+                Q(access_level__in=list(g.levels), **({} if g.owner_id is None else {owner: g.owner_id}))
                 for g in self.grants
             ),
         )
