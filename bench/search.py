@@ -97,7 +97,7 @@ def main():
     from portal.models import Organisation
     from search import services
     from search.documents import alias_name, connect
-    from search.selectors import es_query_body
+    from search.es_selectors import es_query_body
 
     if not settings.ELASTICSEARCH_URL:
         sys.exit("ELASTICSEARCH_URL is not set")

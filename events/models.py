@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.models import Organisation, SharedRecord
-from search.segmentation import segment_for_index
+from portal.searchable import Searchable, searchable_fields
 
 from .admin_forms import EventAdminForm
 
@@ -50,7 +50,7 @@ class Frequency(models.TextChoices):
     YEARLY = "YEARLY", _("每年")
 
 
-class Event(index.Indexed, ClusterableModel, SharedRecord):
+class Event(Searchable, index.Indexed, ClusterableModel, SharedRecord):
     """A joint meeting, symposium, forum or visit; the host is the origin organisation."""
 
     title = models.CharField(_("名称"), max_length=200)
@@ -113,10 +113,9 @@ class Event(index.Indexed, ClusterableModel, SharedRecord):
         InlinePanel("material_links", heading=_("纪要、决定等材料"), label=_("材料")),
         InlinePanel("action_items", heading=_("后续工作事项"), label=_("事项")),
     ]
+    search_text = ("title", "summary", "venue", "agenda_text")
     search_fields = [
-        index.SearchField("title"),
-        index.SearchField("summary"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.AutocompleteField("title"),
         index.FilterField("event_type"),
         index.FilterField("access_level"),
@@ -192,8 +191,9 @@ class Event(index.Indexed, ClusterableModel, SharedRecord):
     def ical_uid(self) -> str:
         return f"{self.global_id}@portal"
 
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.summary, self.venue, strip_tags(self.agenda))
+    @property
+    def agenda_text(self) -> str:
+        return strip_tags(self.agenda or "")
 
 
 class EventException(Orderable):

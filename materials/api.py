@@ -1,4 +1,4 @@
-"""Read API for materials, mounted on the public API at /api/materials/."""
+"""Read API for materials, mounted on the public API at /api/materials/ (portal.api's style)."""
 
 import datetime
 import uuid
@@ -6,33 +6,11 @@ import uuid
 from ninja import FilterSchema, Query, Router, Schema
 from ninja.pagination import paginate
 
-from django.http import Http404
-
-from wagtail.api.v3.auth import BearerTokenAuth
-
-from portal.api import PublicPagination
+from portal.api import PUBLIC_READ, PublicPagination, SharedRecordSchema, TopicRef, found_or_404
 
 from .selectors import material_get, material_list
 
-
-def session_or_anonymous(request):
-    """Readers signed in to the site keep their session; anyone else reads as anonymous."""
-    return True
-
-
-router = Router(tags=["materials"], auth=[BearerTokenAuth(), session_or_anonymous])
-
-
-class OrganisationOut(Schema):
-    code: str
-    name: str
-    region: str
-
-
-class TopicOut(Schema):
-    slug: str
-    name: str
-    kind: str
+router = Router(tags=["materials"], auth=PUBLIC_READ)
 
 
 class FileOut(Schema):
@@ -49,8 +27,7 @@ class FileOut(Schema):
         return record.get_absolute_url()
 
 
-class MaterialOut(Schema):
-    global_id: uuid.UUID
+class MaterialOut(SharedRecordSchema):
     title: str
     description: str
     type: str
@@ -58,12 +35,8 @@ class MaterialOut(Schema):
     period: str
     date_from: datetime.date | None
     date_to: datetime.date | None
-    topics: list[TopicOut]
+    topics: list[TopicRef]
     collection: str
-    origin_region: str
-    origin_organisation: OrganisationOut
-    access_level: str
-    version: int
     deposited_at: datetime.datetime
     url: str
     current_file: FileOut | None
@@ -125,7 +98,4 @@ def list_materials(request, filters: Query[MaterialFilters]):
     operation_id="materials_detail",
 )
 def get_material(request, global_id: uuid.UUID):
-    material = material_get(user=request.user, global_id=global_id)
-    if material is None:
-        raise Http404
-    return material
+    return found_or_404(material_get(user=request.user, global_id=global_id))

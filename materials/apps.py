@@ -8,9 +8,21 @@ class MaterialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.api import mount
+        from portal.modules import MenuEntry, Module, module_register
 
-        from . import signal_handlers  # noqa: F401
+        from . import demo, search, signal_handlers, sync  # noqa: F401 (sync.py registers its specs)
         from .api import router
+        from .roles import ROLE_MODEL_PERMISSIONS
 
-        mount("/materials/", router)
+        module_register(
+            Module(
+                label=self.label,
+                name=_("党史资料"),
+                menu=MenuEntry("materials:index", _("资料共享"), order=2),
+                urls="materials.urls",
+                role_permissions=ROLE_MODEL_PERMISSIONS,
+                search_sources=search.SOURCES,
+                demo_seed=demo.seed,
+                api=("/materials/", router),
+            )
+        )

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from portal.models import HistoricalPeriod, SharedRecord, Topic
-from search.segmentation import segment_for_index
+from portal.searchable import Searchable, searchable_fields
+from portal.segmentation import segment_for_index
 
 from .storage import private_storage
 
@@ -30,7 +31,7 @@ class MaterialType(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class Material(index.Indexed, SharedRecord):
+class Material(Searchable, index.Indexed, SharedRecord):
     """An archive, document, photo, recording or research result shared between the regions."""
 
     title = models.CharField(_("题名"), max_length=255)
@@ -62,10 +63,9 @@ class Material(index.Indexed, SharedRecord):
     deposited_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    search_text = ("title", "description", "collection")
     search_fields = [
-        index.SearchField("title"),
-        index.SearchField("description"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.SearchField("text_segments"),
         index.AutocompleteField("title"),
         index.FilterField("material_type"),
@@ -102,9 +102,6 @@ class Material(index.Indexed, SharedRecord):
     def current_file(self):
         """The newest version; older ones stay retrievable under their version number."""
         return self.files.order_by("-version").first()
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.description, self.collection)
 
     def text_pages(self) -> list[dict]:
         """The current file's text page by page, each with a link to the file at that page.

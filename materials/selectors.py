@@ -6,7 +6,7 @@ from wagtail.search.backends import get_search_backend
 
 from portal.access import can_view, visible_to
 from portal.models import Topic
-from search.segmentation import segment_query
+from portal.segmentation import segment_query
 
 from .models import ExtractionStatus, Material, MaterialFile, TextExtraction
 

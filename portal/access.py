@@ -5,16 +5,27 @@
 - internal: members of the owning organisation only — whoever holds its staff profile, with or
   without a role group — and superusers.
 
-Querysets (access_q, visible_to, pages_visible_to), single records (can_view), page view
-restrictions (page_restriction_kind) and the search index (search.selectors) all derive from Reader.
+The rule is written once, as the grants of a Reader; querysets (access_q, visible_to,
+pages_visible_to), single records and pages (can_view, page_readable) and the search index's
+filter (Reader.es_filter) are each derived from those grants.
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Q, QuerySet
 
 from .models import AccessLevel, SharedRecord
 from .selectors import staff_organisation
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Records of these levels, owned by this organisation (or by anyone when owner_id is None)."""
+
+    levels: tuple[str, ...]
+    owner_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -25,16 +36,52 @@ class Reader:
     organisation_id: int | None = None
 
     @property
-    def levels_everywhere(self) -> list[str]:
-        """The levels this reader sees whoever owns the record."""
-        if self.sees_all or self.organisation_id is not None:
-            return [AccessLevel.PUBLIC, AccessLevel.PARTNERS]
-        return [AccessLevel.PUBLIC]
+    def grants(self) -> tuple[Grant, ...]:
+        """The rule itself (moot when sees_all): what this reader may see, as alternatives."""
+        if self.organisation_id is None:
+            return (Grant((AccessLevel.PUBLIC,)),)
+        return (
+            Grant((AccessLevel.PUBLIC, AccessLevel.PARTNERS)),
+            Grant((AccessLevel.INTERNAL,), owner_id=self.organisation_id),
+        )
 
     def allows(self, *, level: str, owner_id) -> bool:
-        if self.sees_all or level in self.levels_everywhere:
-            return True
-        return level == AccessLevel.INTERNAL and owner_id is not None and owner_id == self.organisation_id
+        return self.sees_all or any(
+            level in g.levels and (g.owner_id is None or g.owner_id == owner_id) for g in self.grants
+        )
+
+    def q(self, *, organisation_field: str = "origin_organisation") -> Q:
+        if self.sees_all:
+            return Q()
+        owner = f"{organisation_field}_id"
+        return reduce(
+            operator.or_,
+            (
+                Q(access_level__in=list(g.levels), **({} if g.owner_id is None else {owner: g.owner_id}))
+                for g in self.grants
+            ),
+        )
+
+    def es_filter(self) -> dict | None:
+        """The same rule over search documents, which carry access_level and owner_organisation_id."""
+        if self.sees_all:
+            return None
+        alternatives = [
+            {"terms": {"access_level": list(g.levels)}}
+            if g.owner_id is None
+            else {
+                "bool": {
+                    "filter": [
+                        {"terms": {"access_level": list(g.levels)}},
+                        {"term": {"owner_organisation_id": g.owner_id}},
+                    ]
+                }
+            }
+            for g in self.grants
+        ]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 
 def reader_for(user) -> Reader:
@@ -52,14 +99,7 @@ def reader_organisation(user):
 
 def access_q(user, *, organisation_field: str = "origin_organisation") -> Q:
     """A filter for querysets of SharedRecord models: what this reader may see."""
-    reader = reader_for(user)
-    if reader.sees_all:
-        return Q()
-    allowed = Q(access_level__in=reader.levels_everywhere)
-    if reader.organisation_id is not None:
-        owner = {f"{organisation_field}_id": reader.organisation_id}
-        allowed |= Q(access_level=AccessLevel.INTERNAL, **owner)
-    return allowed
+    return reader_for(user).q(organisation_field=organisation_field)
 
 
 def visible_to(user, queryset: QuerySet, *, organisation_field: str = "origin_organisation"):
@@ -107,4 +147,4 @@ def page_restriction_kind(level: str) -> str | None:
     """
     from wagtail.models import PageViewRestriction
 
-    return None if level == AccessLevel.PUBLIC else PageViewRestriction.LOGIN
+    return None if Reader().allows(level=level, owner_id=None) else PageViewRestriction.LOGIN

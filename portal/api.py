@@ -1,17 +1,20 @@
 """The public read API at /api/ and its schema at /api/openapi.json.
 
 It documents only what a reader may call: reads of pages and of each module's records
-(modules mount their routers here in ready()), under the portal's access rule whether the
-caller is anonymous or sends a Wagtail API token. A token never widens what is seen to the
-pages its holder may edit. Wagtail's own v3 API (writes, revisions, sites, snippets…) is not
-mounted: the portal has no staff operation over HTTP.
+(each module registers its router in portal.modules), under the portal's access rule whether the
+caller is anonymous or sends a Wagtail API token. Every router has one style, as Wagtail's own
+documents router: PUBLIC_READ auth (a token reads as its user, anyone else as the public, never
+a session), one queryset per resource, found_or_404 for details, the shared schemas below.
+A token never widens what is seen to the pages its holder may edit. Wagtail's own v3 API
+(writes, revisions, sites, snippets…) is not mounted: the portal has no staff operation over HTTP.
 """
 
+import uuid
 from functools import wraps
 from http import HTTPStatus
 from typing import Annotated, Literal
 
-from ninja import Field, NinjaAPI, Query, Router
+from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -37,6 +40,7 @@ from wagtail.api.validators import SiteFilterValidator
 from wagtail.models import Page
 
 from .access import pages_visible_to
+from .modules import modules
 
 # Ids are 32-bit on every database the portal runs on; paging further than this is not browsing.
 MAX_ID = 2**31 - 1
@@ -92,6 +96,37 @@ public_api = PublicAPI(
 )
 register_exception_handlers(public_api)
 
+PUBLIC_READ = [BearerTokenAuth(), AllowAnonymous()]
+
+
+def found_or_404(record):
+    """A detail operation's record, or the API's 404 when it is unknown or hidden from the caller."""
+    if record is None:
+        raise HttpError(HTTPStatus.NOT_FOUND, "Not found")
+    return record
+
+
+class OrganisationRef(Schema):
+    code: str
+    name: str
+    region: str
+
+
+class TopicRef(Schema):
+    slug: str
+    name: str
+    kind: str
+
+
+class SharedRecordSchema(Schema):
+    """What every shared record says of itself: identity, origin and access level."""
+
+    global_id: uuid.UUID
+    origin_region: str
+    origin_organisation: OrganisationRef
+    version: int
+    access_level: str
+
 
 def refuse_nul_bytes(view):
     """No database text holds a NUL byte: a parameter carrying one is invalid input, never a 500."""
@@ -133,7 +168,7 @@ class ReadablePageFilterSchema(PageFilterSchema):
             raise as_validation_error(error, message, loc=(loc,)) from error
 
 
-pages_router = Router(tags=["pages"], auth=[BearerTokenAuth(), AllowAnonymous()])
+pages_router = Router(tags=["pages"], auth=PUBLIC_READ)
 
 
 @pages_router.get("/", response=list[BasePageSchema], summary="List pages", operation_id="pages_list")
@@ -185,7 +220,7 @@ def find_page(
         page = pages.filter(pk=id).first()
         if page is not None:
             return page.specific
-    raise Http404("No page matches the given query.")
+    raise HttpError(HTTPStatus.NOT_FOUND, "No page matches the given query.")
 
 
 @pages_router.get(
@@ -198,17 +233,20 @@ def get_page(
     rich_text_format: RichTextOutputFormat | None = None,
 ):
     """A live page the caller may read; drafts are read in the admin, never here."""
-    page = readable_pages(request).filter(pk=page_id).first()
-    if page is None:
-        raise Http404("Not found")
-    return page.specific
+    return found_or_404(readable_pages(request).filter(pk=page_id).first()).specific
 
 
 public_api.add_router("/pages/", pages_router)
 
 
-def mount(prefix: str, router: Router) -> None:
-    """For modules' ready(): add a router once, however often ready() runs."""
-    if all(mounted is not router for _prefix, mounted in public_api._routers):
-        public_api.add_router(prefix, router)
+_mounted: set[int] = set()
 
+
+def public_api_urls():
+    """The API's URLs, with the router of every registered module mounted (once) at its prefix."""
+    for module in modules():
+        if module.api is not None and id(module.api[1]) not in _mounted:
+            prefix, router = module.api
+            public_api.add_router(prefix, router)
+            _mounted.add(id(router))
+    return public_api.urls

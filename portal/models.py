@@ -9,9 +9,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from search.segmentation import segment_for_index
-
 from .blocks import BaseStreamBlock
+from .searchable import Searchable, searchable_fields
 
 
 class Region(models.TextChoices):
@@ -38,7 +37,7 @@ class HistoricalPeriod(models.TextChoices):
     NEW_ERA = "new_era", _("中国特色社会主义新时代")
 
 
-class Organisation(index.Indexed, models.Model):
+class Organisation(Searchable, index.Indexed, models.Model):
     """A party-history office of either region, at province, city or district level."""
 
     global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -73,10 +72,9 @@ class Organisation(index.Indexed, models.Model):
         FieldPanel("parent"),
         FieldPanel("website"),
     ]
+    search_text = ("name", "short_name")
     search_fields = [
-        index.SearchField("name"),
-        index.SearchField("short_name"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.AutocompleteField("name"),
         index.FilterField("region"),
         index.FilterField("level"),
@@ -96,11 +94,8 @@ class Organisation(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
-    def search_segments(self) -> str:
-        return segment_for_index(self.name, self.short_name)
 
-
-class Topic(index.Indexed, models.Model):
+class Topic(Searchable, index.Indexed, models.Model):
     """The shared vocabulary: places, people, events and themes records are tagged with."""
 
     class Kind(models.TextChoices):
@@ -115,10 +110,10 @@ class Topic(index.Indexed, models.Model):
     description = models.TextField(_("说明"), blank=True)
 
     panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("slug"), FieldPanel("description")]
+    search_text = ("name",)
     search_fields = [
-        index.SearchField("name"),
+        *searchable_fields(search_text),
         index.AutocompleteField("name"),
-        index.SearchField("search_segments"),
         index.FilterField("kind"),
     ]
 
@@ -132,9 +127,6 @@ class Topic(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.name)
 
 
 class StaffProfile(models.Model):
@@ -208,7 +200,7 @@ class SharedRecord(models.Model):
         return ReadablePagePermissionTester(user, self)
 
 
-class HomePage(Page):
+class HomePage(Searchable, Page):
     introduction = models.TextField(_("导语"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
@@ -216,10 +208,8 @@ class HomePage(Page):
         FieldPanel("introduction"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("introduction"),
-        index.SearchField("search_segments"),
-    ]
+    search_text = ("title", "introduction")
+    search_fields = searchable_fields(search_text, base=Page.search_fields)
     max_count = 1
     subpage_types = [
         "portal.StandardPage",
@@ -232,9 +222,6 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("首页")
 
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.introduction)
-
     def get_context(self, request, *args, **kwargs):
         from .selectors import organisation_list
 
@@ -244,7 +231,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(Searchable, Page):
     introduction = models.TextField(_("导语"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
@@ -252,21 +239,11 @@ class StandardPage(Page):
         FieldPanel("introduction"),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("introduction"),
-        index.SearchField("body"),
-        index.SearchField("search_segments"),
-    ]
+    search_text = ("title", "introduction", "body")
+    search_fields = searchable_fields(search_text, base=Page.search_fields)
 
     class Meta:
         verbose_name = _("普通页面")
-
-    def search_segments(self) -> str:
-        return segment_for_index(
-            self.title,
-            self.introduction,
-            *self.body.stream_block.get_searchable_content(self.body),
-        )
 
 
 class OrganisationIndexPage(Page):
@@ -288,7 +265,7 @@ class OrganisationIndexPage(Page):
         return context
 
 
-class OrganisationPage(Page):
+class OrganisationPage(Searchable, Page):
     """An organisation's own section of the site; its staff's page rights are scoped here."""
 
     organisation = models.OneToOneField(
@@ -301,15 +278,10 @@ class OrganisationPage(Page):
         MultiFieldPanel([FieldPanel("organisation"), FieldPanel("address")], _("单位")),
         FieldPanel("introduction"),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("introduction"),
-        index.SearchField("search_segments"),
-    ]
+    search_text = ("title", "introduction")
+    search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["portal.OrganisationIndexPage"]
     subpage_types = ["portal.StandardPage"]
 
     class Meta:
         verbose_name = _("单位主页")
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.introduction)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .modules import modules
+
 
 class Role(models.TextChoices):
     EDITOR = "editor", _("编辑")
@@ -12,8 +14,8 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("单位管理员")
 
 
-# Model permissions each role carries, as "app_label.codename". Modules extend
-# this mapping when they land; page permissions are granted on the
+# Model permissions each role carries, as "app_label.codename". Modules add theirs
+# when they register (portal.modules); page permissions are granted on the
 # organisation's own section of the page tree (see services.organisation_groups_ensure).
 ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.EDITOR: [
@@ -53,16 +55,8 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def role_model_permissions(role: str) -> list[str]:
-    """The core permissions of a role plus those each module declares in its roles.py."""
-    from importlib import import_module
-
-    from django.conf import settings
-
+    """The core permissions of a role plus those each registered module gives it."""
     permissions = list(ROLE_MODEL_PERMISSIONS[role])
-    for module in settings.PORTAL_MODULES:
-        try:
-            declared = import_module(f"{module}.roles").ROLE_MODEL_PERMISSIONS
-        except ModuleNotFoundError:
-            continue
-        permissions.extend(declared.get(role, []))
+    for module in modules():
+        permissions.extend(module.role_permissions.get(role, []))
     return permissions

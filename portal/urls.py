@@ -8,7 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from . import views
-from .api import public_api
+from .api import public_api_urls
+from .modules import modules
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("api/", public_api.urls),
+    path("api/", public_api_urls()),
     # Region-to-region endpoints: signed, never translated.
     path("sync/", include("sync.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -33,7 +34,7 @@ if settings.DEBUG:
 # Chinese at /, English under /en/; Wagtail serves every page in both.
 urlpatterns += i18n_patterns(
     path("search/", include("search.urls")),
-    *[path("", include(f"{module}.urls")) for module in settings.PORTAL_MODULES],
+    *[path("", include(module.urls)) for module in modules() if module.urls],
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -8,6 +8,19 @@ class PublicityConfig(AppConfig):
     verbose_name = _("互推互展")
 
     def ready(self):
-        from . import signal_handlers
+        from portal.modules import Module, module_register
+
+        from . import demo, search, signal_handlers, sync  # noqa: F401 (sync.py registers its specs)
+        from .roles import ROLE_MODEL_PERMISSIONS
 
         signal_handlers.connect()
+        module_register(
+            Module(
+                label=self.label,
+                name=_("宣传稿件"),
+                urls="publicity.urls",
+                role_permissions=ROLE_MODEL_PERMISSIONS,
+                search_sources=search.SOURCES,
+                demo_seed=demo.seed,
+            )
+        )

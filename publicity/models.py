@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import Organisation, Region, SharedRecord
-from search.segmentation import segment_for_index
+from portal.searchable import Searchable, searchable_fields
 
 from .forms import SharedPageForm, StoryForm
 
@@ -117,7 +117,7 @@ class StoryIndexPage(Page):
         return context
 
 
-class Story(SharedRecord, Page):
+class Story(Searchable, SharedRecord, Page):
     """A news item (稿件) of a party-history office; origin_organisation is its 供稿单位."""
 
     # Overrides SharedRecord's field only to name it the way the bulletins do.
@@ -176,10 +176,8 @@ class Story(SharedRecord, Page):
         ),
         MultiFieldPanel([FieldPanel("bulletin_issue"), FieldPanel("bulletin_order")], _("简报")),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.SearchField("search_segments"),
+    search_text = ("title", "summary", "author", "contributor_line", "body")
+    search_fields = searchable_fields(search_text, base=Page.search_fields) + [
         index.FilterField("access_level"),
         index.FilterField("origin_region"),
         index.FilterField("publication_date"),
@@ -222,9 +220,6 @@ class Story(SharedRecord, Page):
     def body_text(self) -> list[str]:
         return self.body.stream_block.get_searchable_content(self.body)
 
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.summary, self.contributor_line, *self.body_text())
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["is_replica"] = self.is_replica
@@ -261,7 +256,7 @@ class RedHeritageIndexPage(Page):
         return context
 
 
-class RedHeritageSite(SharedRecord, Page):
+class RedHeritageSite(Searchable, SharedRecord, Page):
     """A red-heritage site (红色景点/革命遗址), shown on both regions' sites."""
 
     place = models.CharField(_("地点"), max_length=200)
@@ -286,11 +281,8 @@ class RedHeritageSite(SharedRecord, Page):
         FieldPanel("related_stories"),
         FieldPanel("access_level"),
     ]
-    search_fields = Page.search_fields + [
-        index.SearchField("place"),
-        index.SearchField("history"),
-        index.SearchField("search_segments"),
-    ]
+    search_text = ("title", "place", "history", "visiting_information")
+    search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["publicity.RedHeritageIndexPage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["global_id"]
@@ -299,9 +291,6 @@ class RedHeritageSite(SharedRecord, Page):
     class Meta:
         verbose_name = _("红色景点")
         verbose_name_plural = _("红色景点")
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.place, self.history, self.visiting_information)
 
     @property
     def origin_url(self) -> str:

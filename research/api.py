@@ -1,4 +1,4 @@
-"""Read API for joint research projects and the expert pool, mounted on the public API (portal.api).
+"""Read API for joint research projects and the expert pool, mounted on the public API (portal.api's style).
 
 Readers authenticate with a Wagtail API token (Bearer); without one they are
 anonymous and see public projects only. The same portal.access rule as the pages applies.
@@ -8,39 +8,23 @@ import datetime
 import uuid
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from django.http import HttpRequest
 
-from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
-
-from portal.api import PublicPagination
+from portal.api import (
+    PUBLIC_READ,
+    OrganisationRef,
+    PublicPagination,
+    SharedRecordSchema,
+    TopicRef,
+    found_or_404,
+)
 
 from . import selectors
 from .models import Expert, Project
 
-router = Router(tags=["research"], auth=[BearerTokenAuth(), AllowAnonymous()])
-
-
-class OrganisationRef(Schema):
-    code: str
-    name: str
-    region: str
-
-
-class TopicRef(Schema):
-    slug: str
-    name: str
-    kind: str
-
-
-class SharedFields(Schema):
-    global_id: uuid.UUID
-    origin_region: str
-    origin_organisation: OrganisationRef
-    version: int
-    access_level: str
+router = Router(tags=["research"], auth=PUBLIC_READ)
 
 
 class ProjectOutputSchema(Schema):
@@ -51,7 +35,7 @@ class ProjectOutputSchema(Schema):
     added_at: datetime.datetime
 
 
-class ProjectSchema(SharedFields):
+class ProjectSchema(SharedRecordSchema):
     title: str
     summary: str
     status: str
@@ -87,7 +71,7 @@ class ExpertProjectRef(Schema):
     title: str
 
 
-class ExpertSchema(SharedFields):
+class ExpertSchema(SharedRecordSchema):
     name: str
     title: str
     organisation: OrganisationRef | None
@@ -134,10 +118,7 @@ def list_projects(
     operation_id="research_projects_detail",
 )
 def get_project(request: HttpRequest, global_id: uuid.UUID):
-    project = selectors.project_get(user=request.user, global_id=global_id)
-    if project is None:
-        raise HttpError(404, "Not found")
-    return project
+    return found_or_404(selectors.project_get(user=request.user, global_id=global_id))
 
 
 @router.get(
@@ -160,7 +141,4 @@ def list_experts(request: HttpRequest, field: str | None = None, q: str | None =
     operation_id="research_experts_detail",
 )
 def get_expert(request: HttpRequest, global_id: uuid.UUID):
-    expert = selectors.expert_get(user=request.user, global_id=global_id)
-    if expert is None:
-        raise HttpError(404, "Not found")
-    return expert
+    return found_or_404(selectors.expert_get(user=request.user, global_id=global_id))

@@ -8,8 +8,21 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.api import mount
+        from portal.modules import MenuEntry, Module, module_register
 
+        from . import demo, search, sync  # noqa: F401 (sync.py registers its specs)
         from .api import router
+        from .roles import ROLE_MODEL_PERMISSIONS
 
-        mount("/research/", router)
+        module_register(
+            Module(
+                label=self.label,
+                name=_("联合研究"),
+                menu=MenuEntry("research:project_index", _("课题研究"), order=3),
+                urls="research.urls",
+                role_permissions=ROLE_MODEL_PERMISSIONS,
+                search_sources=search.SOURCES,
+                demo_seed=demo.seed,
+                api=("/research/", router),
+            )
+        )

@@ -11,10 +11,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
 from portal.models import AccessLevel, Organisation, SharedRecord, Topic
-from search.segmentation import segment_for_index
+from portal.searchable import Searchable, searchable_fields
 
 
-class Project(index.Indexed, SharedRecord):
+class Project(Searchable, index.Indexed, SharedRecord):
     """A research project run jointly by offices of both regions (协同开展党史课题研究)."""
 
     class Status(models.TextChoices):
@@ -49,10 +49,9 @@ class Project(index.Indexed, SharedRecord):
         FieldRowPanel([FieldPanel("status"), FieldPanel("start_date"), FieldPanel("planned_end")]),
         MultiFieldPanel([FieldPanel("origin_organisation"), FieldPanel("access_level")], heading=_("共享")),
     ]
+    search_text = ("title", "summary")
     search_fields = [
-        index.SearchField("title"),
-        index.SearchField("summary"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.AutocompleteField("title"),
         index.FilterField("status"),
         index.FilterField("access_level"),
@@ -76,9 +75,6 @@ class Project(index.Indexed, SharedRecord):
         if self.pk is not None and not kwargs.get("update_fields"):
             self.version += 1
         super().save(*args, **kwargs)
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.summary)
 
     def get_absolute_url(self):
         from django.urls import reverse
@@ -261,7 +257,7 @@ class ProjectOutput(ProjectPart):
         return self.title
 
 
-class Expert(index.Indexed, SharedRecord):
+class Expert(Searchable, index.Indexed, SharedRecord):
     """A member of the shared expert pool (专家库)."""
 
     # The pool is for staff of both regions unless said otherwise.
@@ -300,10 +296,9 @@ class Expert(index.Indexed, SharedRecord):
         FieldPanel("projects"),
         MultiFieldPanel([FieldPanel("origin_organisation"), FieldPanel("access_level")], heading=_("共享")),
     ]
+    search_text = ("name", "title", "workplace", "bio")
     search_fields = [
-        index.SearchField("name"),
-        index.SearchField("bio"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.AutocompleteField("name"),
     ]
 
@@ -329,5 +324,3 @@ class Expert(index.Indexed, SharedRecord):
     def workplace(self) -> str:
         return self.organisation.name if self.organisation_id else self.affiliation
 
-    def search_segments(self) -> str:
-        return segment_for_index(self.name, self.title, self.bio)

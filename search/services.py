@@ -12,7 +12,7 @@ from elasticsearch import NotFoundError
 from django.conf import settings
 
 from .documents import ContentDocument, alias_name, building_alias_name, connect, versioned_index_name
-from .sources import document_id, installed_sources, iter_documents, record_document, source_for
+from .sources import installed_sources, iter_documents, record_document, source_for
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +93,6 @@ def record_remove(*, doc_id: str) -> None:
     for target in _write_targets():
         with contextlib.suppress(NotFoundError):
             client.delete(index=target, id=doc_id, refresh=_refresh())
-
-
-def record_document_id(record) -> str:
-    return document_id(record)
 
 
 def _bulk_actions(index: str):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .sources import document_id, installed_sources
+from .sources import document_id, source_for
 
 logger = logging.getLogger(__name__)
 
@@ -54,41 +54,50 @@ def queue_remove(*, doc_id: str) -> None:
     _after_commit(partial(_enqueue, remove_record, doc_id))
 
 
+# The handlers listen to every model and act on those a source indexes: the modules register
+# their sources after this app is ready (portal.modules), so there is no list to connect to here.
+
+
 def on_save(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or source_for(sender._meta.label) is None:
         return
     queue_index(label=sender._meta.label, pk=instance.pk)
 
 
 def on_delete(sender, instance, **kwargs):
-    queue_remove(doc_id=document_id(instance))
+    if source_for(sender._meta.label) is not None:
+        queue_remove(doc_id=document_id(instance))
+
+
+def _topics_through(model):
+    source = source_for(model._meta.label)
+    if source is None or not source.topics_field:
+        return None
+    return getattr(model, source.topics_field).through
 
 
 def on_topics_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
     if not reverse:
-        queue_index(label=instance._meta.label, pk=instance.pk)
-    elif pk_set:
+        if _topics_through(type(instance)) is sender:
+            queue_index(label=instance._meta.label, pk=instance.pk)
+    elif pk_set and _topics_through(model) is sender:
         # A topic's records changed from the topic's side.
         for pk in pk_set:
             queue_index(label=model._meta.label, pk=pk)
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    queue_index(label=instance.specific_class._meta.label, pk=instance.pk)
+    label = instance.specific_class._meta.label
+    if source_for(label) is not None:
+        queue_index(label=label, pk=instance.pk)
 
 
 def connect():
     from wagtail.signals import page_unpublished
 
-    for source in installed_sources():
-        model = source.model
-        uid = f"search-{source.label.lower()}"
-        post_save.connect(on_save, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(on_delete, sender=model, dispatch_uid=f"{uid}-delete")
-        if source.topics_field:
-            through = getattr(model, source.topics_field).through
-            m2m_changed.connect(on_topics_changed, sender=through, dispatch_uid=f"{uid}-topics")
-        if hasattr(model, "live"):
-            page_unpublished.connect(on_page_unpublished, sender=model, dispatch_uid=f"{uid}-unpublished")
+    post_save.connect(on_save, dispatch_uid="search-save")
+    post_delete.connect(on_delete, dispatch_uid="search-delete")
+    m2m_changed.connect(on_topics_changed, dispatch_uid="search-topics")
+    page_unpublished.connect(on_page_unpublished, dispatch_uid="search-unpublished")

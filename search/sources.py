@@ -1,38 +1,40 @@
-"""What each module contributes to the search index, read from its models.
+"""What the modules contribute to the search index: the sources they register (portal.modules).
 
-A source turns one record into the fields of a ContentDocument, or says it
-must not be in the index (a story that is not live). Modules are optional:
-a source whose app is not installed is skipped.
+A source turns one record into the fields of a ContentDocument, or says it must not be in
+the index (a story that is not live). The title and body come from the model's searchable
+text (portal.searchable); the source adds the rest (type, year, link…). The portal's own
+pages are this app's source.
 """
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from urllib.parse import urlencode
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import AccessLevel, Topic
+from portal.models import AccessLevel, StandardPage, Topic
+from portal.modules import modules
 
 
 @dataclass(frozen=True)
 class Source:
-    label: str  # app_label.ModelName
-    module: str
-    topics_field: str | None
+    model: type[Model]
+    # The fields of the document besides title and body: type, year, url, published_at…
     fields: Callable[[Model], dict]
+    topics_field: str | None = None
+    # Labels of the values `fields` gives as "type" (the search page's 类型 facet).
+    types: Mapping[str, str] = field(default_factory=dict)
     queryset: Callable[[QuerySet], QuerySet] = lambda qs: qs
     indexable: Callable[[Model], bool] = lambda record: True
     shared: bool = True  # a SharedRecord, with origin organisation and access level
+    module: str = ""  # the registering module's label, filled in by installed_sources
 
     @property
-    def model(self):
-        return apps.get_model(self.label)
+    def label(self) -> str:
+        return self.model._meta.label
 
     def records(self) -> QuerySet:
         records = self.model.objects.all()
@@ -41,23 +43,10 @@ class Source:
         return self.queryset(records)
 
 
-MODULE_LABELS = {
-    "materials": _("党史资料"),
-    "research": _("联合研究"),
-    "events": _("交流活动"),
-    "training": _("干部培训"),
-    "publicity": _("宣传稿件"),
-    "pages": _("网站页面"),
-}
+PAGES_MODULE = "pages"
 
 
-def _topic_names(record, field: str | None, kind: str) -> list[str]:
-    if not field:
-        return []
-    return sorted({t.name for t in getattr(record, field).all() if t.kind == kind})
-
-
-def _year(value) -> int | None:
+def year_of(value) -> int | None:
     if value is None:
         return None
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
@@ -65,7 +54,8 @@ def _year(value) -> int | None:
     return value.year
 
 
-def _url(name: str, **kwargs) -> str:
+def url_of(name: str, **kwargs) -> str:
+    """A link in the site's default language; "" when the module's URLs are not mounted."""
     try:
         with translation.override(settings.LANGUAGE_CODE):
             return reverse(name, kwargs=kwargs)
@@ -73,143 +63,49 @@ def _url(name: str, **kwargs) -> str:
         return ""
 
 
-def _material(m) -> dict:
-    # The text inside the current file, page by page (materials.Material.text_pages): the
-    # record's access level is the download's, so the index filter covers the text too.
-    with translation.override(settings.LANGUAGE_CODE):
-        pages = m.text_pages()
-    return {
-        "title": m.title,
-        "body": "\n".join(filter(None, [m.description, m.collection])),
-        "type": m.material_type,
-        "period": m.period or None,
-        "year": _year(m.date_from or m.date_to),
-        "url": _url("materials:detail", global_id=m.global_id),
-        "published_at": m.deposited_at,
-        "pages": pages,
-    }
-
-
-def _project(p) -> dict:
-    return {
-        "title": p.title,
-        "body": p.summary,
-        "type": "project",
-        "year": _year(p.start_date or p.created_at),
-        "url": _url("research:project_detail", global_id=p.global_id),
-        "published_at": p.created_at,
-    }
-
-
-def _expert(e) -> dict:
-    workplace = e.organisation.name if e.organisation_id else e.affiliation
-    return {
-        "title": e.name,
-        "body": "\n".join(filter(None, [e.title, workplace, e.bio])),
-        "type": "expert",
-        "people": [e.name],
-        "url": _url("research:expert_index") + "?" + urlencode({"q": e.name}),
-    }
-
-
-def _event(e) -> dict:
-    return {
-        "title": e.title,
-        "body": "\n".join(filter(None, [e.summary, e.venue, strip_tags(e.agenda or "")])),
-        "type": e.event_type,
-        "places": [e.city] if e.city else [],
-        "year": _year(e.starts_at),
-        "url": _url("events:event_detail", global_id=e.global_id),
-        "published_at": e.starts_at,
-    }
-
-
-def _course(c) -> dict:
-    return {
-        "title": c.title,
-        "body": c.summary,
-        "type": "course",
-        "year": _year(c.created_at),
-        "url": _url("training:course_list") + f"#course-{c.pk}",
-        "published_at": c.created_at,
-    }
-
-
-def _story(s) -> dict:
-    return {
-        "title": s.title,
-        "body": "\n".join(filter(None, [s.summary, s.author, *s.body_text()])),
-        "type": "story",
-        "year": _year(s.publication_date),
-        "url": s.url or "",
-        "published_at": s.publication_date,
-    }
-
-
 def _page(p) -> dict:
-    return {
-        "title": p.title,
-        "body": "\n".join(
-            filter(None, [p.introduction, *p.body.stream_block.get_searchable_content(p.body)])
-        ),
-        "type": "page",
-        "url": p.url or "",
-        "published_at": p.last_published_at,
-    }
+    return {"type": "page", "url": p.url or "", "published_at": p.last_published_at}
 
 
 def _page_is_public(page) -> bool:
     return page.live and not page.get_view_restrictions().exists()
 
 
-SOURCES: list[Source] = [
-    # Files prefetched: a rebuild reads each material's current version without a query of its own.
-    Source(
-        "materials.Material",
-        "materials",
-        "topics",
-        _material,
-        queryset=lambda qs: qs.prefetch_related("files"),
-    ),
-    Source("research.Project", "research", "topics", _project),
-    Source("research.Expert", "research", None, _expert),
-    Source("events.Event", "events", None, _event),
-    Source("training.Course", "training", None, _course),
-    Source(
-        "publicity.Story",
-        "publicity",
-        "topics",
-        _story,
-        queryset=lambda qs: qs.live(),
-        indexable=lambda story: story.live,
-    ),
-    # The portal's own pages (about, contact…): public, of this region.
-    Source(
-        "portal.StandardPage",
-        "pages",
-        None,
-        _page,
-        queryset=lambda qs: qs.live().public(),
-        indexable=_page_is_public,
-        shared=False,
-    ),
-]
+# The portal's own pages (about, contact…): public, of this region.
+PAGES = Source(
+    StandardPage,
+    _page,
+    types={"page": _("网站页面")},
+    queryset=lambda qs: qs.live().public(),
+    indexable=_page_is_public,
+    shared=False,
+    module=PAGES_MODULE,
+)
+
+
+def module_labels() -> dict[str, str]:
+    """The search page's 栏目 facet: each module's name."""
+    return {**{m.label: m.name for m in modules()}, PAGES_MODULE: _("网站页面")}
 
 
 def installed_sources() -> list[Source]:
-    found = []
-    for source in SOURCES:
-        try:
-            source.model  # noqa: B018
-        except LookupError:
-            continue
-        found.append(source)
-    return found
+    found = [replace(s, module=m.label) for m in modules() for s in m.search_sources]
+    return [*found, PAGES]
+
+
+def type_labels() -> dict[str, str]:
+    return {value: label for source in installed_sources() for value, label in source.types.items()}
 
 
 def source_for(label: str) -> Source | None:
     label = label.lower()
     return next((s for s in installed_sources() if s.label.lower() == label), None)
+
+
+def _topic_names(record, field: str | None, kind: str) -> list[str]:
+    if not field:
+        return []
+    return sorted({t.name for t in getattr(record, field).all() if t.kind == kind})
 
 
 def document_id(record) -> str:
@@ -234,6 +130,8 @@ def record_document(source: Source, record) -> dict | None:
         "people": _topic_names(record, source.topics_field, Topic.Kind.PERSON),
         "places": _topic_names(record, source.topics_field, Topic.Kind.PLACE),
         "published_at": None,
+        "title": record.search_title(),
+        "body": record.search_body(),
     }
     extra = source.fields(record)
     for key in ("people", "places"):

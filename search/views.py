@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from .selectors import FACET_LABELS, FACETS, clean_filters, content_search, content_suggest
+from .results import FACET_LABELS, FACETS, clean_filters
+from .selectors import content_search, content_suggest
 
 logger = logging.getLogger(__name__)
 

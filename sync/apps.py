@@ -1,7 +1,4 @@
-from importlib import import_module
-
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,13 +8,8 @@ class SyncConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Each module declares what it shares in <module>/sync.py.
-        for module in settings.PORTAL_MODULES:
-            try:
-                import_module(f"{module}.sync")
-            except ModuleNotFoundError as error:
-                if error.name != f"{module}.sync":
-                    raise
+        # Each module registers what it shares (its sync.py) from its own ready(), which runs
+        # before this one: sync is installed after the modules.
         from . import signal_handlers
 
         signal_handlers.connect()

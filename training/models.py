@@ -12,10 +12,10 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
 from portal.models import AccessLevel, Organisation, Region, SharedRecord
-from search.segmentation import segment_for_index
+from portal.searchable import Searchable, searchable_fields
 
 
-class Course(index.Indexed, SharedRecord):
+class Course(Searchable, index.Indexed, SharedRecord):
     """A joint cadre-training course; its organiser is the origin organisation."""
 
     title = models.CharField(_("课程名称"), max_length=200)
@@ -36,10 +36,9 @@ class Course(index.Indexed, SharedRecord):
         FieldPanel("completion_min_attendance_percent"),
         FieldPanel("access_level"),
     ]
+    search_text = ("title", "summary")
     search_fields = [
-        index.SearchField("title"),
-        index.SearchField("summary"),
-        index.SearchField("search_segments"),
+        *searchable_fields(search_text),
         index.FilterField("origin_region"),
         index.FilterField("access_level"),
     ]
@@ -51,9 +50,6 @@ class Course(index.Indexed, SharedRecord):
 
     def __str__(self):
         return self.title
-
-    def search_segments(self) -> str:
-        return segment_for_index(self.title, self.summary)
 
     @property
     def organiser(self) -> Organisation:

@@ -1,26 +1,20 @@
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import Site
 
-register = template.Library()
+from portal.modules import modules
 
-# The collaboration modules' landing pages, in the order the agreement lists them.
-MODULE_LINKS = [
-    ("events:event_list", _("联席会议")),
-    ("materials:index", _("资料共享")),
-    ("research:project_index", _("课题研究")),
-    ("training:course_list", _("联合培训")),
-]
+register = template.Library()
 
 
 def _module_links():
+    """The registered modules' landing pages, in the order the agreement lists them."""
     links = []
-    for url_name, label in MODULE_LINKS:
+    for entry in sorted((m.menu for m in modules() if m.menu), key=lambda entry: entry.order):
         try:
-            links.append({"url": reverse(url_name), "title": label})
+            links.append({"url": reverse(entry.url_name), "title": entry.title})
         except NoReverseMatch:
             continue
     return links

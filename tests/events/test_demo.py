@@ -3,7 +3,6 @@ import io
 import pytest
 
 from django.core.management import call_command
-from django.test import override_settings
 
 from events.models import Event
 from events.recurrence import event_occurrences
@@ -13,12 +12,11 @@ from tests.support.demo import partner_demo_seed
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
-@override_settings(PORTAL_MODULES=["events"])
 def test_demo_calendar_has_the_bulletins_meetings_and_seeds_idempotently(client):
     # Only this module's demo runs, so other modules' demo data cannot break this test.
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", module=["events"], stdout=io.StringIO())
     versions = dict(Event.objects.values_list("global_id", "version"))
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", module=["events"], stdout=io.StringIO())
     assert dict(Event.objects.values_list("global_id", "version")) == versions
     # A region seeds only the meetings its own organisations host; the partner's come by sync.
     assert set(Event.objects.values_list("origin_region", flat=True)) == {"sichuan"}

@@ -42,6 +42,17 @@ def reader(request, client, own_editor, partner_staff):
     return user
 
 
+@pytest.fixture
+def api_headers(reader):
+    """The API reads a token as its user and a session as the public (portal.api.PUBLIC_READ)."""
+    if reader is None:
+        return {}
+    from wagtail.models import APIToken
+
+    _token, plaintext = APIToken.create_token(user=reader, name="资料读取")
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
 @pytest.mark.parametrize("reader", list(MATRIX), indirect=True)
 def test_listing_shows_only_what_the_reader_may_see(client, reader, materials, request):
     allowed = MATRIX[request.node.callspec.params["reader"]]
@@ -81,9 +92,9 @@ def test_download_is_checked_and_non_public_downloads_are_logged(client, reader,
 
 
 @pytest.mark.parametrize("reader", list(MATRIX), indirect=True)
-def test_api_lists_only_what_the_reader_may_see(client, reader, materials, request):
+def test_api_lists_only_what_the_reader_may_see(client, reader, api_headers, materials, request):
     allowed = MATRIX[request.node.callspec.params["reader"]]
-    response = client.get("/api/materials/")
+    response = client.get("/api/materials/", headers=api_headers)
     assert response.status_code == 200
     data = response.json()
     assert data["count"] == len(allowed)
@@ -91,10 +102,10 @@ def test_api_lists_only_what_the_reader_may_see(client, reader, materials, reque
 
 
 @pytest.mark.parametrize(("reader", "level"), CASES, indirect=["reader"])
-def test_api_detail(client, reader, level, materials, request):
+def test_api_detail(client, reader, api_headers, level, materials, request):
     allowed = level in MATRIX[request.node.callspec.params["reader"]]
     material = materials[level]
-    response = client.get(f"/api/materials/{material.global_id}/")
+    response = client.get(f"/api/materials/{material.global_id}/", headers=api_headers)
     assert response.status_code == (200 if allowed else 404)
     if allowed:
         data = response.json()
@@ -146,13 +157,15 @@ def test_feed_carries_only_what_the_reader_may_see(client, reader, materials, re
 
 
 @pytest.mark.parametrize("reader", list(MATRIX), indirect=True)
-def test_keyword_search_applies_the_access_rule(client, reader, materials, request):
+def test_keyword_search_applies_the_access_rule(client, reader, api_headers, materials, request):
     allowed = MATRIX[request.node.callspec.params["reader"]]
     # “资料”、“档案”、“记录” are in one title each; “红岩” only in the partners one.
     html = client.get("/materials/", {"q": "红岩档案"}).content.decode()
     assert (TITLES["partners"] in html) == ("partners" in allowed)
     assert TITLES["public"] not in html
-    api = client.get("/api/materials/", {"q": "工作记录"}).json()
+    # A session alone reads the API as the public.
+    assert client.get("/api/materials/", {"q": "工作记录"}).json()["items"] == []
+    api = client.get("/api/materials/", {"q": "工作记录"}, headers=api_headers).json()
     assert [i["title"] for i in api["items"]] == ([TITLES["internal"]] if "internal" in allowed else [])
 
 

@@ -5,7 +5,6 @@ partner's records too (a month view with both regions' meetings) adds them here.
 """
 
 import io
-from importlib import import_module
 
 from django.test import override_settings
 
@@ -14,11 +13,12 @@ def partner_demo_seed(*, partner: str, modules: tuple[str, ...]) -> None:
     from django.apps import apps
 
     from portal.models import Organisation
+    from portal.modules import module_get
 
     organisations = {o.code: o for o in Organisation.objects.all()}
     with override_settings(PORTAL_REGION=partner):
         for module in modules:
-            import_module(f"{module}.demo").seed(region=partner, organisations=organisations, stdout=io.StringIO())
+            module_get(module).demo_seed(region=partner, organisations=organisations, stdout=io.StringIO())
     # Internal records never leave their region.
     for model in apps.get_models():
         fields = {f.name for f in model._meta.get_fields()}

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -9,6 +7,7 @@ from wagtail.models import Page, Site
 
 from portal import demo_content
 from portal.models import HomePage, Organisation, OrganisationIndexPage, StandardPage
+from portal.modules import modules
 from portal.services import organisation_page_ensure, staff_user_create_or_update
 
 
@@ -19,6 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=demo_content.DEMO_PASSWORD)
         parser.add_argument("--hostname", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=None)
+        parser.add_argument(
+            "--module", action="append", dest="only", help="seed only this module's demo (repeatable)"
+        )
 
     def execute(self, *args, **options):
         # Before any connection: demo accounts share a password, which production must never hold.
@@ -29,18 +31,15 @@ class Command(BaseCommand):
         return super().execute(*args, **options)
 
     @transaction.atomic
-    def handle(self, *args, password, hostname, port, **options):
+    def handle(self, *args, password, hostname, port, only=None, **options):
         region = settings.PORTAL_REGION
         organisations = self._organisations()
         home = self._home(region, hostname, port)
         self._pages(home, region, organisations)
         self._staff(region, organisations, password)
-        for module in settings.PORTAL_MODULES:
-            try:
-                demo = import_module(f"{module}.demo")
-            except ModuleNotFoundError:
-                continue
-            demo.seed(region=region, organisations=organisations, stdout=self.stdout)
+        for module in modules():
+            if module.demo_seed is not None and (not only or module.label in only):
+                module.demo_seed(region=region, organisations=organisations, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"seed_demo: {region}: {len(organisations)} organisations, "

@@ -1,0 +1,161 @@
+"""What the search page shows, whichever backend answered: results, facets, hits and highlights."""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import HistoricalPeriod, Organisation, Region
+
+from .sources import module_labels, type_labels
+
+PAGE_SIZE = 20
+MAX_QUERY = 200
+FACETS = ("region", "module", "type", "period", "year", "organisation")
+FACET_LABELS = {
+    "region": _("地区"),
+    "module": _("栏目"),
+    "type": _("类型"),
+    "period": _("历史时期"),
+    "year": _("年份"),
+    "organisation": _("单位"),
+}
+# Pages of a record's file shown under one hit.
+PAGES_SHOWN = 3
+
+
+@dataclass
+class SearchResults:
+    query: str
+    backend: str
+    total: int = 0
+    page: int = 1
+    page_size: int = PAGE_SIZE
+    hits: list[dict] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "backend": self.backend,
+            "count": self.total,
+            "page": self.page,
+            "num_pages": self.num_pages,
+            "filters": self.filters,
+            "results": [
+                {key: value for key, value in hit.items() if not key.startswith("_")} for hit in self.hits
+            ],
+            "facets": {
+                name: [{k: str(v) if k == "label" else v for k, v in b.items()} for b in buckets]
+                for name, buckets in self.facets.items()
+            },
+        }
+
+
+def _labels(name: str, values) -> dict:
+    if name == "region":
+        return dict(Region.choices)
+    if name == "module":
+        return module_labels()
+    if name == "type":
+        return type_labels()
+    if name == "period":
+        return dict(HistoricalPeriod.choices)
+    if name == "organisation":
+        return dict(Organisation.objects.filter(code__in=list(values)).values_list("code", "name"))
+    return {}
+
+
+def facet_buckets(name: str, counts: list[tuple], selected: list[str]) -> list[dict]:
+    labels = _labels(name, [value for value, _count in counts])
+    return [
+        {
+            "value": str(value),
+            "label": labels.get(value, labels.get(str(value), str(value))),
+            "count": count,
+            "selected": str(value) in selected,
+        }
+        for value, count in counts
+    ]
+
+
+def clean_filters(params) -> dict[str, list[str]]:
+    """The facet filters of a query string (repeated keys combine as OR, facets as AND)."""
+    filters = {}
+    for name in FACETS:
+        values = [v.strip()[:100] for v in params.getlist(name) if v.strip()][:20]
+        if name == "year":
+            values = [v for v in values if v.isdigit()]
+        if values:
+            filters[name] = values
+    return filters
+
+
+def page_hit(*, number: int, url: str, snippet_html: str) -> dict:
+    return {
+        "number": number,
+        "label": str(_("第%(number)s页") % {"number": number}),
+        "url": url,
+        "snippet_html": snippet_html,
+    }
+
+
+def document_hit(source: dict, marks: dict, types: dict, pages: list[dict] | None = None) -> dict:
+    return {
+        "title": source["title"],
+        "title_html": (marks.get("title") or [escape(source["title"])])[0],
+        "snippet_html": " … ".join(marks.get("body") or []),
+        "url": source.get("url") or "",
+        "module": source["module"],
+        "module_label": str(module_labels().get(source["module"], source["module"])),
+        "type": source.get("type"),
+        "type_label": str(types.get(source.get("type"), source.get("type") or "")),
+        "region": source["region"],
+        "region_label": str(Region(source["region"]).label) if source["region"] in Region.values else "",
+        "organisation": source.get("organisation"),
+        "organisation_name": source.get("organisation_name"),
+        "period": source.get("period"),
+        "year": source.get("year"),
+        "access_level": source["access_level"],
+        "people": source.get("people") or [],
+        "places": source.get("places") or [],
+        "pages": pages or [],
+    }
+
+
+def highlight(text: str, words: list[str], *, length: int | None = None) -> str:
+    text = str(text or "")
+    if length is not None:
+        positions = [text.find(w) for w in words if w and text.find(w) >= 0]
+        start = max(0, min(positions) - 20) if positions else 0
+        text = ("…" if start else "") + text[start : start + length]
+    html = escape(text)
+    for word in sorted({escape(w) for w in words if w}, key=len, reverse=True):
+        html = html.replace(word, f"<mark>{word}</mark>")
+    # A shorter word inside a longer one was wrapped twice: unwrap the nested marks.
+    return re.sub(r"<mark>(<mark>)+", "<mark>", re.sub(r"(</mark>)+</mark>", "</mark>", html))
+
+
+def unique(suggestions: list[dict]) -> list[dict]:
+    seen, kept = set(), []
+    for item in suggestions:
+        key = (item["kind"], item["text"])
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
