@@ -224,7 +224,7 @@ def test_a_file_tampered_at_the_origin_is_refused_fetched_again_never_served_and
 
 APPLY_AGAIN = """
 import json
-from sync.services import change_apply
+from sync.services.apply import change_apply
 entries = json.loads({entries!r})
 results = [change_apply(change=entry, partner_region="sichuan") for entry in entries]
 print(json.dumps([[r.applied, r.ignored, r.conflicts] for r in results]))
@@ -232,7 +232,7 @@ print(json.dumps([[r.applied, r.ignored, r.conflicts] for r in results]))
 
 FETCH_RECORD = """
 import json
-from sync.services import partner_record_fetch
+from sync.services.pull import partner_record_fetch
 record = partner_record_fetch(partner_region="sichuan", label="materials.material", global_id={global_id!r})
 print(json.dumps(record))
 """
