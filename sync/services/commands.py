@@ -1,4 +1,8 @@
-"""Requests owned by the partner (outgoing commands): kept in the transaction, sent after commit."""
+"""Requests owned by the partner (outgoing commands): kept in the transaction, sent after commit.
+
+The ``sync.send_commands`` task sends them with ``delivery.partner_commands_send``; neither imports
+this module, so queueing the task here makes no import cycle.
+"""
 
 import logging
 

@@ -11,7 +11,7 @@ from .apply import change_apply
 from .pull import change_check, partner_record_fetch
 
 
-def replica_forget(spec, local) -> None:
+def replica_forget(*, spec: registry.SyncSpec, local) -> None:
     """Drop what sync remembers of a replica, so the origin's state is applied over it as new."""
     SyncedCopy.objects.filter(model_label=spec.label, global_id=local.global_id).delete()
     spec.model.objects.filter(pk=local.pk).update(version=0)
@@ -32,9 +32,9 @@ def conflict_resolve(*, conflict_id: int, take_origin: bool, user) -> Conflict:
         change = partner_record_fetch(
             partner_region=conflict.partner_region, label=spec.label, global_id=conflict.global_id
         )
-        change_check(change)
+        change_check(change=change)
         if local is not None:
-            replica_forget(spec, local)
+            replica_forget(spec=spec, local=local)
         change_apply(change=change, partner_region=conflict.partner_region)
     # Every open conflict on this record is settled by the one decision.
     Conflict.objects.filter(
@@ -62,7 +62,7 @@ def quarantine_retry(*, entry_id: int, user=None) -> QuarantinedChange:
         partner_region=entry.partner_region, label=spec.label, global_id=entry.global_id
     )
     try:
-        change_check(change)
+        change_check(change=change)
         with transaction.atomic():
             result = change_apply(change=change, partner_region=entry.partner_region)
     except ChangeRefused as refused:

@@ -45,7 +45,7 @@ def partner_commands_send(*, partner_region: str) -> int:
     partner = partner_for_region(partner_region)
     if partner is None:
         raise SyncError(f"{partner_region} is not a configured partner")
-    with partner_exclusive("send", partner_region) as mine:
+    with partner_exclusive(job="send", partner_region=partner_region) as mine:
         return _send(partner) if mine else 0
 
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 
 @contextmanager
-def partner_exclusive(job: str, partner_region: str):
+def partner_exclusive(*, job: str, partner_region: str):
     """One pull, or one sender, per partner at a time across processes; yields False if another has it.
 
     The sender's order is the owner's order of requests; a second pull would only fetch pages twice.

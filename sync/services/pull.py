@@ -37,7 +37,7 @@ def _page_check(page, *, after: int) -> None:
         last = seq
 
 
-def change_check(change: dict) -> None:
+def change_check(*, change: dict) -> None:
     """A change's envelope; a bad one is quarantined like a bad record."""
     try:
         uuid.UUID(str(change.get("global_id")))
@@ -70,7 +70,7 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
     partner = partner_for_region(partner_region)
     if partner is None:
         raise SyncError(f"{partner_region} is not a configured partner")
-    with partner_exclusive("pull", partner_region) as mine:
+    with partner_exclusive(job="pull", partner_region=partner_region) as mine:
         return _pull(partner, max_pages=max_pages) if mine else ApplyResult()
 
 
@@ -95,7 +95,7 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
                     if change["seq"] <= cursor.after_seq:
                         continue  # a concurrent pull applied it already
                     try:
-                        change_check(change)
+                        change_check(change=change)
                         with transaction.atomic():
                             change_apply(change=change, partner_region=partner_region, result=result)
                     except ChangeRefused as refused:

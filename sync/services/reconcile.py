@@ -37,11 +37,11 @@ def partner_reconcile(*, partner_region: str, progress=None) -> dict:
         else:
             change = partner_record_fetch(partner_region=partner_region, label=key[0], global_id=key[1])
             try:
-                change_check(change)
+                change_check(change=change)
                 with transaction.atomic():
                     if local is not None and local.version >= change["version"]:
                         # Same version but different files: take the origin's state again.
-                        replica_forget(spec, local)
+                        replica_forget(spec=spec, local=local)
                     change_apply(change=change, partner_region=partner_region)
                 report["repaired"] += 1
             except ChangeRefused as refused:
