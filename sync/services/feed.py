@@ -32,7 +32,7 @@ def _nudge_after_commit():
 
 
 def log_change(instance, *, op: str | None = None) -> None:
-    """Log a change of a record this region owns (upsert, or withdraw once it is no longer shared)."""
+    """Log a change of a record this region owns: upsert, withdraw when no longer shared, or ``op``."""
     spec = registry.spec_for_model(type(instance))
     if spec is None or applying() or instance.origin_region != settings.PORTAL_REGION:
         return
