@@ -12,7 +12,7 @@ from portal.access import can_view
 from portal.models import Organisation
 from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
-from sync.services import command_enqueue
+from sync.services.commands import command_enqueue
 
 from .models import RSVP, CalendarToken, Event, EventException, EventStatus, _new_token
 from .recurrence import next_occurrence, occurrence_for, original_start_on

@@ -60,7 +60,7 @@ def on_page_published(sender, instance, **kwargs):
         instance.syndication = syndication
         # The update above bypasses post_save: announce the new version, so the partner's
         # copy gets the address even if it already pulled the publication itself.
-        from sync.signal_handlers import log_change
+        from sync.services.feed import log_change
 
         log_change(instance)
     record_view_restriction_sync(page=instance)

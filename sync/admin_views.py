@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from .errors import SyncError
 from .models import Conflict, OutgoingCommand, QuarantinedChange, RefusedRequest
+from .selectors import sync_status
+from .services import conflicts
 
 PERMISSION = "sync.view_partnercursor"
 
@@ -27,7 +29,7 @@ def status(request):
         "sync/admin/status.html",
         {
             "title": _("两地同步"),
-            "partners": services.sync_status(),
+            "partners": sync_status(),
             "commands": OutgoingCommand.objects.exclude(state=OutgoingCommand.State.DELIVERED)[:50],
             "conflicts": Conflict.objects.filter(resolved_at=None)[:100],
             "quarantine": QuarantinedChange.objects.filter(resolved_at=None)[:100],
@@ -54,8 +56,8 @@ def conflict_resolve(request, pk):
     _require(request)
     take_origin = request.POST.get("decision") == "take_origin"
     try:
-        services.conflict_resolve(conflict_id=pk, take_origin=take_origin, user=request.user)
-    except (services.SyncError, requests.RequestException) as error:
+        conflicts.conflict_resolve(conflict_id=pk, take_origin=take_origin, user=request.user)
+    except (SyncError, requests.RequestException) as error:
         messages.error(request, _("未能处理这条冲突：%(error)s") % {"error": error})
     else:
         if take_origin:
@@ -69,10 +71,10 @@ def conflict_resolve(request, pk):
 def quarantine_retry(request, pk):
     _require(request)
     try:
-        entry = services.quarantine_retry(entry_id=pk, user=request.user)
+        entry = conflicts.quarantine_retry(entry_id=pk, user=request.user)
     except QuarantinedChange.DoesNotExist:
         raise Http404 from None
-    except (services.SyncError, requests.RequestException) as error:
+    except (SyncError, requests.RequestException) as error:
         messages.error(request, _("未能重试：%(error)s") % {"error": error})
         return redirect("sync_status")
     if entry.resolved_at is None:

@@ -135,7 +135,8 @@ def spec_for_model(model) -> SyncSpec | None:
 # ---- serialising -------------------------------------------------------------------------------
 
 
-def _value(instance, name: str, *, for_partner: bool = True):
+def field_value(instance, name: str, *, for_partner: bool = True):
+    """A field's value as the partner receives it (``for_partner=False``: images and links as local ids)."""
     model_field = instance._meta.get_field(name)
     if isinstance(model_field, models.ForeignKey):
         related = getattr(instance, name)
@@ -196,14 +197,14 @@ def serialise(spec: SyncSpec, instance, *, for_partner: bool = True) -> dict:
         "origin_organisation": instance.origin_organisation.code,
         "version": instance.version,
         "access_level": instance.access_level,
-        "fields": {name: _value(instance, name, for_partner=for_partner) for name in spec.fields},
+        "fields": {name: field_value(instance, name, for_partner=for_partner) for name in spec.fields},
         "m2m": {name: _m2m_value(instance, name) for name in spec.m2m},
         "children": {},
     }
     for child in spec.children:
         rows = []
         for row in getattr(instance, child.related_name).all():
-            item = {name: _value(row, name) for name in child.fields}
+            item = {name: field_value(row, name) for name in child.fields}
             if child.file_field:
                 stored = getattr(row, child.file_field)
                 item["_file"] = {"sha256": row.sha256, "size": row.size} if stored else None

@@ -79,7 +79,7 @@ def verify(request, *, now: float | None = None):
     try:
         return _verify(headers, key_id, request_content(request), now)
     except SignatureError as error:
-        from .services import refused_request_record
+        from .services.refusals import refused_request_record  # models: signing itself needs no app registry
 
         logger.warning(
             "sync: refused %s %s from %s (key %r): %s",

@@ -26,7 +26,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.utils.file import hash_filelike
 
 from .errors import ChangeRefused, FileCheckFailed
-from .kinds import Context, embedded_image_reference, image_reference_clean
+from .kinds.base import Context
+from .kinds.html import embedded_image_reference, image_reference_clean
 
 # While a partner's change is applied: fetch(path, sha256, size) -> a checked temporary file.
 _fetcher: ContextVar = ContextVar("sync_image_fetcher", default=None)

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from . import registry, services, streams
+from . import registry, selectors, streams
 from .models import ChangeLog
 from .signing import SignatureError, verify
 
@@ -38,8 +38,8 @@ def _int(value, default: int) -> int:
 @require_GET
 @signed
 def changes(request, partner):
-    page = services.changes_page(
-        after=_int(request.GET.get("after"), 0), limit=_int(request.GET.get("limit"), services.PAGE_LIMIT)
+    page = selectors.changes_page(
+        after=_int(request.GET.get("after"), 0), limit=_int(request.GET.get("limit"), selectors.PAGE_LIMIT)
     )
     return JsonResponse(page)
 
@@ -47,7 +47,7 @@ def changes(request, partner):
 @require_GET
 @signed
 def manifest(request, partner):
-    return JsonResponse({"records": services.manifest()})
+    return JsonResponse({"records": selectors.manifest()})
 
 
 @require_GET
@@ -61,13 +61,13 @@ def record(request, partner, label, global_id):
     from django.utils import timezone
 
     row.created_at = timezone.now()
-    return JsonResponse(services.change_entry(row))
+    return JsonResponse(selectors.change_entry(row))
 
 
 @require_GET
 @signed
 def file(request, partner, label, global_id, related_name, key):
-    stored = services.file_for(label=label, global_id=global_id, related_name=related_name, key=key)
+    stored = selectors.file_for(label=label, global_id=global_id, related_name=related_name, key=key)
     if not stored:
         return JsonResponse({"error": "not_found"}, status=404)
     return FileResponse(stored.open("rb"), content_type="application/octet-stream")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from portal.access import can_view
 from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
-from sync.services import command_enqueue
+from sync.services.commands import command_enqueue
 
 from . import tasks
 from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting

@@ -16,7 +16,7 @@ from events.services import event_cancel
 from portal.settings.environment import Partner
 from sync.models import OutgoingCommand
 from sync.registry import command
-from sync.services import partner_commands_send
+from sync.services.delivery import partner_commands_send
 from tests.events.factories import EventFactory, days_ahead, staff_member
 from tests.factories import OrganisationFactory
 from tests.sync.conftest import PartnerStub

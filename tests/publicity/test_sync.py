@@ -12,7 +12,8 @@ from publicity.selectors import submission_quarterly_report
 from publicity.services import red_heritage_index_ensure
 from sync.context import apply_context
 from sync.models import ChangeLog
-from sync.services import change_apply, change_entry, changes_page
+from sync.selectors import change_entry, changes_page
+from sync.services.apply import change_apply
 from tests.factories import OrganisationFactory
 
 from .factories import story_create
@@ -276,7 +277,7 @@ def test_an_image_in_a_story_travels_by_its_content_and_is_checked(
 def test_an_image_that_fails_its_check_is_never_kept(story_index, chongqing_org, chongqing_stub):
     from wagtail.images import get_image_model
 
-    from sync.services import FileCheckFailed
+    from sync.errors import FileCheckFailed
 
     (change,) = served_from_chongqing(story_with_image(story_index, chongqing_org, png_bytes("red")))
     get_image_model().objects.all().delete()

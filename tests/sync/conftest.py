@@ -47,7 +47,7 @@ def remote_change(chongqing_org, partners):
     from materials.services import material_create
     from sync.context import apply_context
     from sync.models import ChangeLog
-    from sync.services import change_entry
+    from sync.selectors import change_entry
 
     def make(*, title="红岩精神研究资料", access_level="public", version=None, global_id=None, **fields):
         with override_settings(PORTAL_REGION="chongqing"):

@@ -9,7 +9,9 @@ from django.db import transaction
 
 from sync import registry
 from sync.models import OutgoingCommand
-from sync.services import command_enqueue, partner_commands_send, sync_status
+from sync.selectors import sync_status
+from sync.services.commands import command_enqueue
+from sync.services.delivery import partner_commands_send
 from sync.signing import sign_headers, signature
 
 from .conftest import CHONGQING, PartnerStub

@@ -7,7 +7,8 @@ import pytest
 from materials.models import Material
 from materials.services import material_create
 from sync.models import ChangeLog, Conflict
-from sync.services import change_apply, changes_page
+from sync.selectors import changes_page
+from sync.services.apply import change_apply
 from sync.signal_handlers import ReplicaReadOnly
 
 pytestmark = pytest.mark.django_db

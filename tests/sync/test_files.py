@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from materials.models import Material
 from materials.services import material_create
 from portal.settings.environment import Partner
-from sync.services import FileCheckFailed, change_apply
+from sync.errors import FileCheckFailed
+from sync.services.apply import change_apply
 from sync.signing import sign_headers
 
 from .conftest import CHONGQING

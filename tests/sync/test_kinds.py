@@ -11,6 +11,8 @@ from materials.models import Material
 from portal.models import Organisation
 from sync import kinds, registry
 from sync.errors import ChangeRefused
+from sync.kinds.base import Context
+from sync.kinds.html import rich_text_clean
 
 
 def test_every_registered_field_declares_its_kind():
@@ -76,12 +78,12 @@ def test_each_kind_fits_its_model_field():
 )
 def test_a_url_field_refuses_anything_but_http_and_https(value):
     with pytest.raises(ChangeRefused) as refused:
-        kinds.Url().clean(value, None, kinds.Context(sender="chongqing", where="x.url"))
+        kinds.Url().clean(value, None, Context(sender="chongqing", where="x.url"))
     assert refused.value.reason == "bad_url"
 
 
 def test_mailto_only_where_the_field_is_an_email_address():
-    context = kinds.Context(sender="chongqing", where="x.contact")
+    context = Context(sender="chongqing", where="x.contact")
     assert kinds.Email.clean("mailto:office@cq.example.cn", None, context) == "mailto:office@cq.example.cn"
     assert kinds.Url().clean("https://cq.example.cn/a?b=1", None, context) == "https://cq.example.cn/a?b=1"
     with pytest.raises(ChangeRefused):
@@ -97,14 +99,14 @@ def test_rich_text_keeps_what_the_editor_allows_and_nothing_else():
         '<embed embedtype="media" url="javascript:alert(1)"/>'
         '<embed embedtype="image" sync-image="abc" alt="图"/>'
     )
-    cleaned = kinds.rich_text_clean(html)
+    cleaned = rich_text_clean(html)
     assert cleaned == (
         '<h2>标题</h2><p><b>粗</b><i>斜</i><a href="https://cq.example.cn/">链接</a><a>坏链接</a></p>'
         "<ul><li>一</li></ul><p>段</p>"
         '<embed embedtype="image" sync-image="abc" alt="图"/>'
     )
     # A field whose editor has fewer features keeps fewer elements.
-    assert kinds.rich_text_clean("<h2>标题</h2><p><b>粗</b></p>", features=["italic"]) == "标题<p>粗</p>"
+    assert rich_text_clean("<h2>标题</h2><p><b>粗</b></p>", features=["italic"]) == "标题<p>粗</p>"
 
 
 def test_a_partner_address_is_kept_as_its_path_on_the_partners_public_address(settings):
@@ -119,7 +121,7 @@ def test_a_partner_address_is_kept_as_its_path_on_the_partners_public_address(se
             public_url="https://dangshi.cq.example.cn",
         )
     ]
-    context = kinds.Context(sender="chongqing", where="story.syndication.url")
+    context = Context(sender="chongqing", where="story.syndication.url")
     cleaned = kinds.PartnerUrl().clean("http://web-chongqing:8000/stories/a/?x=1", None, context)
     assert cleaned == "https://dangshi.cq.example.cn/stories/a/?x=1"
     assert (

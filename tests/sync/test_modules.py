@@ -11,7 +11,8 @@ from research.models import Milestone, Project
 from sync import registry
 from sync.context import apply_context
 from sync.models import ChangeLog
-from sync.services import change_apply, change_entry
+from sync.selectors import change_entry
+from sync.services.apply import change_apply
 
 pytestmark = pytest.mark.django_db
 

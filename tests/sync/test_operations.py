@@ -67,7 +67,7 @@ def test_staff_without_the_permission_cannot_open_the_sync_page(client, django_u
 def conflicted_copy(partner_stub, remote_change):
     """A copy changed here behind sync's back, then a newer change from its origin: a conflict."""
     from materials.models import Material
-    from sync.services import change_apply
+    from sync.services.apply import change_apply
 
     change = remote_change(title="原题名", version=2)
     change_apply(change=change, partner_region="chongqing")
@@ -81,7 +81,7 @@ def conflicted_copy(partner_stub, remote_change):
 
 def test_staff_take_the_origins_version_over_a_copy_changed_locally(admin_client_zh, conflicted_copy):
     from materials.models import Material
-    from sync.services import change_apply
+    from sync.services.apply import change_apply
 
     response = admin_client_zh.post(
         f"/admin/sync/conflicts/{conflicted_copy.pk}/resolve/", {"decision": "take_origin"}, follow=True
@@ -123,7 +123,7 @@ def test_taking_the_origins_version_while_it_is_unreachable_says_so_and_keeps_th
 
 
 def test_a_nudge_to_a_partner_that_is_down_is_dropped_quietly(partners, caplog):
-    from sync.services import partner_nudge
+    from sync.services.delivery import partner_nudge
 
     with caplog.at_level("INFO", logger="sync"):
         assert partner_nudge(partner_region="chongqing") is False

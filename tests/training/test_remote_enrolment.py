@@ -15,7 +15,8 @@ from django.utils import timezone
 from sync.context import apply_context
 from sync.models import ChangeLog, OutgoingCommand
 from sync.registry import command
-from sync.services import change_apply, change_entry
+from sync.selectors import change_entry
+from sync.services.apply import change_apply
 from training import services
 from training.models import Course, Enrolment, Session
 
@@ -204,7 +205,7 @@ def test_the_owner_decision_travels_back_to_the_requester(settings, organisation
 
 def test_reconciling_keeps_a_request_the_owner_has_not_answered_yet(settings, organisations):
     from portal.settings.environment import Partner
-    from sync.services import partner_reconcile
+    from sync.services.reconcile import partner_reconcile
     from tests.sync.conftest import PartnerStub
 
     settings.PORTAL_REGION = "chongqing"

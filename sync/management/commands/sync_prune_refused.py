@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from sync.services import refused_requests_prune
+from sync.services.refusals import refused_requests_prune
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sync.services import SyncError, partner_pull
+from sync.errors import SyncError
+from sync.services.pull import partner_pull
 
 
 class Command(BaseCommand):

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from sync.errors import SyncError
 from sync.models import QuarantinedChange
-from sync.services import SyncError, quarantine_retry
+from sync.services.conflicts import quarantine_retry
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from sync.services import partner_reconcile
+from sync.services.reconcile import partner_reconcile
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from sync.services import sync_status
+from sync.selectors import sync_status
 
 
 class Command(BaseCommand):

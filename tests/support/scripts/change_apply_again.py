@@ -2,7 +2,7 @@
 
 import json
 
-from sync.services import change_apply
+from sync.services.apply import change_apply
 
 
 def main(*, entries: list):

@@ -2,7 +2,7 @@
 
 import json
 
-from sync.services import partner_record_fetch
+from sync.services.pull import partner_record_fetch
 
 
 def main(*, global_id: str):

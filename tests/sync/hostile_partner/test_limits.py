@@ -86,7 +86,8 @@ def test_an_oversized_feed_page_is_read_in_smaller_pages_and_a_single_oversized_
 
 
 def test_a_redirected_feed_page_is_not_followed(partner, listener, organisations):
-    from sync.services import SyncError, partner_pull
+    from sync.errors import SyncError
+    from sync.services.pull import partner_pull
 
     partner.add(hostile.material(data=None))
     partner.redirect_feed_to = f"{listener.url}/sync/changes?after=0"

@@ -1,4 +1,4 @@
-"""HTTP to a partner, as untrusted as what it sends.
+"""Signed HTTP to a partner, as untrusted as what it sends; the one place sync makes requests.
 
 Requests go only to the partner's configured ``base_url`` and only under ``/sync/``;
 redirects are refused, never followed (a redirect would carry our signed headers
@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 
 from .errors import FileCheckFailed, SyncError
-from .kinds import max_file_bytes
+from .kinds.base import max_file_bytes
 from .signing import sign_headers
 
 logger = logging.getLogger("sync")
