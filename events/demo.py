@@ -164,6 +164,21 @@ def calendar_page_ensure() -> EventCalendarPage | None:
     return page
 
 
+_SEEDED = (
+    "title",
+    "event_type",
+    "starts_at",
+    "ends_at",
+    "city",
+    "venue",
+    "access_level",
+    "summary",
+    "agenda",
+    "participants",
+    "minutes",
+)
+
+
 def seed(*, region: str, organisations: dict, stdout) -> None:
     """Demo content of this module for the region (idempotent)."""
     calendar_page_ensure()
@@ -176,26 +191,16 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
         )
         event.origin_region = host.region
         event.origin_organisation = host
-        for field in (
-            "title",
-            "event_type",
-            "starts_at",
-            "ends_at",
-            "city",
-            "venue",
-            "access_level",
-            "summary",
-            "agenda",
-            "participants",
-            "minutes",
-        ):
+        for field in _SEEDED:
             setattr(event, field, spec[field])
         event.online_url = spec.get("online_url", "")
         event.frequency = spec.get("frequency", "")
         event.interval = spec.get("interval", 1)
-        event.save(bump_version=False)
+        # Written field by field, so seeding again leaves the version (the calendar's SEQUENCE) alone.
+        written = ["origin_region", "origin_organisation", *_SEEDED, "online_url", "frequency", "interval"]
+        event.save(update_fields=None if event._state.adding else written)
         event.co_hosts.set([organisations[code] for code in spec["co_hosts"]])
-        event.save(bump_version=False)
+        event.save(update_fields=written)
         for original_date, kind, new_start, new_end, note in spec.get("exceptions", []):
             EventException.objects.update_or_create(
                 event=event,

@@ -20,7 +20,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.models import Organisation, SharedRecord
+from portal.models import Organisation
+from portal.records.models import SharedRecord
 from search.segmentation import segment_for_index
 
 from .admin_forms import EventAdminForm
@@ -135,12 +136,6 @@ class Event(index.Indexed, ClusterableModel, SharedRecord):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, bump_version: bool = True, **kwargs):
-        # Calendar clients only take an update when SEQUENCE (= version) grows.
-        if self.pk and bump_version:
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

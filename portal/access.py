@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from .models import AccessLevel, SharedRecord
+from .models import AccessLevel
+from .records.models import SharedRecord
 from .selectors import staff_organisation
 
 

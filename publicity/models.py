@@ -13,7 +13,8 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
-from portal.models import Organisation, Region, SharedRecord
+from portal.models import Organisation, Region
+from portal.records.models import SharedRecord
 from search.segmentation import segment_for_index
 
 from .forms import SharedPageForm, StoryForm

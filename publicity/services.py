@@ -262,6 +262,26 @@ def submission_event_record(*, story: Story, action: str, user=None, comment: st
 
 
 @transaction.atomic
+def submission_step_record(*, workflow_state, action: str, user=None, comment: str = "") -> None:
+    """A step of a workflow on a story is a line of the quarterly report; other pages' workflows are not."""
+    page = workflow_state.content_object
+    story = getattr(page, "specific", page)
+    if isinstance(story, Story):
+        submission_event_record(story=story, action=action, user=user, comment=comment)
+
+
+def publication_record(*, page) -> None:
+    """After a story or site is published: its address travels; its view restriction follows its access."""
+    if not page.is_replica:
+        # Every publication is a change the partner region must see, with the address it links back to.
+        # Its own version past the publication's save, so a partner that already pulled the
+        # publication still takes the address.
+        page.syndication = {**page.syndication, "url": page.get_full_url() or ""}
+        page.version = page.version_next()
+        page.save(update_fields=["syndication", "version"], clean=False)
+    record_view_restriction_sync(page=page)
+
+
 def submission_decline(*, task_state: TaskState, user, comment: str = "") -> None:
     """不予采用: the item is not used; the workflow ends without publishing."""
     workflow_state = task_state.workflow_state
