@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime
 
 from portal.models import HomePage
+from portal.services import singleton_page_ensure
 
 from .models import EVENT_TIME_ZONE, ActionItem, Event, EventCalendarPage, EventException, EventMaterialLink
 
@@ -148,20 +149,13 @@ def event_global_id(key: str) -> uuid.UUID:
 
 def calendar_page_ensure() -> EventCalendarPage | None:
     """The menu entry for the calendar, under the home page."""
-    page = EventCalendarPage.objects.first()
-    home = HomePage.objects.first()
-    if page is not None or home is None:
-        return page
-    page = EventCalendarPage(
+    return singleton_page_ensure(
+        model=EventCalendarPage,
+        parent=HomePage.objects.first(),
         title="联席会议日历",
         slug="events",
-        show_in_menus=True,
         introduction="川渝两地党史部门的联席会议、学术研讨会、论坛和考察交流。",
     )
-    # HomePage.subpage_types lists portal's own types; add_child does not check it.
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 _SEEDED = (

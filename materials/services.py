@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from audit.models import Event
 from audit.services import audit_record
 from portal.models import Organisation, Topic
+from portal.services import topic_get_or_create
 
 from .models import (
     DownloadLog,
@@ -269,22 +270,6 @@ def import_row_topics(value: str) -> list[Topic]:
             )
         topics.append(topic)
     return topics
-
-
-def topic_get_or_create(*, kind: str, name: str) -> Topic:
-    from django.utils.text import slugify
-
-    topic = Topic.objects.filter(kind=kind, name=name).first()
-    if topic is not None:
-        return topic
-    slug = f"{kind}-{slugify(name, allow_unicode=True)}"[:120]
-    if Topic.objects.filter(slug=slug).exists():
-        slug = f"{slug[:110]}-{Topic.objects.count()}"
-    try:
-        with transaction.atomic():
-            return Topic.objects.create(kind=kind, name=name, slug=slug)
-    except IntegrityError:
-        return Topic.objects.get(kind=kind, name=name)
 
 
 def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Material:
