@@ -12,6 +12,7 @@ from wagtail.api.v3.auth import BearerTokenAuth
 
 from portal.api import PublicPagination
 
+from . import filters as listing
 from .selectors import material_get, material_list
 
 
@@ -115,7 +116,7 @@ class MaterialFilters(FilterSchema):
 def list_materials(request, filters: Query[MaterialFilters]):
     """Materials the caller may see (public to everyone; partners and internal by access level)."""
     wanted = {key: value for key, value in filters.model_dump().items() if value}
-    return material_list(user=request.user, filters=wanted)
+    return material_list(user=request.user, filters=listing.MaterialFilters(wanted, user=request.user))
 
 
 @router.get(
