@@ -18,6 +18,7 @@ from wagtail.api.v3.auth import AllowAnonymous, BearerTokenAuth
 from portal.api import PublicPagination
 
 from . import selectors
+from .filters import ProjectFilters
 from .models import Expert, Project
 
 router = Router(tags=["research"], auth=[BearerTokenAuth(), AllowAnonymous()])
@@ -121,9 +122,9 @@ def list_projects(
     organisation: str | None = None,
     region: str | None = None,
 ):
-    return selectors.project_list(
-        user=request.user, status=status, topic=topic, organisation=organisation, region=region
-    ).select_related("origin_organisation")
+    wanted = {"status": status, "topic": topic, "organisation": organisation, "region": region}
+    filters = ProjectFilters({key: value for key, value in wanted.items() if value}, user=request.user)
+    return selectors.project_list(user=request.user, filters=filters).select_related("origin_organisation")
 
 
 @router.get(

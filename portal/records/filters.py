@@ -45,6 +45,11 @@ class RecordFilters(django_filters.FilterSet):
     organisation_lookups: tuple[str, ...] = ("origin_organisation__code",)
     topic_lookups: tuple[str, ...] = ("topics__slug",)
 
+    # Values the menus do not offer are ignored rather than emptying the list (the calendar's way).
+    known_values_only = False
+    # The first entry of each menu, when “all” (全部) is not the right word.
+    everything: dict[str, str] = {}
+
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
@@ -75,16 +80,29 @@ class RecordFilters(django_filters.FilterSet):
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """``queryset`` narrowed by the given values; ``.distinct()`` only when a join can repeat rows."""
-        if not self.is_bound or not self.is_valid():
+        if not self.values():
             return queryset
         queryset = self.filter_queryset(queryset)
         return queryset.distinct() if self._repeats_rows else queryset
+
+    def filter_queryset(self, queryset):
+        for name, value in self.values().items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def values(self) -> dict:
         """The filters in use, by name (for links that keep them, and for templates)."""
         if not self.is_bound or not self.is_valid():
             return {}
-        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if self.known_values_only:
+            options = self.options()
+            values = {
+                name: value
+                for name, value in values.items()
+                if name not in options or value in {known for known, _label in options[name]}
+            }
+        return values
 
     def query_string(self) -> str:
         return urlencode(self.values())
@@ -110,7 +128,8 @@ class RecordFilters(django_filters.FilterSet):
             form.order_fields(self.field_order)
         for name, choices in self.options().items():
             if name in form.fields:
-                form.fields[name].widget = forms.Select(choices=[("", _("全部")), *choices])
+                everything = self.everything.get(name, _("全部"))
+                form.fields[name].widget = forms.Select(choices=[("", everything), *choices])
         return form
 
 
