@@ -1,7 +1,7 @@
 """Text out of a stored file, page by page: text layers where the file has them, OCR where it has not.
 
 This module runs in a child process (``python -m materials.extraction``), started by
-services.material_file_extract with limits on memory and time, so that a broken,
+services.extraction.material_file_extract with limits on memory and time, so that a broken,
 hostile or huge file can cost that process, never the Celery worker. It imports no
 Django. It writes one JSON object per line to stdout:
 
