@@ -222,7 +222,7 @@ def material_file_extract(*, file_id: int, attempt: int | None = None) -> TextEx
     ``attempt`` is the queueing this task was sent for; a later queueing supersedes it.
     Corrections made by staff stay with their page numbers.
     """
-    from .extraction import kind_of
+    from ..extraction import kind_of
 
     record = MaterialFile.objects.select_related("material").filter(pk=file_id).first()
     if record is None:
