@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
+from portal.pdf import pdf_view
 from portal.selectors import staff_display_name, staff_organisation
-from publicity.pdf import pdf_view
 
 from . import services
 from .filters import CourseFilters
