@@ -17,6 +17,7 @@ from portal.records.models import SharedRecord
 from search.segmentation import segment_for_index
 
 from .forms import SharedPageForm, StoryForm
+from .signals import submission_declined
 
 
 class Section(models.Model):
@@ -345,9 +346,9 @@ class InformationReviewTask(AbstractGroupApprovalTask):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "decline":
-            from .services import submission_decline
-
-            submission_decline(task_state=task_state, user=user, comment=kwargs.get("comment", ""))
+            submission_declined.send(
+                sender=type(self), task_state=task_state, user=user, comment=kwargs.get("comment", "")
+            )
         else:
             super().on_action(task_state, user, action_name, **kwargs)
 

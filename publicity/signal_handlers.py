@@ -12,7 +12,8 @@ from wagtail.signals import (
 )
 
 from .models import RedHeritageSite, Story, SubmissionEvent
-from .services import publication_record, submission_step_record
+from .services import publication_record, submission_decline, submission_step_record
+from .signals import submission_declined
 
 
 def on_workflow_submitted(sender, instance, user=None, **kwargs):
@@ -44,6 +45,10 @@ def on_workflow_approved(sender, instance, user=None, **kwargs):
     )
 
 
+def on_submission_declined(sender, task_state, user=None, comment="", **kwargs):
+    submission_decline(task_state=task_state, user=user, comment=comment)
+
+
 def on_page_published(sender, instance, **kwargs):
     publication_record(page=instance)
 
@@ -64,6 +69,7 @@ def connect():
     task_submitted.connect(on_task_submitted, dispatch_uid="publicity-task-submitted")
     task_rejected.connect(on_task_rejected, dispatch_uid="publicity-task-rejected")
     workflow_approved.connect(on_workflow_approved, dispatch_uid="publicity-workflow-approved")
+    submission_declined.connect(on_submission_declined, dispatch_uid="publicity-submission-declined")
     page_published.connect(on_page_published, sender=Story, dispatch_uid="publicity-story-published")
     page_published.connect(on_page_published, sender=RedHeritageSite, dispatch_uid="publicity-site-published")
     pre_save.connect(on_replica_applied, sender=Story, dispatch_uid="publicity-story-replica")
