@@ -92,6 +92,11 @@ class RecordFilters(django_filters.FilterSet):
 
     def values(self) -> dict:
         """The filters in use, by name (for links that keep them, and for templates)."""
+        if not hasattr(self, "_values"):
+            self._values = self._values_given()
+        return self._values
+
+    def _values_given(self) -> dict:
         if not self.is_bound or not self.is_valid():
             return {}
         values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}

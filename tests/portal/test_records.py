@@ -52,3 +52,22 @@ def test_every_versioned_model_follows_the_same_rule(db):
     assert _stored(course) == 1
     course.save()
     assert _stored(course) == 2
+
+
+def test_list_filters_add_distinct_only_across_a_to_many_join(db):
+    from materials.filters import MaterialFilters
+
+    same_row = MaterialFilters({"region": "sichuan", "organisation": "sc-x"}).apply(Material.objects.all())
+    assert not same_row.query.distinct
+    across_topics = MaterialFilters({"place": "place-綦江"}).apply(Material.objects.all())
+    assert across_topics.query.distinct
+
+
+def test_a_place_filter_finds_the_material_tagged_with_it(material):
+    from materials.filters import MaterialFilters
+    from portal.services import topic_get_or_create
+
+    qijiang, jiangjin = (topic_get_or_create(kind="place", name=name) for name in ("綦江", "江津"))
+    material.topics.set([qijiang, jiangjin])
+    assert list(MaterialFilters({"place": qijiang.slug}).apply(Material.objects.all())) == [material]
+    assert list(MaterialFilters({"person": qijiang.slug}).apply(Material.objects.all())) == []
