@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from materials.extraction import Options, ocr_image  # noqa: E402
+from materials.extraction import Options  # noqa: E402
+from materials.extraction.ocr import ocr_image  # noqa: E402
 from tests.materials import documents as docs  # noqa: E402
 
 VARIANTS = {

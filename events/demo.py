@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime
 
 from portal.models import HomePage
+from portal.services import singleton_page_ensure
 
 from .models import EVENT_TIME_ZONE, ActionItem, Event, EventCalendarPage, EventException, EventMaterialLink
 
@@ -148,20 +149,28 @@ def event_global_id(key: str) -> uuid.UUID:
 
 def calendar_page_ensure() -> EventCalendarPage | None:
     """The menu entry for the calendar, under the home page."""
-    page = EventCalendarPage.objects.first()
-    home = HomePage.objects.first()
-    if page is not None or home is None:
-        return page
-    page = EventCalendarPage(
+    return singleton_page_ensure(
+        model=EventCalendarPage,
+        parent=HomePage.objects.first(),
         title="联席会议日历",
         slug="events",
-        show_in_menus=True,
         introduction="川渝两地党史部门的联席会议、学术研讨会、论坛和考察交流。",
     )
-    # HomePage.subpage_types lists portal's own types; add_child does not check it.
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
+
+
+_SEEDED = (
+    "title",
+    "event_type",
+    "starts_at",
+    "ends_at",
+    "city",
+    "venue",
+    "access_level",
+    "summary",
+    "agenda",
+    "participants",
+    "minutes",
+)
 
 
 def seed(*, region: str, organisations: dict, stdout) -> None:
@@ -176,26 +185,16 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
         )
         event.origin_region = host.region
         event.origin_organisation = host
-        for field in (
-            "title",
-            "event_type",
-            "starts_at",
-            "ends_at",
-            "city",
-            "venue",
-            "access_level",
-            "summary",
-            "agenda",
-            "participants",
-            "minutes",
-        ):
+        for field in _SEEDED:
             setattr(event, field, spec[field])
         event.online_url = spec.get("online_url", "")
         event.frequency = spec.get("frequency", "")
         event.interval = spec.get("interval", 1)
-        event.save(bump_version=False)
+        # Written field by field, so seeding again leaves the version (the calendar's SEQUENCE) alone.
+        written = ["origin_region", "origin_organisation", *_SEEDED, "online_url", "frequency", "interval"]
+        event.save(update_fields=None if event._state.adding else written)
         event.co_hosts.set([organisations[code] for code in spec["co_hosts"]])
-        event.save(bump_version=False)
+        event.save(update_fields=written)
         for original_date, kind, new_start, new_end, note in spec.get("exceptions", []):
             EventException.objects.update_or_create(
                 event=event,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.models import Organisation, SharedRecord
+from portal.models import Organisation
+from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
 from .admin_forms import EventAdminForm
@@ -134,12 +137,6 @@ class Event(Searchable, index.Indexed, ClusterableModel, SharedRecord):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, bump_version: bool = True, **kwargs):
-        # Calendar clients only take an update when SEQUENCE (= version) grows.
-        if self.pk and bump_version:
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -362,11 +359,11 @@ class CalendarToken(models.Model):
         return str(self.user)
 
 
-class EventCalendarPage(Page):
+class EventCalendarPage(RoutablePageMixin, Page):
     """The calendar's place in the page tree, so the site menu links to it.
 
-    Its address is /events/, which the calendar's own views answer; serve()
-    hands over to the same list view should Wagtail ever reach it.
+    Its address is /events/, which the calendar's own views answer (events.urls); should
+    Wagtail ever reach the page at another address, its routes hand over to those views.
     """
 
     introduction = models.TextField(_("导语"), blank=True)
@@ -379,7 +376,14 @@ class EventCalendarPage(Page):
     class Meta:
         verbose_name = _("联席会议日历页面")
 
-    def serve(self, request, *args, **kwargs):
-        from .views import event_list
+    def _calendar(self, request, name: str, **kwargs):
+        query = request.GET.urlencode()
+        return redirect(reverse(f"events:{name}", kwargs=kwargs) + (f"?{query}" if query else ""))
 
-        return event_list(request)
+    @path("")
+    def calendar_list(self, request):
+        return self._calendar(request, "event_list")
+
+    @path("month/<int:year>/<int:month>/")
+    def calendar_month(self, request, year: int, month: int):
+        return self._calendar(request, "event_month", year=year, month=month)

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q, QuerySet
 
 from portal.access import visible_to
+from portal.records.filters import RecordFilters
 from portal.selectors import staff_organisation
 
 from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event
@@ -19,37 +20,16 @@ def event_queryset(*, user) -> QuerySet[Event]:
     return visible_to(user, events)
 
 
-def event_filter(
-    events: QuerySet[Event],
-    *,
-    region: str = "",
-    event_type: str = "",
-    organisation_code: str = "",
-) -> QuerySet[Event]:
-    """Region and organisation match the host or any co-host."""
-    if region:
-        events = events.filter(Q(origin_organisation__region=region) | Q(co_hosts__region=region))
-    if event_type:
-        events = events.filter(event_type=event_type)
-    if organisation_code:
-        events = events.filter(
-            Q(origin_organisation__code=organisation_code) | Q(co_hosts__code=organisation_code)
-        )
-    return events.distinct()
+def event_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Event]:
+    """The events this reader may see, narrowed by the calendar's filters (events.filters)."""
+    events = event_queryset(user=user)
+    return filters.apply(events) if filters is not None else events
 
 
 def occurrence_list(
-    *,
-    user,
-    start: datetime,
-    end: datetime,
-    region: str = "",
-    event_type: str = "",
-    organisation_code: str = "",
+    *, user, start: datetime, end: datetime, filters: RecordFilters | None = None
 ) -> list[Occurrence]:
-    events = event_filter(
-        event_queryset(user=user), region=region, event_type=event_type, organisation_code=organisation_code
-    )
+    events = event_list(user=user, filters=filters)
     # Recurring events may reach into the window from long before; moved
     # occurrences may land in it, so only clearly finished one-off events are skipped.
     events = events.filter(starts_at__lt=end).exclude(frequency="", ends_at__lt=start)
@@ -57,7 +37,7 @@ def occurrence_list(
 
 
 def occurrence_months_nearest(
-    *, user, month_start: date, years: int = 10, **filters
+    *, user, month_start: date, years: int = 10, filters: RecordFilters | None = None
 ) -> tuple[date | None, date | None]:
     """The closest months before and after ``month_start`` holding an occurrence this reader may see.
 
@@ -76,13 +56,13 @@ def occurrence_months_nearest(
         if previous is None:
             window = occurrence_list(
                 user=user, start=month - relativedelta(years=step + 1), end=month - relativedelta(years=step),
-                **filters,
+                filters=filters,
             )
             previous = first_month([o for o in window if o.local_start < month], max)
         if next_ is None:
             window = occurrence_list(
                 user=user, start=following + relativedelta(years=step),
-                end=following + relativedelta(years=step + 1), **filters,
+                end=following + relativedelta(years=step + 1), filters=filters,
             )
             next_ = first_month([o for o in window if o.local_start >= following], min)
         if previous is not None and next_ is not None:

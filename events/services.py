@@ -14,7 +14,7 @@ from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services.commands import command_enqueue
 
-from .models import RSVP, CalendarToken, Event, EventException, EventStatus, _new_token
+from .models import RSVP, CalendarToken, Event, EventException, EventStatus
 from .recurrence import next_occurrence, occurrence_for, original_start_on
 
 
@@ -165,6 +165,6 @@ def calendar_token_for(*, user) -> CalendarToken:
 def calendar_token_reset(*, user) -> CalendarToken:
     """A new secret; the old private feed address stops working at once."""
     token = calendar_token_for(user=user)
-    token.token = _new_token()
+    token.token = CalendarToken._meta.get_field("token").get_default()
     token.save(update_fields=["token"])
     return token

@@ -2,7 +2,6 @@ import calendar
 import hashlib
 import json
 from datetime import date, datetime, time, timedelta
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -20,13 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.models import Organisation, Region
 from portal.selectors import staff_organisation
 
-from .forms import EventFilterForm, RSVPForm
+from .filters import EventFilters
+from .forms import RSVPForm
 from .ical import calendar_build
 from .models import EVENT_TIME_ZONE, EventType
 from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_for
 from .selectors import (
     calendar_token_user,
-    event_filter,
     event_for_reader,
     event_queryset,
     occurrence_list,
@@ -35,6 +34,7 @@ from .selectors import (
     rsvp_counts_visible,
     rsvp_for,
 )
+from .selectors import event_list as events_filtered
 from .services import calendar_token_for, calendar_token_reset, rsvp_set
 
 PAST_HORIZON = datetime(2000, 1, 1, tzinfo=EVENT_TIME_ZONE)
@@ -45,29 +45,27 @@ def _is_staff_member(user) -> bool:
     return getattr(user, "is_superuser", False) or staff_organisation(user=user) is not None
 
 
-def _filters(request):
-    form = EventFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {"region": "", "event_type": "", "organisation_code": ""}
-    return form, filters
+def _filters(request) -> EventFilters:
+    return EventFilters(request.GET or None, user=request.user)
 
 
-def _query_string(filters: dict) -> str:
-    names = {"region": "region", "event_type": "type", "organisation_code": "organisation"}
-    params = {names[k]: v for k, v in filters.items() if v}
-    return "?" + urlencode(params) if params else ""
+def _query_string(filters: EventFilters) -> str:
+    query = filters.query_string()
+    return "?" + query if query else ""
 
 
-def _subscribe_links(request, filters: dict) -> list[dict]:
+def _subscribe_links(request, filters: EventFilters) -> list[dict]:
     """The public feed matching the current filter, and the feed of all public events."""
     links = []
-    if filters["organisation_code"]:
-        url = reverse("events:feed_organisation", kwargs={"code": filters["organisation_code"]})
+    values = filters.values()
+    if values.get("organisation"):
+        url = reverse("events:feed_organisation", kwargs={"code": values["organisation"]})
         links.append({"label": _("订阅本单位的活动"), "url": url})
-    elif filters["event_type"]:
-        url = reverse("events:feed_type", kwargs={"event_type": filters["event_type"]})
+    elif values.get("type"):
+        url = reverse("events:feed_type", kwargs={"event_type": values["type"]})
         links.append({"label": _("订阅此类型的活动"), "url": url})
-    elif filters["region"]:
-        url = reverse("events:feed_region", kwargs={"region": filters["region"]})
+    elif values.get("region"):
+        url = reverse("events:feed_region", kwargs={"region": values["region"]})
         links.append({"label": _("订阅本地区的活动"), "url": url})
     links.append({"label": _("订阅全部公开活动"), "url": reverse("events:feed_public")})
     for link in links:
@@ -86,21 +84,22 @@ def _private_feed(request) -> str | None:
 
 @require_GET
 def event_list(request):
-    form, filters = _filters(request)
+    filters = _filters(request)
     now = timezone.now()
     past = request.GET.get("when") == "past"
     if past:
-        occurrences = occurrence_list(user=request.user, start=PAST_HORIZON, end=now, **filters)
+        occurrences = occurrence_list(user=request.user, start=PAST_HORIZON, end=now, filters=filters)
         occurrences = list(reversed(occurrences))[:LIST_LIMIT]
     else:
-        occurrences = occurrence_list(user=request.user, start=now, end=now + timedelta(days=366), **filters)
+        end = now + timedelta(days=366)
+        occurrences = occurrence_list(user=request.user, start=now, end=end, filters=filters)
         occurrences = occurrences[:LIST_LIMIT]
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return render(
         request,
         "events/event_list.html",
         {
-            "form": form,
+            "form": filters.page_form(),
             "occurrences": occurrences,
             "past": past,
             "query": _query_string(filters),
@@ -120,19 +119,19 @@ def _month_shift(year: int, month: int, delta: int) -> date:
 def event_month(request, year: int, month: int):
     if not 1900 <= year <= 2100:
         raise Http404
-    form, filters = _filters(request)
+    filters = _filters(request)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     start = datetime.combine(weeks[0][0], time.min, tzinfo=EVENT_TIME_ZONE)
     end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=EVENT_TIME_ZONE)
     by_day: dict[date, list] = {}
-    for occurrence in occurrence_list(user=request.user, start=start, end=end, **filters):
+    for occurrence in occurrence_list(user=request.user, start=start, end=end, filters=filters):
         for day in occurrence.local_dates():
             by_day.setdefault(day, []).append(occurrence)
     today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
     month_start = date(year, month, 1)
     has_events = any(by_day.get(day) for week in weeks for day in week if day.month == month)
     nearest = (None, None) if has_events else occurrence_months_nearest(
-        user=request.user, month_start=month_start, **filters
+        user=request.user, month_start=month_start, filters=filters
     )
     grid = [
         [
@@ -150,7 +149,7 @@ def event_month(request, year: int, month: int):
         request,
         "events/event_month.html",
         {
-            "form": form,
+            "form": filters.page_form(),
             "month_start": month_start,
             "weeks": grid,
             "has_events": has_events,
@@ -315,9 +314,10 @@ def _feed_response(request, events, *, name: str, filename: str, private: bool =
     return get_conditional_response(request, etag=etag, response=response)
 
 
-def _public_events(**filters):
+def _public_events(**values):
     # Feeds are fetched by calendar apps without a session: public events only.
-    return event_filter(event_queryset(user=AnonymousUser()), **filters).order_by("starts_at")
+    filters = EventFilters(values, user=AnonymousUser()) if values else None
+    return events_filtered(user=AnonymousUser(), filters=filters).order_by("starts_at")
 
 
 @require_GET
@@ -342,7 +342,7 @@ def feed_type(request, event_type: str):
         raise Http404
     name = _("川渝党史联席会议日历 · %(type)s") % {"type": EventType(event_type).label}
     return _feed_response(
-        request, _public_events(event_type=event_type), name=name, filename=f"{event_type}.ics"
+        request, _public_events(type=event_type), name=name, filename=f"{event_type}.ics"
     )
 
 
@@ -353,7 +353,7 @@ def feed_organisation(request, code: str):
     if organisation is None:
         raise Http404
     name = _("川渝党史联席会议日历 · %(organisation)s") % {"organisation": organisation.name}
-    return _feed_response(request, _public_events(organisation_code=code), name=name, filename=f"{code}.ics")
+    return _feed_response(request, _public_events(organisation=code), name=name, filename=f"{code}.ics")
 
 
 @require_GET

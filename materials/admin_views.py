@@ -18,12 +18,8 @@ from portal.selectors import staff_organisation
 
 from .models import TextExtraction
 from .selectors import material_file_admin_get
-from .services import (
-    import_csv_rows,
-    material_file_extract_queue,
-    material_file_page_correct,
-    materials_import,
-)
+from .services.extraction import material_file_extract_queue, material_file_page_correct
+from .services.imports import import_csv_rows, materials_import
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from portal.api import PUBLIC_READ, PublicPagination, SharedRecordSchema, TopicRef, found_or_404
 
+from . import filters as listing
 from .selectors import material_get, material_list
 
 router = Router(tags=["materials"], auth=PUBLIC_READ)
@@ -88,7 +89,7 @@ class MaterialFilters(FilterSchema):
 def list_materials(request, filters: Query[MaterialFilters]):
     """Materials the caller may see (public to everyone; partners and internal by access level)."""
     wanted = {key: value for key, value in filters.model_dump().items() if value}
-    return material_list(user=request.user, filters=wanted)
+    return material_list(user=request.user, filters=listing.MaterialFilters(wanted, user=request.user))
 
 
 @router.get(

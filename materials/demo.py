@@ -176,7 +176,8 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
     from django.db.models import Q
 
     from .models import Material
-    from .services import import_row_topics, material_create, material_file_add
+    from .services import material_create, material_file_add
+    from .services.imports import import_row_topics
 
     created = 0
     for origin, entries in MATERIALS.items():

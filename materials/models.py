@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.search import index
 
-from portal.models import HistoricalPeriod, SharedRecord, Topic
+from portal.models import HistoricalPeriod, Topic
+from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 from portal.segmentation import segment_for_index
 
@@ -83,12 +84,6 @@ class Material(Searchable, index.Indexed, SharedRecord):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, bump_version: bool = True, **kwargs):
-        # Every local change gets a new version so partners can tell newer from older copies.
-        if bump_version and self.pk is not None and not self._state.adding:
-            self.version = (self.version or 0) + 1
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -6,41 +6,25 @@ from wagtail.search.backends import get_search_backend
 
 from portal.access import can_view, visible_to
 from portal.models import Topic
+from portal.records.filters import RecordFilters
 from portal.segmentation import segment_query
 
 from .models import ExtractionStatus, Material, MaterialFile, TextExtraction
 
 SEARCH_LIMIT = 1000
-FILTERS = ("q", "type", "period", "topic", "place", "person", "event", "organisation", "region")
 
 
-def material_list(*, user, filters: dict | None = None) -> QuerySet[Material]:
-    """Materials this reader may see, filtered by the listing's parameters."""
+def material_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Material]:
+    """Materials this reader may see, narrowed by the listing's filters (materials.filters)."""
     materials = visible_to(user, Material.objects.all())
-    filters = filters or {}
-    if value := filters.get("type"):
-        materials = materials.filter(material_type=value)
-    if value := filters.get("period"):
-        materials = materials.filter(period=value)
-    if value := filters.get("organisation"):
-        materials = materials.filter(origin_organisation__code=value)
-    if value := filters.get("region"):
-        materials = materials.filter(origin_region=value)
-    for key, kind in (("topic", None), ("place", "place"), ("person", "person"), ("event", "event")):
-        if value := filters.get(key):
-            topics = Topic.objects.filter(slug=value)
-            if kind:
-                topics = topics.filter(kind=kind)
-            materials = materials.filter(topics__in=topics)
-    if query := (filters.get("q") or "").strip():
-        materials = materials.filter(pk__in=material_search_ids(query=query))
+    if filters is not None:
+        materials = filters.apply(materials)
     return (
         materials.select_related("origin_organisation")
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("kind", "name")),
             Prefetch("files", queryset=MaterialFile.objects.order_by("-version")),
         )
-        .distinct()
         .order_by("-deposited_at", "-pk")
     )
 

@@ -20,6 +20,6 @@ def extract_text(sender, instance, raw=False, **kwargs):
         return
     if TextExtraction.objects.filter(file=instance, sha256=instance.sha256).exists():
         return
-    from .services import material_file_extract_queue
+    from .services.extraction import material_file_extract_queue
 
     material_file_extract_queue(material_file=instance)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from portal.models import AccessLevel
 
-from .forms import MaterialFilterForm
+from .filters import MaterialFilters
 from .selectors import material_file_get, material_get, material_list
 from .services import download_log_record
 
@@ -18,15 +18,18 @@ PAGE_SIZE = 20
 
 @require_GET
 def material_index(request):
-    form = MaterialFilterForm(request.GET or None, user=request.user)
-    materials = material_list(user=request.user, filters=form.filters() if request.GET else {})
+    filters = MaterialFilters(request.GET or None, user=request.user)
+    materials = material_list(user=request.user, filters=filters)
     page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "materials/material_index.html",
-        {"form": form, "page_obj": page, "materials": page.object_list, "query": query.urlencode()},
+        {
+            "form": filters.page_form(),
+            "page_obj": page,
+            "materials": page.object_list,
+            "query": filters.query_string(),
+        },
     )
 
 

@@ -16,7 +16,8 @@ from functools import reduce
 
 from django.db.models import Q, QuerySet
 
-from .models import AccessLevel, SharedRecord
+from .models import AccessLevel
+from .records.models import SharedRecord
 from .selectors import staff_organisation
 
 

@@ -165,41 +165,6 @@ class OrganisationRole(models.Model):
         return f"{self.organisation.short_name} · {self.role}"
 
 
-class SharedRecord(models.Model):
-    """What every record shared between the regions carries (see DESIGN.md §3)."""
-
-    global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    origin_region = models.CharField(_("来源地区"), max_length=16, choices=Region.choices, editable=False)
-    origin_organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("所属单位"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    access_level = models.CharField(
-        _("访问级别"), max_length=16, choices=AccessLevel.choices, default=AccessLevel.PUBLIC
-    )
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self.origin_region:
-            self.origin_region = settings.PORTAL_REGION
-        super().save(*args, **kwargs)
-
-    @property
-    def is_replica(self) -> bool:
-        return self.origin_region != settings.PORTAL_REGION
-
-    def permissions_for_user(self, user):
-        """For shared pages (stories, sites): no admin action on a page the user may not read."""
-        from .page_permissions import ReadablePagePermissionTester
-
-        return ReadablePagePermissionTester(user, self)
-
-
 class HomePage(Searchable, Page):
     introduction = models.TextField(_("导语"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)

@@ -2,11 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from wagtail.models import GroupPagePermission, Page
 
-from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile
+from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile, Topic
 from .roles import ROLE_PAGE_PERMISSIONS, Role, role_model_permissions
 from .selectors import staff_display_name
 
@@ -118,3 +119,31 @@ def partner_staff_stand_in(*, region: str, payload: dict, organisation: Organisa
     user.save()
     StaffProfile.objects.update_or_create(user=user, defaults={"organisation": organisation})
     return user
+
+
+def singleton_page_ensure(*, model: type[Page], parent: Page | None, **fields) -> Page | None:
+    """The one page of its type on the site (an index, the calendar), made and published if missing.
+
+    Nothing is made without a parent. add_child does not check the parent's subpage_types.
+    """
+    page = model.objects.first()
+    if page is not None or parent is None:
+        return page
+    page = model(show_in_menus=True, **fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def topic_get_or_create(*, kind: str, name: str) -> Topic:
+    topic = Topic.objects.filter(kind=kind, name=name).first()
+    if topic is not None:
+        return topic
+    slug = f"{kind}-{slugify(name, allow_unicode=True)}"[:120]
+    if Topic.objects.filter(slug=slug).exists():
+        slug = f"{slug[:110]}-{Topic.objects.count()}"
+    try:
+        with transaction.atomic():
+            return Topic.objects.create(kind=kind, name=name, slug=slug)
+    except IntegrityError:
+        return Topic.objects.get(kind=kind, name=name)

@@ -24,7 +24,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .access import visible_to
 from .forms import SharedReferencesForm
-from .models import Organisation, SharedRecord
+from .models import Organisation
+from .records.models import SharedRecord
 from .selectors import staff_accounts, staff_organisation
 
 # The views that open one record by its id; each refuses a record of another organisation.

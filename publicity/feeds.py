@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import Region
 
+from .filters import StoryFilters
 from .models import Section, Story, StoryIndexPage
 from .selectors import story_list
 
@@ -45,8 +46,9 @@ class StoryFeed(Feed):
 
     def items(self, obj):
         # Feeds are read anonymously and cached by readers: public stories only.
-        section = obj["section"].slug if obj["section"] else ""
-        return story_list(public_only=True, region=obj["region"], section=section)[: self.limit]
+        wanted = {"region": obj["region"], "section": obj["section"].slug if obj["section"] else ""}
+        filters = StoryFilters({key: value for key, value in wanted.items() if value})
+        return story_list(public_only=True, filters=filters)[: self.limit]
 
     def item_title(self, item: Story):
         return item.title

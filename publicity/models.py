@@ -1,4 +1,3 @@
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -13,10 +12,12 @@ from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
-from portal.models import Organisation, Region, SharedRecord
+from portal.models import Organisation, Region
+from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
 from .forms import SharedPageForm, StoryForm
+from .signals import submission_declined
 
 
 class Section(models.Model):
@@ -103,22 +104,26 @@ class StoryIndexPage(Page):
         verbose_name = _("稿件目录")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import story_filter_options, story_list
+        from portal.access import access_q
+
+        from .filters import StoryFilters
 
         context = super().get_context(request, *args, **kwargs)
-        filters = {
-            key: request.GET.get(key, "").strip() for key in ("section", "region", "organisation", "topic")
-        }
-        paginator = Paginator(story_list(user=request.user, **filters), 20)
-        context["stories"] = paginator.get_page(request.GET.get("page"))
-        context["filters"] = filters
-        context["filter_query"] = urlencode({key: value for key, value in filters.items() if value})
-        context.update(story_filter_options())
+        filters = StoryFilters(request.GET or None, user=request.user)
+        # Non-public stories carry a view restriction mirroring their access level (see services).
+        stories = filters.apply(Story.objects.live().filter(access_q(request.user)))
+        stories = stories.select_related("section", "origin_organisation").order_by(*Story.LISTING_ORDER)
+        context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
+        context["filters"] = filters.values()
+        context["filter_query"] = filters.query_string()
+        context.update(filters.menus())
         return context
 
 
 class Story(Searchable, SharedRecord, Page):
     """A news item (稿件) of a party-history office; origin_organisation is its 供稿单位."""
+
+    LISTING_ORDER = ("-publication_date", "bulletin_order", "-pk")
 
     # Overrides SharedRecord's field only to name it the way the bulletins do.
     origin_organisation = models.ForeignKey(
@@ -330,9 +335,9 @@ class InformationReviewTask(AbstractGroupApprovalTask):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "decline":
-            from .services import submission_decline
-
-            submission_decline(task_state=task_state, user=user, comment=kwargs.get("comment", ""))
+            submission_declined.send(
+                sender=type(self), task_state=task_state, user=user, comment=kwargs.get("comment", "")
+            )
         else:
             super().on_action(task_state, user, action_name, **kwargs)
 

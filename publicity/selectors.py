@@ -8,47 +8,24 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from portal.access import access_q
-from portal.models import AccessLevel, Organisation, Region, Topic
+from portal.models import AccessLevel, Organisation
+from portal.records.filters import RecordFilters
 
 from .models import BulletinIssue, Section, Story, SubmissionEvent
 
 
 def story_list(
-    *,
-    user=None,
-    public_only: bool = False,
-    section: str = "",
-    region: str = "",
-    organisation: str = "",
-    topic: str = "",
+    *, user=None, public_only: bool = False, filters: RecordFilters | None = None
 ) -> QuerySet[Story]:
-    """Live stories the reader may see, newest first; region is the contributing unit's region."""
-    stories = Story.objects.live().select_related("section", "origin_organisation")
+    """Live stories the reader may see, newest first, narrowed by the listing's filters."""
     if public_only:
-        stories = stories.public().filter(access_level=AccessLevel.PUBLIC)
+        stories = Story.objects.live().public().filter(access_level=AccessLevel.PUBLIC)
     else:
         # Non-public stories carry a view restriction mirroring their access level (see services).
-        stories = stories.filter(access_q(user))
-    if section:
-        stories = stories.filter(section__slug=section)
-    if region:
-        stories = stories.filter(origin_organisation__region=region)
-    if organisation:
-        stories = stories.filter(origin_organisation__code=organisation)
-    if topic:
-        stories = stories.filter(topics__slug=topic)
-    return stories.order_by("-publication_date", "bulletin_order", "-pk").distinct()
-
-
-def story_filter_options() -> dict:
-    return {
-        "sections": Section.objects.all(),
-        "regions": Region.choices,
-        "organisations": Organisation.objects.filter(
-            pk__in=Story.objects.live().values("origin_organisation")
-        ).order_by("region", "name"),
-        "topics": Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic")),
-    }
+        stories = Story.objects.live().filter(access_q(user))
+    if filters is not None:
+        stories = filters.apply(stories)
+    return stories.select_related("section", "origin_organisation").order_by(*Story.LISTING_ORDER)
 
 
 def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Section, list[Story]]]:

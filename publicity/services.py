@@ -14,6 +14,7 @@ from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, Workf
 from portal.access import page_restriction_kind
 from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
 from portal.roles import Role
+from portal.services import singleton_page_ensure
 
 from .bulletin import UNIT_SUFFIX, ParsedBulletin, parse_bulletin
 from .models import (
@@ -34,35 +35,28 @@ REGION_CAPITAL = {Region.CHONGQING: "重庆", Region.SICHUAN: "四川省"}
 WORKFLOW_NAME = "信息报送审核"
 
 
+def _home(home: Page | None) -> Page:
+    return home or HomePage.objects.first() or Page.get_first_root_node()
+
+
 def story_index_ensure(*, home: Page | None = None) -> StoryIndexPage:
-    index = StoryIndexPage.objects.first()
-    if index is None:
-        home = home or HomePage.objects.first() or Page.get_first_root_node()
-        index = StoryIndexPage(
-            title="互推互展",
-            slug="stories",
-            show_in_menus=True,
-            introduction="川渝两地党史部门的工作动态、经验交流和信息短波。",
-        )
-        # HomePage.subpage_types lists portal's own types; add_child does not check it.
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return index
+    return singleton_page_ensure(
+        model=StoryIndexPage,
+        parent=_home(home),
+        title="互推互展",
+        slug="stories",
+        introduction="川渝两地党史部门的工作动态、经验交流和信息短波。",
+    )
 
 
 def red_heritage_index_ensure(*, home: Page | None = None) -> RedHeritageIndexPage:
-    index = RedHeritageIndexPage.objects.first()
-    if index is None:
-        home = home or HomePage.objects.first() or Page.get_first_root_node()
-        index = RedHeritageIndexPage(
-            title="红色景点",
-            slug="red-sites",
-            show_in_menus=True,
-            introduction="川渝两地的红色景点和革命遗址。",
-        )
-        home.add_child(instance=index)
-        index.save_revision().publish()
-    return index
+    return singleton_page_ensure(
+        model=RedHeritageIndexPage,
+        parent=_home(home),
+        title="红色景点",
+        slug="red-sites",
+        introduction="川渝两地的红色景点和革命遗址。",
+    )
 
 
 def _guess_level(name: str, region: str) -> str:
@@ -262,6 +256,26 @@ def submission_event_record(*, story: Story, action: str, user=None, comment: st
 
 
 @transaction.atomic
+def submission_step_record(*, workflow_state, action: str, user=None, comment: str = "") -> None:
+    """A step of a workflow on a story is a line of the quarterly report; other pages' workflows are not."""
+    page = workflow_state.content_object
+    story = getattr(page, "specific", page)
+    if isinstance(story, Story):
+        submission_event_record(story=story, action=action, user=user, comment=comment)
+
+
+def publication_record(*, page) -> None:
+    """After a story or site is published: its address travels; its view restriction follows its access."""
+    if not page.is_replica:
+        # Every publication is a change the partner region must see, with the address it links back to.
+        # Its own version past the publication's save, so a partner that already pulled the
+        # publication still takes the address.
+        page.syndication = {**page.syndication, "url": page.get_full_url() or ""}
+        page.version = page.version_next()
+        page.save(update_fields=["syndication", "version"], clean=False)
+    record_view_restriction_sync(page=page)
+
+
 def submission_decline(*, task_state: TaskState, user, comment: str = "") -> None:
     """不予采用: the item is not used; the workflow ends without publishing."""
     workflow_state = task_state.workflow_state

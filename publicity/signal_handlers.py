@@ -12,58 +12,45 @@ from wagtail.signals import (
 )
 
 from .models import RedHeritageSite, Story, SubmissionEvent
-from .services import record_view_restriction_sync, submission_event_record
-
-
-def _story(workflow_state) -> Story | None:
-    page = workflow_state.content_object
-    specific = getattr(page, "specific", page)
-    return specific if isinstance(specific, Story) else None
+from .services import publication_record, submission_decline, submission_step_record
+from .signals import submission_declined
 
 
 def on_workflow_submitted(sender, instance, user=None, **kwargs):
-    if story := _story(instance):
-        submission_event_record(story=story, action=SubmissionEvent.Action.SUBMITTED, user=user)
+    submission_step_record(workflow_state=instance, action=SubmissionEvent.Action.SUBMITTED, user=user)
 
 
 def on_task_submitted(sender, instance, user=None, **kwargs):
     # A task restarted after a return is a resubmission; the first start is covered above.
     workflow_state = instance.workflow_state
-    returned = workflow_state.task_states.filter(status=TaskState.STATUS_REJECTED).exists()
-    if returned and (story := _story(workflow_state)):
-        submission_event_record(story=story, action=SubmissionEvent.Action.RESUBMITTED, user=user)
+    if workflow_state.task_states.filter(status=TaskState.STATUS_REJECTED).exists():
+        submission_step_record(
+            workflow_state=workflow_state, action=SubmissionEvent.Action.RESUBMITTED, user=user
+        )
 
 
 def on_task_rejected(sender, instance, user=None, **kwargs):
-    if story := _story(instance.workflow_state):
-        submission_event_record(
-            story=story, action=SubmissionEvent.Action.RETURNED, user=user, comment=instance.comment
-        )
+    submission_step_record(
+        workflow_state=instance.workflow_state,
+        action=SubmissionEvent.Action.RETURNED,
+        user=user,
+        comment=instance.comment,
+    )
 
 
 def on_workflow_approved(sender, instance, user=None, **kwargs):
-    if story := _story(instance):
-        comment = instance.current_task_state.comment if instance.current_task_state else ""
-        submission_event_record(
-            story=story, action=SubmissionEvent.Action.ACCEPTED, user=user, comment=comment
-        )
+    comment = instance.current_task_state.comment if instance.current_task_state else ""
+    submission_step_record(
+        workflow_state=instance, action=SubmissionEvent.Action.ACCEPTED, user=user, comment=comment
+    )
+
+
+def on_submission_declined(sender, task_state, user=None, comment="", **kwargs):
+    submission_decline(task_state=task_state, user=user, comment=comment)
 
 
 def on_page_published(sender, instance, **kwargs):
-    if not instance.is_replica:
-        # Every publication is a change the partner region must see, with the address it links back to.
-        syndication = {**instance.syndication, "url": instance.get_full_url() or ""}
-        type(instance).objects.filter(pk=instance.pk).update(
-            version=instance.version + 1, syndication=syndication
-        )
-        instance.version += 1
-        instance.syndication = syndication
-        # The update above bypasses post_save: announce the new version, so the partner's
-        # copy gets the address even if it already pulled the publication itself.
-        from sync.services.feed import log_change
-
-        log_change(instance)
-    record_view_restriction_sync(page=instance)
+    publication_record(page=instance)
 
 
 def on_replica_applied(sender, instance, raw=False, **kwargs):
@@ -82,6 +69,7 @@ def connect():
     task_submitted.connect(on_task_submitted, dispatch_uid="publicity-task-submitted")
     task_rejected.connect(on_task_rejected, dispatch_uid="publicity-task-rejected")
     workflow_approved.connect(on_workflow_approved, dispatch_uid="publicity-workflow-approved")
+    submission_declined.connect(on_submission_declined, dispatch_uid="publicity-submission-declined")
     page_published.connect(on_page_published, sender=Story, dispatch_uid="publicity-story-published")
     page_published.connect(on_page_published, sender=RedHeritageSite, dispatch_uid="publicity-site-published")
     pre_save.connect(on_replica_applied, sender=Story, dispatch_uid="publicity-story-replica")

@@ -1,8 +1,10 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from portal.pdf import pdf_view
+
 from .models import BulletinIssue
-from .pdf import bulletin_pdf, pdf_view
+from .pdf import bulletin_pdf
 from .selectors import bulletin_issue_items
 
 

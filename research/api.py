@@ -22,6 +22,7 @@ from portal.api import (
 )
 
 from . import selectors
+from .filters import ProjectFilters
 from .models import Expert, Project
 
 router = Router(tags=["research"], auth=PUBLIC_READ)
@@ -105,9 +106,9 @@ def list_projects(
     organisation: str | None = None,
     region: str | None = None,
 ):
-    return selectors.project_list(
-        user=request.user, status=status, topic=topic, organisation=organisation, region=region
-    ).select_related("origin_organisation")
+    wanted = {"status": status, "topic": topic, "organisation": organisation, "region": region}
+    filters = ProjectFilters({key: value for key, value in wanted.items() if value}, user=request.user)
+    return selectors.project_list(user=request.user, filters=filters).select_related("origin_organisation")
 
 
 @router.get(

@@ -1,53 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import visible_to
 from portal.forms import SharedReferencesForm
-from portal.models import Organisation, Region, Topic
+from portal.models import Organisation, Topic
 from portal.selectors import staff_accounts, staff_display_name
 
-from .models import Milestone, Project, ProjectMember, ProjectOutput
-
-
-class ProjectFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=[("", _("全部"))] + Project.Status.choices
-    )
-    topic = forms.ModelChoiceField(
-        label=_("主题词"),
-        required=False,
-        queryset=Topic.objects.filter(research_projects__isnull=False).distinct(),
-        to_field_name="slug",
-        empty_label=_("全部"),
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("牵头单位"),
-        required=False,
-        queryset=Organisation.objects.filter(led_research_projects__isnull=False).distinct(),
-        to_field_name="code",
-        empty_label=_("全部"),
-    )
-    region = forms.ChoiceField(label=_("地区"), required=False, choices=[("", _("全部"))] + Region.choices)
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Offer only the topics and organisations of projects this reader may see.
-        visible = visible_to(user, Project.objects.all()).values("pk")
-        self.fields["topic"].queryset = Topic.objects.filter(research_projects__in=visible).distinct()
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            led_research_projects__in=visible
-        ).distinct()
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {
-            "status": data.get("status") or None,
-            "topic": data["topic"].slug if data.get("topic") else None,
-            "organisation": data["organisation"].code if data.get("organisation") else None,
-            "region": data.get("region") or None,
-        }
+from .models import Milestone, ProjectMember, ProjectOutput
 
 
 class ExpertSearchForm(forms.Form):

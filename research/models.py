@@ -3,14 +3,14 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
-from portal.models import AccessLevel, Organisation, SharedRecord, Topic
+from portal.models import AccessLevel, Organisation, Topic
+from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
 
@@ -70,19 +70,11 @@ class Project(Searchable, index.Indexed, SharedRecord):
         if self.start_date and self.planned_end and self.planned_end < self.start_date:
             raise ValidationError({"planned_end": _("计划结项日期不能早于开始日期。")})
 
-    def save(self, *args, **kwargs):
-        # Sync applies only newer versions, so every local change bumps it.
-        if self.pk is not None and not kwargs.get("update_fields"):
-            self.version += 1
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse
 
         return reverse("research:project_detail", kwargs={"global_id": self.global_id})
-
-    def version_bump(self):
-        Project.objects.filter(pk=self.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 class ProjectPart(models.Model):
@@ -98,12 +90,12 @@ class ProjectPart(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        Project(pk=self.project_id).version_bump()
+        Project.version_bump(pk=self.project_id, updated_at=timezone.now())
 
     def delete(self, *args, **kwargs):
         project_id = self.project_id
         result = super().delete(*args, **kwargs)
-        Project(pk=project_id).version_bump()
+        Project.version_bump(pk=project_id, updated_at=timezone.now())
         return result
 
 
@@ -314,11 +306,6 @@ class Expert(Searchable, index.Indexed, SharedRecord):
         super().clean()
         if not self.organisation_id and not self.affiliation:
             raise ValidationError(_("请选择所在党史部门或填写工作单位。"))
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("update_fields"):
-            self.version += 1
-        super().save(*args, **kwargs)
 
     @property
     def workplace(self) -> str:

@@ -6,34 +6,17 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from portal.access import visible_to
+from portal.records.filters import RecordFilters
 
 from .models import Expert, Milestone, Project, ProjectMember, ProjectOutput
 
 
-def project_list(
-    *,
-    user,
-    status: str | None = None,
-    topic: str | None = None,
-    organisation: str | None = None,
-    region: str | None = None,
-) -> QuerySet[Project]:
-    """Projects this reader may see; topic is a Topic slug, organisation an Organisation code."""
+def project_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Project]:
+    """Projects this reader may see, narrowed by the listing's filters (research.filters)."""
     projects = visible_to(user, Project.objects.all())
-    if status:
-        projects = projects.filter(status=status)
-    if topic:
-        projects = projects.filter(topics__slug=topic)
-    if organisation:
-        projects = projects.filter(lead_organisations__code=organisation)
-    if region:
-        projects = projects.filter(lead_organisations__region=region)
-    # Filtering across M2M joins can repeat rows; re-select by id to keep ordering clean.
-    return (
-        Project.objects.filter(pk__in=projects.values("pk"))
-        .prefetch_related("lead_organisations", "topics")
-        .order_by("-start_date", "title")
-    )
+    if filters is not None:
+        projects = filters.apply(projects)
+    return projects.prefetch_related("lead_organisations", "topics").order_by("-start_date", "title")
 
 
 def project_get(*, user, global_id) -> Project | None:

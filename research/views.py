@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import ExpertSearchForm, MemberForm, MilestoneForm, OutputForm, ProjectFilterForm
+from .filters import ProjectFilters
+from .forms import ExpertSearchForm, MemberForm, MilestoneForm, OutputForm
 from .models import Milestone
 
 WORKSPACE_DUE_DAYS = 30
@@ -20,9 +21,9 @@ def _login(request):
 
 
 def project_index(request):
-    form = ProjectFilterForm(request.GET or None, user=request.user)
-    projects = selectors.project_list(user=request.user, **(form.filters() if request.GET else {}))
-    return render(request, "research/project_index.html", {"form": form, "projects": projects})
+    filters = ProjectFilters(request.GET or None, user=request.user)
+    projects = selectors.project_list(user=request.user, filters=filters)
+    return render(request, "research/project_index.html", {"form": filters.page_form(), "projects": projects})
 
 
 def project_detail(request, global_id):

@@ -245,7 +245,7 @@ def _python(model_field, value):
         if target is Organisation:
             return Organisation.objects.get(code=value)
         if target is Topic:
-            from materials.services import topic_get_or_create
+            from portal.services import topic_get_or_create
 
             return topic_get_or_create(kind=value[0], name=value[1])
         return target.objects.filter(global_id=value).first()
@@ -275,7 +275,7 @@ def m2m_objects(model, name: str, values: list) -> list:
     if target is Organisation:
         return list(Organisation.objects.filter(code__in=values))
     if target is Topic:
-        from materials.services import topic_get_or_create
+        from portal.services import topic_get_or_create
 
         return [topic_get_or_create(kind=kind, name=label) for kind, label in values]
     return list(target.objects.filter(global_id__in=values))

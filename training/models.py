@@ -11,7 +11,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
-from portal.models import AccessLevel, Organisation, Region, SharedRecord
+from portal.models import AccessLevel, Organisation, Region
+from portal.records.models import SharedRecord, Versioned
 from portal.searchable import Searchable, searchable_fields
 
 
@@ -56,8 +57,6 @@ class Course(Searchable, index.Indexed, SharedRecord):
         return self.origin_organisation
 
     def save(self, *args, **kwargs):
-        if self.pk:
-            self.version += 1
         super().save(*args, **kwargs)
         # Sessions carry the course's access level to the partner: re-announce them when it changes.
         for session in self.sessions.exclude(access_level=self.access_level):
@@ -70,7 +69,7 @@ class Eligibility(models.TextChoices):
     INVITATION = "invitation", _("仅限受邀单位")
 
 
-class Session(ClusterableModel):
+class Session(ClusterableModel, Versioned):
     """One run of a course (期/班次): dates, venue, capacity and who may enrol."""
 
     global_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -96,7 +95,6 @@ class Session(ClusterableModel):
     invited_organisations = models.ManyToManyField(
         Organisation, verbose_name=_("受邀单位"), blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     # What sync needs to carry the session to the partner; always copied from the course.
     origin_region = models.CharField(max_length=16, choices=Region.choices, editable=False, blank=True)
     origin_organisation = models.ForeignKey(
@@ -154,8 +152,6 @@ class Session(ClusterableModel):
         return self.course.origin_organisation
 
     def save(self, *args, **kwargs):
-        if self.pk:
-            self.version += 1
         self.origin_region = self.course.origin_region or settings.PORTAL_REGION
         self.origin_organisation = self.course.origin_organisation
         self.access_level = self.course.access_level
@@ -188,7 +184,7 @@ class Sitting(models.Model):
         return self.title or str(self.starts_at)
 
 
-class Enrolment(models.Model):
+class Enrolment(Versioned):
     """A staff member's place (or request for one) in a session.
 
     The session's region owns the enrolment and alone decides on it
@@ -230,7 +226,6 @@ class Enrolment(models.Model):
     cancel_requested_at = models.DateTimeField(_("申请取消时间"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     # Sync: the owner region is the origin; only requests from the partner travel (training.sync).
     origin_region = models.CharField(max_length=16, choices=Region.choices, editable=False, blank=True)
     origin_organisation = models.ForeignKey(
@@ -257,8 +252,6 @@ class Enrolment(models.Model):
         return f"{self.user} · {self.session} · {self.get_state_display()}"
 
     def save(self, *args, **kwargs):
-        if self.pk:
-            self.version += 1
         self.origin_region = self.owner_region
         if self.origin_organisation_id is None:
             self.origin_organisation = self.session.course.origin_organisation

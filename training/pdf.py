@@ -1,7 +1,7 @@
 """The certificate of completion as a one-page PDF (A4 landscape) with a text layer.
 
 The Chinese font is embedded: the lookup, the 503 answer when the font package is missing and
-the document defaults are shared with the bulletin PDF in publicity.pdf.
+the document defaults are portal.pdf's, shared with the bulletin PDF.
 """
 
 import io
@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from publicity.pdf import BLACK, RED, cjk_font, new_document, text
+from portal.pdf import BLACK, RED, cjk_font, new_document, text
 
 PAGE = landscape(A4)
 

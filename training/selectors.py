@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from portal.access import visible_to
+from portal.records.filters import RecordFilters
 from portal.roles import Role
 from portal.selectors import staff_organisation, user_roles
 
@@ -12,15 +13,15 @@ State = Enrolment.State
 ROSTER_ORDER = {State.ENROLLED: 0, State.WAITLISTED: 1, State.REQUESTED: 2, State.DECLINED: 3}
 
 
-def course_list(*, user):
+def course_list(*, user, filters: RecordFilters | None = None):
+    """Courses this reader may see, narrowed by the listing's filters (training.filters)."""
     sessions = Session.objects.annotate(
         enrolled_count=Count("enrolments", filter=Q(enrolments__state=State.ENROLLED))
     ).order_by("starts_on", "pk")
-    return (
-        visible_to(user, Course.objects.select_related("origin_organisation"))
-        .prefetch_related(Prefetch("sessions", queryset=sessions))
-        .order_by("-created_at")
-    )
+    courses = visible_to(user, Course.objects.select_related("origin_organisation"))
+    if filters is not None:
+        courses = filters.apply(courses)
+    return courses.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("-created_at")
 
 
 def session_visible(*, user, session_id: int) -> Session | None:

@@ -15,13 +15,13 @@ MAIL_RETRY = {
 
 @shared_task(name="training.enrolment_promotion_notify", **MAIL_RETRY)
 def enrolment_promotion_notify(enrolment_id: int) -> None:
-    from .services import enrolment_promotion_notify
+    from .services.mail import enrolment_promotion_notify
 
     enrolment_promotion_notify(enrolment_id=enrolment_id)
 
 
 @shared_task(name="training.enrolment_decision_notify", **MAIL_RETRY)
 def enrolment_decision_notify(enrolment_id: int) -> None:
-    from .services import enrolment_decision_notify
+    from .services.mail import enrolment_decision_notify
 
     enrolment_decision_notify(enrolment_id=enrolment_id)

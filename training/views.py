@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
+from portal.pdf import pdf_view
 from portal.selectors import staff_display_name, staff_organisation
-from publicity.pdf import pdf_view
 
 from . import services
+from .filters import CourseFilters
 from .models import Certificate, Enrolment
 from .pdf import certificate_pdf
 from .selectors import (
@@ -65,7 +66,9 @@ def organiser_required(view):
 
 @require_GET
 def course_list_page(request):
-    return render(request, "training/course_list.html", {"courses": course_list(user=request.user)})
+    filters = CourseFilters(request.GET or None, user=request.user)
+    courses = course_list(user=request.user, filters=filters)
+    return render(request, "training/course_list.html", {"courses": courses, "form": filters.page_form()})
 
 
 @require_GET

@@ -204,3 +204,21 @@ def test_an_action_items_owner_is_named_family_name_first(client):
     ActionItem.objects.create(event=event, text="整理会议纪要", owner_organisation=host, owner_user=owner)
     client.force_login(owner)
     assert "<td>张明</td>" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_the_calendar_page_hands_over_to_the_calendar_views_wherever_it_sits(client):
+    from django.urls import reverse
+
+    from wagtail.models import Site
+
+    from events.models import EventCalendarPage
+
+    page = EventCalendarPage(title="联席会议日历", slug="calendar-elsewhere")
+    Site.objects.get(is_default_site=True).root_page.add_child(instance=page)
+    page.save_revision().publish()
+
+    response = client.get(page.url + "?region=sichuan")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("events:event_list") + "?region=sichuan"
+    response = client.get(page.url + "month/2030/3/")
+    assert response["Location"] == reverse("events:event_month", kwargs={"year": 2030, "month": 3})

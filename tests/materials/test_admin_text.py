@@ -5,7 +5,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from materials.models import TextExtraction
-from materials.services import material_create, material_file_extract
+from materials.services import material_create
+from materials.services.extraction import material_file_extract
 from portal.services import staff_user_create_or_update
 
 from . import documents as docs

@@ -2,7 +2,7 @@
 
 import pytest
 
-from materials.services import topic_get_or_create
+from portal.services import topic_get_or_create
 
 from .factories import MaterialFactory
 

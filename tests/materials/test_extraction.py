@@ -14,7 +14,8 @@ from django.core.management import call_command
 
 from materials.models import ExtractionStatus, MaterialFilePage, TextExtraction
 from materials.selectors import material_files_to_extract
-from materials.services import material_create, material_file_add, material_file_extract
+from materials.services import material_create, material_file_add
+from materials.services.extraction import material_file_extract
 from sync import registry
 
 from . import documents as docs
@@ -258,7 +259,7 @@ def test_backfill_command_reads_missing_versions_with_a_progress_bar(own_organis
 
 
 def test_a_correction_survives_a_new_run_and_no_text_goes_into_the_sync_feed(own_organisation):
-    from materials.services import material_file_page_correct
+    from materials.services.extraction import material_file_page_correct
 
     material, record = deposit(
         own_organisation, "纪要.docx", docs.docx([docs.page_text(1), docs.page_text(2)])

@@ -16,7 +16,7 @@ from wagtail.snippets.models import get_snippet_models
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from events.models import ActionItem, Event, EventMaterialLink
-from portal.models import SharedRecord
+from portal.records.models import SharedRecord
 from portal.selectors import staff_accounts
 from portal.services import staff_user_create_or_update
 from portal.viewsets import OrganisationScopedForm, choices_for

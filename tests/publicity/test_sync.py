@@ -6,7 +6,7 @@ import pytest
 
 from django.test import override_settings
 
-from materials.services import topic_get_or_create
+from portal.services import topic_get_or_create
 from publicity.models import RedHeritageSite, Story
 from publicity.selectors import submission_quarterly_report
 from publicity.services import red_heritage_index_ensure

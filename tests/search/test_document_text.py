@@ -9,7 +9,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from materials.models import MaterialFilePage
-from materials.services import material_create, material_file_extract, material_file_page_correct
+from materials.services import material_create
+from materials.services.extraction import material_file_extract, material_file_page_correct
 from search.selectors import content_search
 from tests.materials import documents as docs
 

@@ -3,7 +3,7 @@
 import pytest
 from elasticsearch import ApiError, Elasticsearch
 
-from materials.services import topic_get_or_create
+from portal.services import topic_get_or_create
 from search import services
 from search.tasks import Retryable, _retry_transient
 

@@ -62,7 +62,7 @@ def remote_change(chongqing_org, partners):
             )
             if version:
                 material.version = version
-                material.save(bump_version=False)
+                material.save(update_fields=["version"])
             row = ChangeLog.objects.filter(global_id=material.global_id).last()
             entry = change_entry(row)
         with apply_context():

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from materials.selectors import material_files_to_extract
-from materials.services import material_file_extract, material_file_extract_queue
+from materials.services.extraction import material_file_extract, material_file_extract_queue
 
 from .materials_import import progress_bar
 

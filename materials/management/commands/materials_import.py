@@ -6,7 +6,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from materials.services import import_csv_rows, materials_import
+from materials.services.imports import import_csv_rows, materials_import
 from portal.models import Organisation
 
 BAR_WIDTH = 30

@@ -8,7 +8,7 @@ from wagtail.models import Page, Site
 from portal import demo_content
 from portal.models import HomePage, Organisation, OrganisationIndexPage, StandardPage
 from portal.modules import modules
-from portal.services import organisation_page_ensure, staff_user_create_or_update
+from portal.services import organisation_page_ensure, singleton_page_ensure, staff_user_create_or_update
 
 
 class Command(BaseCommand):
@@ -111,16 +111,13 @@ class Command(BaseCommand):
             demo_content.TRAINING_INTRODUCTION,
             [],
         )
-        index = OrganisationIndexPage.objects.first()
-        if index is None:
-            index = OrganisationIndexPage(
-                title="成员单位",
-                slug="organisations",
-                show_in_menus=True,
-                introduction="川渝两地省级、市级和区县级党史部门。",
-            )
-            home.add_child(instance=index)
-            index.save_revision().publish()
+        index = singleton_page_ensure(
+            model=OrganisationIndexPage,
+            parent=home,
+            title="成员单位",
+            slug="organisations",
+            introduction="川渝两地省级、市级和区县级党史部门。",
+        )
         for organisation in organisations.values():
             if organisation.region == region:
                 organisation_page_ensure(organisation=organisation, parent=index)

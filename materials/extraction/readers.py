@@ -1,236 +1,26 @@
-"""Text out of a stored file, page by page: text layers where the file has them, OCR where it has not.
+"""Readers, one per kind of file; each yields the total page count, then its pages."""
 
-This module runs in a child process (``python -m materials.extraction``), started by
-services.material_file_extract with limits on memory and time, so that a broken,
-hostile or huge file can cost that process, never the Celery worker. It imports no
-Django. It writes one JSON object per line to stdout:
-
-    {"total": 12}                                    pages it is going to read
-    {"page": 3, "text": "…", "method": "ocr", "confidence": 91.2}
-    {"error": "encrypted", "detail": "…"}            the file cannot be read
-    {"limit": "pages", "detail": "…"}                it stops early, keeping what it read
-"""
-
-import contextlib
-import io
-import json
 import os
-import re
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
-TEXT_LAYER = "text_layer"
-OCR = "ocr"
-
-# kind (materials.validators.FILE_KINDS) -> reader; audio and video have no text to read.
-CONTENT_KINDS = {
-    "application/pdf": "pdf",
-    "image/png": "image",
-    "image/jpeg": "image",
-    "image/tiff": "image",
-    "image/gif": "image",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/ofd": "ofd",
-    "text/plain": "text",
-    "text/csv": "text",
-}
-# A PDF page with fewer visible characters than this in its text layer is read by OCR.
-MIN_TEXT_LAYER_CHARS = 10
-# Members of a zip-based document, and plain text files, are read up to this size.
-MAX_PART_BYTES = 64 * 1024 * 1024
-# A rendered page never exceeds this many pixels, whatever size the PDF says it is.
-MAX_PAGE_PIXELS = 60_000_000
-_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
-
-
-def kind_of(content_type: str) -> str | None:
-    return CONTENT_KINDS.get((content_type or "").split(";")[0].strip().lower())
-
-
-class Unreadable(Exception):
-    """The file cannot be read at all; ``code`` names why (encrypted, broken, ocr_missing)."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(detail or code)
-        self.code, self.detail = code, detail
-
-
-class OverLimit(Exception):
-    """Reading stops at a limit (pages, time); the pages read so far are kept."""
-
-    def __init__(self, code: str, detail: str = ""):
-        super().__init__(detail or code)
-        self.code, self.detail = code, detail
-
-
-@dataclass
-class Page:
-    page: int
-    text: str
-    method: str
-    confidence: float | None = None
-
-
-@dataclass
-class Options:
-    max_pages: int = 500
-    deadline: float = 0.0  # time.monotonic() by which reading stops; 0: none
-    languages: str = "chi_sim"
-    dpi: int = 300
-
-    def remaining(self) -> float:
-        if not self.deadline:
-            return 3600.0
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise OverLimit("time")
-        return left
-
-
-# --- OCR ------------------------------------------------------------------------------
-
-
-def _otsu(histogram: list[int]) -> int:
-    total = sum(histogram)
-    weighted = sum(i * h for i, h in enumerate(histogram))
-    best, threshold, background, background_sum = 0.0, 127, 0, 0.0
-    for level in range(256):
-        background += histogram[level]
-        if not background or background == total:
-            continue
-        background_sum += level * histogram[level]
-        foreground = total - background
-        mean_b = background_sum / background
-        mean_f = (weighted - background_sum) / foreground
-        between = background * foreground * (mean_b - mean_f) ** 2
-        if between > best:
-            best, threshold = between, level
-    return threshold
-
-
-def _skew_angle(binary) -> float:
-    """The rotation that lines the text up: the angle whose row profile is the most uneven.
-
-    Lines of text are dark rows with light gaps between them; turned to the right
-    angle, the rows' ink varies most. Measured on a small copy, in two passes.
-    """
-    from PIL import Image
-
-    small = binary.convert("L")
-    scale = 500 / max(small.size)
-    if scale < 1:
-        small = small.resize((max(1, int(small.width * scale)), max(1, int(small.height * scale))))
-    ink = small.point(lambda v: 255 - v)  # ink bright, paper black: rotation fills with black
-
-    def spread(angle: float) -> float:
-        turned = ink.rotate(angle, resample=Image.NEAREST, expand=False)
-        rows = turned.resize((1, turned.height), Image.BOX).tobytes()  # one grey byte per row
-        mean = sum(rows) / len(rows)
-        return sum((r - mean) ** 2 for r in rows)
-
-    coarse = max(range(-8, 9), key=spread)
-    return max((coarse + a / 10 for a in range(-6, 7)), key=spread)
-
-
-def prepare_for_ocr(image):
-    """Grey, despeckled, upright and black on white: what Tesseract reads best."""
-    from PIL import Image, ImageFilter, ImageOps
-
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
-        image = image.convert("RGBA")
-        background = Image.new("RGBA", image.size, "white")
-        image = Image.alpha_composite(background, image)
-    grey = image.convert("L")
-    # A median filter takes away salt-and-pepper noise and keeps the strokes.
-    grey = grey.filter(ImageFilter.MedianFilter(3))
-    threshold = _otsu(grey.histogram())
-    binary = grey.point(lambda v: 255 if v > threshold else 0)
-    angle = _skew_angle(binary)
-    if abs(angle) >= 0.2:
-        grey = grey.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-        binary = grey.point(lambda v: 255 if v > threshold else 0)
-    return binary.convert("L")
-
-
-def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
-
-
-def _tesseract(path: str, *, languages: str, psm: int, timeout: float) -> tuple[str, float | None]:
-    with tempfile.TemporaryDirectory(prefix="ocr-") as folder:
-        base = os.path.join(folder, "out")
-        try:
-            done = subprocess.run(
-                ["tesseract", path, base, "-l", languages, "--psm", str(psm),
-                 "-c", "preserve_interword_spaces=1", "txt", "tsv"],
-                capture_output=True, timeout=timeout, check=False,
-                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            )  # fmt: skip
-        except subprocess.TimeoutExpired as error:
-            raise OverLimit("time") from error
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise Unreadable("ocr_failed", message[-1] if message else f"tesseract exit {done.returncode}")
-        with open(base + ".txt", encoding="utf-8", errors="replace") as handle:
-            text = handle.read()
-        confidences = []
-        with open(base + ".tsv", encoding="utf-8", errors="replace") as handle:
-            for line in handle.readlines()[1:]:
-                cells = line.rstrip("\n").split("\t")
-                if len(cells) >= 12 and cells[0] == "5" and cells[11].strip():
-                    with contextlib.suppress(ValueError):
-                        if (value := float(cells[10])) >= 0:
-                            confidences.append(value)
-    confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
-    return clean_ocr_text(text), confidence
-
-
-def clean_ocr_text(text: str) -> str:
-    """Tesseract puts spaces between Chinese characters; Chinese has none."""
-    lines = [_SPACE_IN_CJK.sub("", line).strip() for line in text.replace("\f", "").splitlines()]
-    return "\n".join(line for line in lines if line)
-
-
-def vertical_available() -> bool:
-    folders = [os.environ.get("TESSDATA_PREFIX", ""), "/usr/share/tesseract-ocr/5/tessdata",
-               "/usr/share/tesseract-ocr/4.00/tessdata"]  # fmt: skip
-    return any(os.path.exists(os.path.join(f, "chi_sim_vert.traineddata")) for f in folders if f)
-
-
-def ocr_image(image, *, options: Options) -> tuple[str, float | None]:
-    if not tesseract_available():
-        raise Unreadable("ocr_missing", "tesseract")
-    prepared = prepare_for_ocr(image)
-    with tempfile.NamedTemporaryFile(suffix=".png") as handle:
-        prepared.save(handle, format="PNG")
-        handle.flush()
-        text, confidence = _tesseract(
-            handle.name, languages=options.languages, psm=3, timeout=options.remaining()
-        )
-        # Little read, or read badly: the page may be set vertically (竖排), right to left.
-        doubtful = confidence is None or confidence < 60
-        if doubtful and "chi_sim" in options.languages and vertical_available():
-            vertical, vertical_confidence = _tesseract(
-                handle.name, languages="chi_sim_vert", psm=5, timeout=options.remaining()
-            )
-            if vertical_confidence is not None and vertical_confidence > (confidence or 0) + 10:
-                return vertical, vertical_confidence
-    return text, confidence
-
-
-# --- readers ------------------------------------------------------------------------
+from . import (
+    MAX_PAGE_PIXELS,
+    MAX_PART_BYTES,
+    MIN_TEXT_LAYER_CHARS,
+    OCR,
+    TEXT_LAYER,
+    Options,
+    OverLimit,
+    Page,
+    Unreadable,
+)
+from .ocr import ocr_image
 
 
 def _visible(text: str) -> int:
@@ -517,35 +307,3 @@ def extract(path: str, kind: str, options: Options) -> Iterator:
     if reader is None:
         raise Unreadable("unsupported", kind)
     yield from reader(path, options)
-
-
-def main(argv: list[str]) -> int:
-    """``python -m materials.extraction PATH KIND MAX_PAGES SECONDS LANGUAGES DPI``"""
-    path, kind, max_pages, seconds, languages, dpi = argv
-    options = Options(
-        max_pages=int(max_pages),
-        deadline=time.monotonic() + float(seconds),
-        languages=languages,
-        dpi=int(dpi),
-    )
-    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
-
-    def emit(message: dict) -> None:
-        out.write(json.dumps(message, ensure_ascii=False) + "\n")
-
-    try:
-        for item in extract(path, kind, options):
-            emit(asdict(item) if isinstance(item, Page) else item)
-    except OverLimit as error:
-        emit({"limit": error.code, "detail": error.detail})
-    except Unreadable as error:
-        emit({"error": error.code, "detail": error.detail[:500]})
-    except MemoryError:
-        emit({"limit": "memory", "detail": ""})
-    except RecursionError as error:
-        emit({"error": "broken", "detail": str(error)[:500]})
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

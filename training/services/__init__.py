@@ -1,5 +1,7 @@
 """Enrolment, attendance and certificates: every write that spans training models.
 
+The mail these writes send is ``services.mail``, sent by the tasks in ``training.tasks``.
+
 Capacity is protected by locking the session row (SELECT … FOR UPDATE) for the
 length of each transaction that may fill or free a place, so concurrent
 enrolments are serialised per session and the enrolled count read under the
@@ -7,7 +9,6 @@ lock is the truth.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,9 +20,9 @@ from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services.commands import command_enqueue
 
-from . import tasks
-from .models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
-from .selectors import enrolment_attendance_percent, user_organises_session
+from .. import tasks
+from ..models import Attendance, Certificate, Eligibility, Enrolment, Session, Sitting
+from ..selectors import enrolment_attendance_percent, user_organises_session
 
 State = Enrolment.State
 
@@ -312,49 +313,6 @@ def session_capacity_set(*, session_id: int, capacity: int) -> list[Enrolment]:
 def session_waitlist_fill(*, session_id: int) -> list[Enrolment]:
     """Give free places (e.g. after an organiser raised the capacity) to the waitlist."""
     return _promote_waitlist(_locked_session(session_id))
-
-
-def enrolment_promotion_notify(*, enrolment_id: int) -> None:
-    enrolment = Enrolment.objects.select_related("user", "session__course").get(pk=enrolment_id)
-    if not enrolment.user.email:
-        return
-    session = enrolment.session
-    send_mail(
-        subject=_("候补转正：%(course)s") % {"course": session.course.title},
-        message=_(
-            "您好！有学员取消报名，您已从候补名单转为正式学员：\n\n%(course)s · %(session)s\n"
-            "时间：%(starts)s 至 %(ends)s\n地点：%(venue)s\n\n如不能参加，请及时在平台上取消报名。"
-        )
-        % {
-            "course": session.course.title,
-            "session": session.title,
-            "starts": date_format(session.starts_on),
-            "ends": date_format(session.ends_on),
-            "venue": session.venue,
-        },
-        from_email=None,
-        recipient_list=[enrolment.user.email],
-    )
-
-
-def enrolment_decision_notify(*, enrolment_id: int) -> None:
-    enrolment = Enrolment.objects.select_related("user", "session__course").get(pk=enrolment_id)
-    if not enrolment.user.email:
-        return
-    session = enrolment.session
-    outcome = {
-        State.ENROLLED: _("您的报名申请已获批准，您已是正式学员。"),
-        State.WAITLISTED: _("您的报名申请已获批准；名额已满，您已进入候补名单。"),
-        State.DECLINED: _("很抱歉，您的报名申请未获批准。"),
-    }.get(enrolment.state)
-    if outcome is None:
-        return
-    send_mail(
-        subject=_("报名申请结果：%(course)s") % {"course": session.course.title},
-        message=f"{session.course.title} · {session.title}\n\n{outcome}",
-        from_email=None,
-        recipient_list=[enrolment.user.email],
-    )
 
 
 @transaction.atomic

@@ -1,0 +1,142 @@
+"""The filters every list of shared records offers, written once (django-filter).
+
+A list names where region, organisation and topic live on its model; values pass through
+as given (an unknown code finds nothing), and the page's form offers the known ones.
+"""
+
+from urllib.parse import urlencode
+
+import django_filters
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation, Region
+
+
+def joins_many(model, lookup: str) -> bool:
+    """Whether filtering on ``lookup`` crosses a to-many relation (and can repeat rows)."""
+    for name in lookup.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - a transform or lookup, not a field: the path ends here
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+class RecordFilters(django_filters.FilterSet):
+    """Region, organisation and topic, for any shared record; a list adds its own fields.
+
+    A list's filters name its model in ``Meta`` (``fields = []``: every filter is declared).
+    """
+
+    region = django_filters.CharFilter(label=_("地区"), method="filter_region")
+    organisation = django_filters.CharFilter(label=_("单位"), method="filter_organisation")
+    topic = django_filters.CharFilter(label=_("主题词"), method="filter_topic")
+
+    # Where each lives on the list's model; several lookups are alternatives (host or co-host).
+    region_lookups: tuple[str, ...] = ("origin_region",)
+    organisation_lookups: tuple[str, ...] = ("origin_organisation__code",)
+    topic_lookups: tuple[str, ...] = ("topics__slug",)
+
+    # Values the menus do not offer are ignored rather than emptying the list (the calendar's way).
+    known_values_only = False
+    # The first entry of each menu, when “all” (全部) is not the right word.
+    everything: dict[str, str] = {}
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        self._repeats_rows = False
+
+    # -- the three shared filters ---------------------------------------------------------
+
+    def match(self, queryset: QuerySet, lookups: tuple[str, ...], value, **also) -> QuerySet:
+        """Rows where any of ``lookups`` equals ``value`` (and ``also`` holds, on the same join)."""
+        condition = Q()
+        for lookup in lookups:
+            extra = {f"{lookup.rsplit('__', 1)[0]}__{key}": v for key, v in also.items()}
+            condition |= Q(**{lookup: value}, **extra)
+        if any(joins_many(queryset.model, lookup) for lookup in lookups):
+            self._repeats_rows = True
+        return queryset.filter(condition)
+
+    def filter_region(self, queryset, name, value):
+        return self.match(queryset, self.region_lookups, value)
+
+    def filter_organisation(self, queryset, name, value):
+        return self.match(queryset, self.organisation_lookups, value)
+
+    def filter_topic(self, queryset, name, value):
+        return self.match(queryset, self.topic_lookups, value)
+
+    # -- applying -------------------------------------------------------------------------
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` narrowed by the given values; ``.distinct()`` only when a join can repeat rows."""
+        if not self.values():
+            return queryset
+        queryset = self.filter_queryset(queryset)
+        return queryset.distinct() if self._repeats_rows else queryset
+
+    def filter_queryset(self, queryset):
+        for name, value in self.values().items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def values(self) -> dict:
+        """The filters in use, by name (for links that keep them, and for templates)."""
+        if not hasattr(self, "_values"):
+            self._values = self._values_given()
+        return self._values
+
+    def _values_given(self) -> dict:
+        if not self.is_bound or not self.is_valid():
+            return {}
+        values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if self.known_values_only:
+            options = self.options()
+            values = {
+                name: value
+                for name, value in values.items()
+                if name not in options or value in {known for known, _label in options[name]}
+            }
+        return values
+
+    def query_string(self) -> str:
+        return urlencode(self.values())
+
+    # -- the page's form ------------------------------------------------------------------
+
+    def options(self) -> dict[str, list[tuple[str, str]]]:
+        """The values each menu offers; a list adds or narrows its own."""
+        return {
+            "region": list(Region.choices),
+            "organisation": [
+                (o.code, o.name) for o in Organisation.objects.order_by("region", "level", "name")
+            ],
+        }
+
+    # The order the page's form shows the fields in (all of them when empty).
+    field_order: tuple[str, ...] = ()
+
+    def page_form(self) -> forms.Form:
+        """The form a list page shows: menus of known values, each starting with “all”."""
+        form = self.form
+        if self.field_order:
+            form.order_fields(self.field_order)
+        for name, choices in self.options().items():
+            if name in form.fields:
+                everything = self.everything.get(name, _("全部"))
+                form.fields[name].widget = forms.Select(choices=[("", everything), *choices])
+        return form
+
+
+def topic_options(topics) -> list[tuple[str, str]]:
+    return [(topic.slug, topic.name) for topic in topics]

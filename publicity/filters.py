@@ -1,0 +1,44 @@
+"""The story listing's filters (the index page and the feeds share them)."""
+
+import django_filters
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Organisation, Region, Topic
+from portal.records.filters import RecordFilters, topic_options
+
+from .models import Section, Story
+
+
+class StoryFilters(RecordFilters):
+    section = django_filters.CharFilter(label=_("栏目"), field_name="section__slug")
+    organisation = django_filters.CharFilter(label=_("供稿单位"), method="filter_organisation")
+
+    # A story's region is its contributing unit's.
+    region_lookups = ("origin_organisation__region",)
+
+    field_order = ("section", "region", "organisation", "topic")
+
+    class Meta:
+        model = Story
+        fields = []
+
+    def menus(self) -> dict:
+        """What the index page's menus offer: only units and topics that stories carry."""
+        return {
+            "sections": Section.objects.all(),
+            "regions": Region.choices,
+            "organisations": Organisation.objects.filter(
+                pk__in=Story.objects.live().values("origin_organisation")
+            ).order_by("region", "name"),
+            "topics": Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic")),
+        }
+
+    def options(self):
+        menus = self.menus()
+        return {
+            "section": [(section.slug, section.name) for section in menus["sections"]],
+            "region": list(menus["regions"]),
+            "organisation": [(o.code, o.name) for o in menus["organisations"]],
+            "topic": topic_options(menus["topics"]),
+        }
