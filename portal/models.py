@@ -37,6 +37,25 @@ class HistoricalPeriod(models.TextChoices):
     NEW_ERA = "new_era", _("中国特色社会主义新时代")
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def in_level_order(self):
+        """Province, city, then district; by name within a level."""
+        rank = models.Case(
+            *[models.When(level=level, then=models.Value(n)) for n, level in enumerate(Level.values)],
+            output_field=models.IntegerField(),
+        )
+        return self.select_related("parent").order_by(rank, "name")
+
+    def grouped_by_region(self) -> dict[str, list["Organisation"]]:
+        """{region label: organisations in level order}, the deployment's own region first."""
+        organisations = list(self.in_level_order())
+        own = settings.PORTAL_REGION
+        return {
+            Region(code).label: [o for o in organisations if o.region == code]
+            for code in sorted(Region.values, key=lambda value: value != own)
+        }
+
+
 class Organisation(Searchable, index.Indexed, models.Model):
     """A party-history office of either region, at province, city or district level."""
 
@@ -61,6 +80,8 @@ class Organisation(Searchable, index.Indexed, models.Model):
         related_name="children",
     )
     website = models.URLField(_("网站"), blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -188,10 +209,8 @@ class HomePage(Searchable, Page):
         verbose_name = _("首页")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import organisation_list
-
         context = super().get_context(request, *args, **kwargs)
-        context["organisations_by_region"] = organisation_list(grouped_by_region=True)
+        context["organisations_by_region"] = Organisation.objects.grouped_by_region()
         context["menu_pages"] = self.get_children().live().public().in_menu().specific()
         return context
 
@@ -223,10 +242,8 @@ class OrganisationIndexPage(Page):
         verbose_name = _("成员单位目录")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import organisation_list
-
         context = super().get_context(request, *args, **kwargs)
-        context["organisations_by_region"] = organisation_list(grouped_by_region=True)
+        context["organisations_by_region"] = Organisation.objects.grouped_by_region()
         return context
 
 

@@ -1,28 +1,11 @@
-from collections import OrderedDict
-
-from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
-
-from .models import Level, Organisation, Region, StaffProfile
-
-LEVEL_ORDER = Case(
-    *[When(level=level, then=Value(rank)) for rank, level in enumerate(Level.values)],
-    output_field=IntegerField(),
-)
+from .models import Organisation, StaffProfile
 
 
 def organisation_list(*, region: str | None = None, grouped_by_region: bool = False):
-    organisations = Organisation.objects.select_related("parent").order_by(LEVEL_ORDER, "name")
+    organisations = Organisation.objects.in_level_order()
     if region:
         organisations = organisations.filter(region=region)
-    if not grouped_by_region:
-        return organisations
-    grouped: OrderedDict[str, list[Organisation]] = OrderedDict()
-    # The deployment's own region is listed first.
-    own = settings.PORTAL_REGION
-    for code in sorted(Region.values, key=lambda value: value != own):
-        grouped[Region(code).label] = [o for o in organisations if o.region == code]
-    return grouped
+    return organisations.grouped_by_region() if grouped_by_region else organisations
 
 
 def staff_organisation(*, user) -> Organisation | None:

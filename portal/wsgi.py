@@ -12,6 +12,6 @@ with configuration_errors_exit():
     from django.conf import settings
 
     if getattr(settings, "PORTAL_REFUSE_DEMO_PASSWORDS", False):
-        from accounts.checks import demo_passwords_refuse
+        from portal.checks import demo_passwords_refuse
 
         demo_passwords_refuse()

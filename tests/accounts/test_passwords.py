@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
-from accounts.checks import demo_passwords_refuse
+from portal.checks import demo_passwords_refuse
 from portal.demo_content import DEMO_PASSWORD
 from tests.conftest import ROOT
 from tests.portal.test_settings import GOOD_PRODUCTION_ENV

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 def demo_passwords_refuse() -> None:
     from django.contrib.auth import get_user_model
 
-    from portal.demo_content import DEMO_PASSWORD, STAFF
+    from .demo_content import DEMO_PASSWORD, STAFF
 
     usernames = {"admin", *(entry[0] for staff in STAFF.values() for entry in staff)}
     for user in get_user_model().objects.filter(username__in=usernames, is_active=True):
