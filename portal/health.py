@@ -43,9 +43,11 @@ def redis_probe() -> dict:
 def elasticsearch_probe() -> dict:
     from elasticsearch import Elasticsearch
 
-    from search.documents import client_options
+    from .elasticsearch import elasticsearch_client_options
 
-    client = Elasticsearch(**client_options(request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS))
+    client = Elasticsearch(
+        **elasticsearch_client_options(request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS)
+    )
     try:
         health = client.cluster.health()
         return {"version": client.info()["version"]["number"], "status": health["status"]}

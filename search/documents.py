@@ -23,6 +23,8 @@ from elasticsearch_dsl import (
 from django.conf import settings
 from django.utils import timezone
 
+from portal.elasticsearch import elasticsearch_client_options
+
 chinese = analyzer("cjk")
 # Suggestions: every prefix of a title (up to 20 characters) is a term, so a
 # partial title typed by a reader matches with one term lookup.
@@ -51,17 +53,6 @@ def versioned_index_name() -> str:
     return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-def client_options(*, request_timeout: float) -> dict:
-    """Keyword arguments for an Elasticsearch client: ELASTICSEARCH_URL may list several nodes."""
-    options = {
-        "hosts": [url.strip() for url in settings.ELASTICSEARCH_URL.split(",") if url.strip()],
-        "request_timeout": request_timeout,
-    }
-    if getattr(settings, "ELASTICSEARCH_CA_CERTS", None):
-        options["ca_certs"] = str(settings.ELASTICSEARCH_CA_CERTS)
-    return options
-
-
 def connect(alias: str = "default"):
     """The elasticsearch-dsl connection for ELASTICSEARCH_URL (one per process)."""
     if not settings.ELASTICSEARCH_URL:
@@ -72,7 +63,9 @@ def connect(alias: str = "default"):
         client = None
     # Tests and the benchmark may point ELASTICSEARCH_URL somewhere else mid-process.
     if client is None or getattr(client, "_portal_url", None) != settings.ELASTICSEARCH_URL:
-        client = connections.create_connection(alias=alias, **client_options(request_timeout=30))
+        client = connections.create_connection(
+            alias=alias, **elasticsearch_client_options(request_timeout=30)
+        )
         client._portal_url = settings.ELASTICSEARCH_URL
     return client
 
