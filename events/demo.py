@@ -194,7 +194,7 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
         written = ["origin_region", "origin_organisation", *_SEEDED, "online_url", "frequency", "interval"]
         event.save(update_fields=None if event._state.adding else written)
         event.co_hosts.set([organisations[code] for code in spec["co_hosts"]])
-        event.save(update_fields=written)
+        event.save(update_fields=[*written, "co_hosts"])  # a ParentalManyToManyField is kept until saved
         for original_date, kind, new_start, new_end, note in spec.get("exceptions", []):
             EventException.objects.update_or_create(
                 event=event,

@@ -44,7 +44,7 @@ def extraction_limits() -> ExtractionLimits:
 
 
 def _send_extract(file_id: int, attempt: int) -> None:
-    from .tasks import extract_file_text
+    from ..tasks import extract_file_text
 
     try:
         extract_file_text.delay(file_id, attempt)

@@ -108,7 +108,7 @@ def import_row_topics(value: str) -> list[Topic]:
 def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Material:
     from portal.models import AccessLevel, HistoricalPeriod
 
-    from .models import MaterialType
+    from ..models import MaterialType
 
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()

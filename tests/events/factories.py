@@ -34,7 +34,8 @@ class EventFactory(DjangoModelFactory):
     def co_hosts(self, create, extracted, **kwargs):
         if create and extracted:
             self.co_hosts.set(extracted)
-            self.save(update_fields=["title"])  # re-indexed with its co-hosts; the version stays
+            # A ParentalManyToManyField keeps the set in memory until a save names it; the version stays.
+            self.save(update_fields=["title", "co_hosts"])
 
 
 def staff_member(organisation, username: str | None = None):
