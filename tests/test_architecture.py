@@ -2,7 +2,8 @@
 
 - infrastructure (``portal``, ``sync``, ``search``) never imports a domain module (settings'
   ``PORTAL_MODULES``), not even inside a function;
-- a models module (``models.py`` or ``models/``) never imports views, selectors or services (its own app's or another's);
+- a models module (``models.py`` or ``models/``) never imports views, selectors or services,
+  its own app's or another's;
 - no two apps import each other (tests and migrations aside);
 - no Python file outside migrations is longer than ``MAX_LINES``.
 
