@@ -197,13 +197,8 @@ class HomePage(Searchable, Page):
     search_text = ("title", "introduction")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     max_count = 1
-    subpage_types = [
-        "portal.StandardPage",
-        "portal.OrganisationIndexPage",
-        "events.EventCalendarPage",
-        "publicity.StoryIndexPage",
-        "publicity.RedHeritageIndexPage",
-    ]
+    parent_page_types = ["wagtailcore.Page"]
+    # No subpage_types: the modules' index pages name the home page as their parent.
 
     class Meta:
         verbose_name = _("首页")
