@@ -83,6 +83,9 @@ MATRIX: dict[str, Case] = {
     # portal
     "healthz": Case("public", path("healthz"), leveled=False),
     "livez": Case("public", path("livez"), leveled=False),
+    "robots_txt": Case("public", path("robots_txt"), leveled=False),
+    # The sitemap is the public view for every reader: no page that needs a login is listed.
+    "sitemap": Case("no_leak", path("sitemap"), page_url("story")),
     # Details of the services, for internal addresses only; nothing of any record.
     "readyz": Case("no_leak", path("readyz"), title("material"), leveled=False),
     # materials
