@@ -61,7 +61,7 @@ def public_media(request, path: str):
 
 @require_GET
 def robots_txt(request):
-    """Crawlers may read the public site; the admin, the region-to-region endpoints and the API are not for them."""
+    """Crawlers may read the public site, but not the admin, the region-to-region endpoints or the API."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
