@@ -149,6 +149,9 @@ MATRIX: dict[str, Case] = {
         "enrolled_or_organiser",
         lambda w, lv: reverse("training:certificate_pdf", args=[w.extra[f"certificate:{lv}"].code]),
     ),
+    "training:certificate_verify_form": Case(
+        "public", path("training:certificate_verify_form"), leveled=False
+    ),
     # A certificate's code is printed on it: whoever holds the paper verifies it.
     "training:certificate_verify": Case(
         "capability",
@@ -173,6 +176,8 @@ MATRIX: dict[str, Case] = {
         lambda w, lv: reverse("publicity:feed_section_atom", args=[w.extra["section"]]),
         title("story"),
     ),
+    # Issue mastheads only; an issue none of whose items the reader may see is left out.
+    "publicity:bulletin_archive": Case("no_leak", path("publicity:bulletin_archive"), title("story")),
     "publicity:bulletin_issue": Case(
         "listing",
         lambda w, lv: reverse("publicity:bulletin_issue", args=[w.extra["issue"].pk]),
@@ -672,5 +677,3 @@ def test_matrix_size_is_reported(request):
     request.config._access_matrix_cells = cells  # noqa: SLF001
     print(f"\naccess matrix: {len(CASES)} URLs, {cells} cells")  # noqa: T201
     assert cells > 1000
-
-

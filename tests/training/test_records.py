@@ -301,3 +301,20 @@ def test_exported_cells_cannot_smuggle_spreadsheet_formulas(organisations, sessi
 
     assert rows[1][0] == "'=HYPERLINK(1)"
     assert sheet["A3"].value == "'=HYPERLINK(1)" and sheet["A3"].data_type == "s"
+
+
+def test_a_code_typed_into_the_verification_form_opens_its_certificate(course_run, trainer, client):
+    wang = course_run["enrolments"]["wang"]
+    certificate = services.certificate_issue(enrolment_id=wang.pk, issued_by=trainer)
+
+    form = client.get("/training/verify/").content.decode()
+    # Typed as read off the paper: lower case, with spaces.
+    response = client.get(
+        "/training/verify/", {"code": f" {certificate.code.lower()[:7]} {certificate.code.lower()[7:]} "}
+    )
+
+    assert 'name="code"' in form and 'action="/training/verify/"' in form
+    assert response.status_code == 302 and response["Location"] == f"/training/verify/{certificate.code}/"
+    assert "此证书真实有效。" in client.get(response["Location"]).content.decode()
+    # A wrong code offers the form again.
+    assert 'name="code"' in client.get("/training/verify/CY-AAAA-BBBB-CCCC/").content.decode()
