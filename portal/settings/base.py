@@ -158,6 +158,8 @@ LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Our own display formats for zh-hans and en (portal/formats); see portal.dates.
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
