@@ -1,7 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -9,14 +7,14 @@ from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from audit.models import Event, Outcome
 from audit.services import audit_record
+from portal.dates import date_display
 
 from .models import SignInLock
 from .services import sign_in_lock_active
 
 
 def lock_message(lock: SignInLock) -> str:
-    until = timezone.localtime(lock.until)
-    when = f"{until:%Y-%m-%d} {time_format(until, 'H:i')}"
+    when = date_display(lock.until)
     if lock.kind == SignInLock.Kind.ACCOUNT:
         return _("登录失败次数过多，该账户已被锁定，请于 %(when)s 后再试。") % {"when": when}
     return _("来自您所在地址的登录失败次数过多，已暂停登录，请于 %(when)s 后再试。") % {"when": when}

@@ -9,7 +9,6 @@ from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.dates import date_display
 from portal.models import Organisation
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
@@ -177,7 +177,7 @@ class Event(Searchable, index.Indexed, ClusterableModel, SharedRecord):
         if self.count:
             label += gettext("，共 %(n)s 次") % {"n": self.count}
         elif self.until:
-            label += gettext("，至 %(date)s") % {"date": date_format(self.until, gettext("Y年n月j日"))}
+            label += gettext("，至 %(date)s") % {"date": date_display(self.until)}
         return label
 
     @property

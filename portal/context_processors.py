@@ -11,6 +11,7 @@ def portal(request):
             {"region": p.region, "name": settings.PORTAL_REGION_NAMES[p.region], "url": p.public_url}
             for p in settings.PORTAL_PARTNERS
         ],
+        "canonical_url": request.build_absolute_uri(request.path),
         "language_links": [
             {"code": code, "name": name, "url": translate_url(request.path, code)}
             for code, name in settings.LANGUAGES

@@ -192,3 +192,25 @@ TRAINING_TITLE = "川渝党史干部联合培训课程"
 TRAINING_INTRODUCTION = "实施党史干部专业化联合培养行动计划，两地党史部门人才共育、协同开展党史培训。"
 
 DEMO_PASSWORD = "chuanyu-demo-2020"
+
+# Footer identity of each region's demo site (demo filing numbers, not real ones).
+SITE_IDENTITY = {
+    "sichuan": {
+        "sponsor": "中共四川省委党史研究室",
+        "contact_address": "四川省成都市青羊区（演示地址）",
+        "contact_phone": "028-0000 0000",
+        "contact_email": "office@sichuan.example.org",
+        "icp_number": "蜀ICP备00000000号-1（演示）",
+        "public_security_number": "川公网安备 51000000000000号（演示）",
+        "site_code": "5100000000",
+    },
+    "chongqing": {
+        "sponsor": "中共重庆市委党史研究室",
+        "contact_address": "重庆市渝中区（演示地址）",
+        "contact_phone": "023-0000 0000",
+        "contact_email": "office@chongqing.example.org",
+        "icp_number": "渝ICP备00000000号-1（演示）",
+        "public_security_number": "渝公网安备 50000000000000号（演示）",
+        "site_code": "5000000000",
+    },
+}

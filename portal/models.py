@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -262,3 +263,40 @@ class OrganisationPage(Searchable, Page):
 
     class Meta:
         verbose_name = _("单位主页")
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    """What a government website must show in its footer (政府网站发展指引): who runs it and its filings."""
+
+    sponsor = models.CharField(_("主办单位"), max_length=200, blank=True)
+    contact_address = models.CharField(_("联系地址"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=64, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    icp_number = models.CharField(
+        _("ICP备案号"), max_length=64, blank=True, help_text=_("例如 蜀ICP备12345678号")
+    )
+    public_security_number = models.CharField(
+        _("公安备案号"), max_length=64, blank=True, help_text=_("例如 川公网安备 51010402000001号")
+    )
+    site_code = models.CharField(_("网站标识码"), max_length=32, blank=True)
+
+    panels = [
+        FieldPanel("sponsor"),
+        MultiFieldPanel(
+            [FieldPanel("contact_address"), FieldPanel("contact_phone"), FieldPanel("contact_email")],
+            heading=_("联系方式"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("icp_number"), FieldPanel("public_security_number"), FieldPanel("site_code")],
+            heading=_("备案信息"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("网站标识")
+
+    @property
+    def public_security_record_code(self) -> str:
+        """The digits of the 公安备案号, which the national filing system's link takes."""
+        return "".join(ch for ch in self.public_security_number if ch.isdigit())

@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
@@ -57,3 +57,16 @@ def public_media(request, path: str):
     if not target.is_relative_to(root) or any(target.is_relative_to(p) for p in _private_roots()):
         raise Http404
     return serve(request, str(target.relative_to(root)), document_root=str(root))
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read the public site, but not the admin, the region-to-region endpoints or the API."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /sync/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

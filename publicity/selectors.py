@@ -43,6 +43,22 @@ def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Secti
     return list(grouped.values())
 
 
+def bulletin_issue_archive(*, user=None) -> list[tuple[int, list[BulletinIssue]]]:
+    """Issues holding a story the reader may see, by year, newest first; `item_count` counts only those."""
+    counts = dict(
+        Story.objects.live()
+        .filter(access_q(user), bulletin_issue__isnull=False)
+        .values_list("bulletin_issue")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    years: dict[int, list[BulletinIssue]] = {}
+    for issue in BulletinIssue.objects.filter(pk__in=counts).order_by("-year", "-number"):
+        issue.item_count = counts[issue.pk]
+        years.setdefault(issue.year, []).append(issue)
+    return list(years.items())
+
+
 def bulletin_compile_candidates(*, issue: BulletinIssue, user=None) -> QuerySet[Story]:
     """The region's live stories not yet in any issue, published up to the issue's date.
 

@@ -5,7 +5,14 @@ from portal.pdf import pdf_view
 
 from .models import BulletinIssue
 from .pdf import bulletin_pdf
-from .selectors import bulletin_issue_items
+from .selectors import bulletin_issue_archive, bulletin_issue_items
+
+
+def bulletin_archive(request):
+    """Every issue of the work bulletins by year, as far as the reader may read their items."""
+    return render(
+        request, "publicity/bulletin_archive.html", {"years": bulletin_issue_archive(user=request.user)}
+    )
 
 
 def bulletin_issue_detail(request, pk: int):

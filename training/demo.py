@@ -151,8 +151,9 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
             venue=upcoming_spec["venue"],
             starts_on=today + datetime.timedelta(days=30),
             trainer_names=upcoming_spec["trainer_names"],
-            opens=timezone.now() - datetime.timedelta(days=1),
-            closes=timezone.now() + datetime.timedelta(days=21),
+            # Round office hours, as a trainer would set them, not the moment of seeding.
+            opens=_office_hour(today - datetime.timedelta(days=1), 9),
+            closes=_office_hour(today + datetime.timedelta(days=21), 17),
             capacity=30,
             eligibility=Eligibility.INVITATION if spec["invited"] else Eligibility.BOTH_REGIONS,
         )
@@ -208,3 +209,7 @@ def _link_from_the_training_page() -> None:
         }
     ]
     page.save_revision().publish()
+
+
+def _office_hour(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))

@@ -15,5 +15,6 @@ urlpatterns = [
     path("training/enrolments/<int:pk>/cancel/", views.enrolment_cancel, name="enrolment_cancel"),
     path("training/enrolments/<int:pk>/decide/", views.enrolment_decide, name="enrolment_decide"),
     path("training/certificates/<str:code>.pdf", views.certificate_download, name="certificate_pdf"),
+    path("training/verify/", views.certificate_verify_form, name="certificate_verify_form"),
     path("training/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
 ]

@@ -7,13 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
+from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.pdf import pdf_view
 from portal.selectors import staff_display_name, staff_organisation
@@ -202,7 +202,7 @@ def session_roster_page(request, session):
 
 
 def _sitting_label(sitting) -> str:
-    label = date_format(timezone.localtime(sitting.starts_at), "Y-m-d H:i")
+    label = date_display(sitting.starts_at)
     return f"{label} {sitting.title}".strip()
 
 
@@ -301,8 +301,8 @@ def certificate_download(request, code):
         "出勤率 %(percent)s%%，经考核合格，准予结业。"
     ) % {
         "name": name,
-        "starts": date_format(session.starts_on, "Y-m-d"),
-        "ends": date_format(session.ends_on, "Y-m-d"),
+        "starts": date_display(session.starts_on),
+        "ends": date_display(session.ends_on),
         "course": course.title,
         "session": session.title,
         "percent": percent or 0,
@@ -313,7 +313,7 @@ def certificate_download(request, code):
         subheading="" if get_language().startswith("en") else "Certificate of Completion",
         body=body,
         organiser=organisation_name(course.origin_organisation),
-        issued=date_format(timezone.localtime(certificate.issued_at), "Y-m-d"),
+        issued=date_display(certificate.issued_at, part="date"),
         code_line=_("证书编号：%(code)s") % {"code": certificate.code},
         verify_label=_("核验网址："),
         verify_url=verify_url,
@@ -326,6 +326,15 @@ def certificate_download(request, code):
 
 
 @require_GET
+@require_GET
+def certificate_verify_form(request):
+    """Where a certificate's holder or an employer types the code printed on the paper."""
+    code = "".join(request.GET.get("code", "").split()).upper()
+    if code:
+        return redirect("training:certificate_verify", code=code)
+    return render(request, "training/certificate_verify_form.html")
+
+
 def certificate_verify(request, code):
     certificate = _certificate(code)
     if certificate is None:

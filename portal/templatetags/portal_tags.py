@@ -61,3 +61,11 @@ def staff_name(user) -> str:
     from portal.selectors import staff_display_name
 
     return staff_display_name(user) if user else ""
+
+
+@register.filter
+def when(value, part: str = "") -> str:
+    """{{ value|when }}: the one date format (2020年6月9日 09:30); {{ value|when:"date" }} drops the time."""
+    from portal.dates import date_display
+
+    return date_display(value, part=part)

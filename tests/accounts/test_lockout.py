@@ -31,7 +31,8 @@ def test_five_failures_lock_the_account_even_against_the_right_password(staff):
     # The right password, from another address, is refused while the account is locked.
     refused = sign_in(Client(REMOTE_ADDR="10.9.9.9"), "zhang")
     assert not signed_in(refused)
-    assert f"请于 {timezone.localtime(lock.until):%Y-%m-%d} {until} 后再试" in refused.content.decode()
+    local = timezone.localtime(lock.until)
+    assert f"请于 {local.year}年{local.month}月{local.day}日 {until} 后再试" in refused.content.decode()
     assert AuditEntry.objects.filter(event=Event.LOCKOUT, target="account:zhang").count() == 1
 
 

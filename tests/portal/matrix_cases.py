@@ -63,6 +63,9 @@ MATRIX: dict[str, Case] = {
     # portal
     "healthz": Case("public", path("healthz"), leveled=False),
     "livez": Case("public", path("livez"), leveled=False),
+    "robots_txt": Case("public", path("robots_txt"), leveled=False),
+    # The sitemap is the public view for every reader: no page that needs a login is listed.
+    "sitemap": Case("no_leak", path("sitemap"), page_url("story")),
     # Details of the services, for internal addresses only; nothing of any record.
     "readyz": Case("no_leak", path("readyz"), title("material"), leveled=False),
     # materials
@@ -127,6 +130,9 @@ MATRIX: dict[str, Case] = {
         lambda w, lv: reverse("training:certificate_pdf", args=[w.extra[f"certificate:{lv}"].code]),
     ),
     # A certificate's code is printed on it: whoever holds the paper verifies it.
+    "training:certificate_verify_form": Case(
+        "public", path("training:certificate_verify_form"), leveled=False
+    ),
     "training:certificate_verify": Case(
         "capability",
         lambda w, lv: reverse("training:certificate_verify", args=[w.extra[f"certificate:{lv}"].code]),
@@ -150,6 +156,8 @@ MATRIX: dict[str, Case] = {
         lambda w, lv: reverse("publicity:feed_section_atom", args=[w.extra["section"]]),
         title("story"),
     ),
+    # Issue mastheads only; an issue none of whose items the reader may see is left out.
+    "publicity:bulletin_archive": Case("no_leak", path("publicity:bulletin_archive"), title("story")),
     "publicity:bulletin_issue": Case(
         "listing",
         lambda w, lv: reverse("publicity:bulletin_issue", args=[w.extra["issue"].pk]),

@@ -173,3 +173,24 @@ def test_next_issue_is_compiled_from_accepted_stories(client, imported_seed):
     assert later.bulletin_issue is None
     html = client.get(f"/bulletins/{issue.pk}/").content.decode()
     assert "(总第199期)" in html and "(綦江区委党史地方志研究室供稿)" in html
+
+
+def test_bulletin_archive_lists_issues_by_year_with_their_readable_items(client, imported_seed):
+    issue = BulletinIssue.objects.get()
+    readable = Story.objects.filter(bulletin_issue=issue).count()
+
+    html = client.get("/bulletins/").content.decode()
+
+    assert "2020年" in html
+    assert f'href="/bulletins/{issue.pk}/"' in html and "重庆党史工作 第3期 (总第198期)" in html
+    assert f"{readable} 篇" in html
+    assert f'href="/bulletins/{issue.pk}.pdf"' in html
+
+
+def test_bulletin_archive_leaves_out_issues_the_reader_may_read_nothing_of(client, imported_seed):
+    Story.objects.update(access_level="internal")
+
+    html = client.get("/bulletins/").content.decode()
+
+    assert "重庆党史工作 第3期" not in html
+    assert "还没有可以查阅的简报。" in html

@@ -33,3 +33,16 @@ def test_demo_in_chongqing_is_organised_by_the_municipal_office(db, settings):
     assert course.origin_organisation.name == "重庆市委党史研究室" and course.origin_region == "chongqing"
     invitation = Session.objects.get(eligibility="invitation")
     assert {o.code for o in invitation.invited_organisations.all()} >= {"cq-qijiang", "sc-chengdu"}
+
+
+def test_the_demo_enrolment_window_opens_and_closes_on_office_hours(home_page):
+    from django.utils import timezone
+
+    upcoming = Session.objects.order_by("-starts_on").first()
+    opens, closes = (
+        timezone.localtime(upcoming.enrolment_opens),
+        timezone.localtime(upcoming.enrolment_closes),
+    )
+
+    assert (opens.hour, opens.minute, closes.hour, closes.minute) == (9, 0, 17, 0)
+    assert opens < timezone.now() < closes

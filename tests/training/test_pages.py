@@ -54,7 +54,7 @@ def test_session_page_shows_sittings_in_beijing_time(client, session):
         starts_at=datetime.datetime(2030, 5, 6, 1, 0, tzinfo=datetime.UTC),
     )
     html = client.get(f"/training/sessions/{session.pk}/").content.decode()
-    assert "2030-05-06 09:00" in html and "党史资料征集与整理方法" in html
+    assert "2030年5月6日 09:00" in html and "党史资料征集与整理方法" in html
     assert "时间均为北京时间。" in html
 
 

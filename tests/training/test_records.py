@@ -108,7 +108,8 @@ def test_anyone_can_verify_a_certificate(course_run, trainer, client):
     assert response.status_code == 200
     assert "此证书真实有效。" in html
     assert "王学员" in html and session.course.title in html
-    assert session.starts_on.strftime("%Y-%m-%d") in html
+    starts = session.starts_on
+    assert f"{starts.year}年{starts.month}月{starts.day}日" in html
     # Codes are read off paper: lower case works too.
     assert client.get(f"/training/verify/{certificate.code.lower()}/").status_code == 200
     english = client.get(f"/en/training/verify/{certificate.code}/").content.decode()
@@ -140,7 +141,8 @@ def test_the_holder_downloads_the_certificate_pdf(course_run, trainer):
     text = pdf.text
     assert text.startswith("结业证书\nCertificate of Completion")
     assert "王学员 同志于" in text and session.course.title in text
-    assert f"{session.starts_on:%Y-%m-%d} 至 {session.ends_on:%Y-%m-%d}" in text
+    starts, ends = session.starts_on, session.ends_on
+    assert f"{starts.year}年{starts.month}月{starts.day}日 至 {ends.year}年{ends.month}月{ends.day}日" in text
     assert session.course.origin_organisation.name in text
     assert f"证书编号：{certificate.code}" in text
     # Anyone holding the paper can check it: the absolute verification URL is printed and linked.
@@ -301,3 +303,20 @@ def test_exported_cells_cannot_smuggle_spreadsheet_formulas(organisations, sessi
 
     assert rows[1][0] == "'=HYPERLINK(1)"
     assert sheet["A3"].value == "'=HYPERLINK(1)" and sheet["A3"].data_type == "s"
+
+
+def test_a_code_typed_into_the_verification_form_opens_its_certificate(course_run, trainer, client):
+    wang = course_run["enrolments"]["wang"]
+    certificate = services.certificate_issue(enrolment_id=wang.pk, issued_by=trainer)
+
+    form = client.get("/training/verify/").content.decode()
+    # Typed as read off the paper: lower case, with spaces.
+    response = client.get(
+        "/training/verify/", {"code": f" {certificate.code.lower()[:7]} {certificate.code.lower()[7:]} "}
+    )
+
+    assert 'name="code"' in form and 'action="/training/verify/"' in form
+    assert response.status_code == 302 and response["Location"] == f"/training/verify/{certificate.code}/"
+    assert "此证书真实有效。" in client.get(response["Location"]).content.decode()
+    # A wrong code offers the form again.
+    assert 'name="code"' in client.get("/training/verify/CY-AAAA-BBBB-CCCC/").content.decode()

@@ -6,7 +6,7 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from portal import demo_content
-from portal.models import HomePage, Organisation, OrganisationIndexPage, StandardPage
+from portal.models import HomePage, Organisation, OrganisationIndexPage, SiteIdentity, StandardPage
 from portal.modules import modules
 from portal.services import organisation_page_ensure, singleton_page_ensure, staff_user_create_or_update
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         home.save_revision().publish()
         default_port = port or (8001 if region == "sichuan" else 8002)
         Site.objects.exclude(root_page=home).filter(is_default_site=True).delete()
-        Site.objects.update_or_create(
+        site, _created = Site.objects.update_or_create(
             root_page=home,
             defaults={
                 "hostname": hostname,
@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 "is_default_site": True,
             },
         )
+        SiteIdentity.objects.update_or_create(site=site, defaults=demo_content.SITE_IDENTITY[region])
         # Wagtail's placeholder page is replaced by the home page.
         for page in root.get_children().exclude(pk=home.pk):
             if page.specific_class is Page:

@@ -1,0 +1,37 @@
+"""One date format on every page: 2020年6月9日 09:30 in Chinese, 9 Jun 2020, 09:30 in English."""
+
+import datetime
+
+from django.template import Context, Template
+from django.utils import translation
+
+from portal.dates import date_display
+
+MOMENT = datetime.datetime(2020, 6, 9, 1, 30, tzinfo=datetime.UTC)  # 09:30 in Beijing
+
+
+def render(text: str, **context) -> str:
+    return Template("{% load portal_tags %}" + text).render(Context(context))
+
+
+def test_chinese_dates_and_moments():
+    with translation.override("zh-hans"):
+        assert date_display(datetime.date(2020, 6, 9)) == "2020年6月9日"
+        assert date_display(MOMENT) == "2020年6月9日 09:30"
+        assert date_display(MOMENT, part="date") == "2020年6月9日"
+        assert date_display(MOMENT, part="month") == "2020年6月"
+        assert date_display(MOMENT, part="time") == "09:30"
+        assert render("{{ d|when }} · {{ m|when }}", d=datetime.date(2027, 2, 18), m=MOMENT) == (
+            "2027年2月18日 · 2020年6月9日 09:30"
+        )
+
+
+def test_english_dates_and_moments():
+    with translation.override("en"):
+        assert date_display(datetime.date(2020, 6, 9)) == "9 Jun 2020"
+        assert date_display(MOMENT) == "9 Jun 2020, 09:30"
+
+
+def test_nothing_is_written_for_no_date():
+    assert date_display(None) == ""
+    assert render("{{ d|when|default:'—' }}", d=None) == "—"
