@@ -31,6 +31,7 @@ from .selectors import (
     event_queryset,
     occurrence_list,
     occurrence_months_nearest,
+    occurrences_first,
     rsvp_counts,
     rsvp_counts_visible,
     rsvp_for,
@@ -90,11 +91,13 @@ def event_list(request):
     now = timezone.now()
     past = request.GET.get("when") == "past"
     if past:
-        occurrences = occurrence_list(user=request.user, start=PAST_HORIZON, end=now, **filters)
-        occurrences = list(reversed(occurrences))[:LIST_LIMIT]
+        occurrences = occurrences_first(
+            user=request.user, start=PAST_HORIZON, end=now, limit=LIST_LIMIT, latest_first=True, **filters
+        )
     else:
-        occurrences = occurrence_list(user=request.user, start=now, end=now + timedelta(days=366), **filters)
-        occurrences = occurrences[:LIST_LIMIT]
+        occurrences = occurrences_first(
+            user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, **filters
+        )
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return render(
         request,
