@@ -80,7 +80,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.page_cache.AnonymousPageCacheMiddleware",
 ]
+# Anonymous pages, feeds and API answers are served from the cache until content changes
+# (portal.page_cache); the lifetime only bounds pages that depend on the time of day (upcoming events).
+PORTAL_PAGE_CACHE_SECONDS = 120
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
