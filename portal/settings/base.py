@@ -321,7 +321,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # Wagtail's admin search runs on its database backend in every deployment; the
 # public search across regions has its own Elasticsearch index (search/).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL, search.wagtail_backend: a save no longer scans the whole index (title norms).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "search.wagtail_backend"
+        if DATABASES["default"]["ENGINE"].endswith("postgresql")
+        else "wagtail.search.backends.database"
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ofd", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILAPI_DOCS_ENABLED = True
