@@ -174,3 +174,31 @@ def test_a_monthly_series_on_the_31st_still_skips_short_months_in_a_late_window(
         "2030-03-31",
         "2030-05-31",
     ]
+
+
+def test_a_window_loads_only_the_events_that_can_fall_in_it():
+    from events.models import Event
+    from events.selectors import events_in_window
+
+    june = {"start": shanghai(2030, 6, 1), "end": shanghai(2030, 7, 1)}
+    ended = EventFactory(
+        starts_at=shanghai(2029, 1, 7, 9, 0), frequency="WEEKLY", until=shanghai(2029, 12, 1).date()
+    )
+    finished = EventFactory(starts_at=shanghai(2030, 5, 2, 9, 0))
+    later = EventFactory(starts_at=shanghai(2030, 8, 1, 9, 0))
+    running = EventFactory(starts_at=shanghai(2029, 1, 7, 9, 0), frequency="WEEKLY")
+    one_off = EventFactory(starts_at=shanghai(2030, 6, 20, 9, 0))
+    # A series that ended (and one starting later) still shows an occurrence moved into the window.
+    moved_back = EventFactory(starts_at=shanghai(2030, 8, 5, 9, 0), frequency="MONTHLY", count=3)
+    event_exception_set(
+        event=moved_back,
+        original_date=shanghai(2030, 8, 5).date(),
+        kind="moved",
+        new_starts_at=shanghai(2030, 6, 28, 9, 0),
+        new_ends_at=shanghai(2030, 6, 28, 11, 0),
+    )
+
+    loaded = set(events_in_window(Event.objects.all(), **june))
+    assert loaded == {running, one_off, moved_back}
+    assert not {ended, finished, later} & loaded
+    assert [o.local_start.date().isoformat() for o in event_occurrences(moved_back, **june)] == ["2030-06-28"]
