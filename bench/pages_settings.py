@@ -21,6 +21,6 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": "bench-pages",
+        "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench-pages"),
     }
 }

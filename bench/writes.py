@@ -35,6 +35,8 @@ def main():
     _recreate_database(base_url, name)
     os.environ["DATABASE_URL"] = _database_url(base_url, name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
+    # Its own cache keys: its creates must not invalidate a pages benchmark running beside it.
+    os.environ["BENCH_CACHE_PREFIX"] = "bench-writes"
     os.environ.setdefault("PORTAL_REGION", "sichuan")
     import django
     from django.conf import settings
