@@ -84,7 +84,8 @@ MIDDLEWARE = [
 ]
 # Anonymous pages, feeds and API answers are served from the cache until content changes
 # (portal.page_cache); the lifetime only bounds pages that depend on the time of day (upcoming events).
-PORTAL_PAGE_CACHE_SECONDS = 120
+# Only with Redis: a per-process cache would not see the changes a worker applies.
+PORTAL_PAGE_CACHE_SECONDS = 120 if ENV.redis_url else 0
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
