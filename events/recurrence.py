@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil import rrule
+from dateutil.relativedelta import relativedelta
 
 from .models import EVENT_TIME_ZONE, Event, EventException
 
@@ -66,13 +67,53 @@ def event_rule(event: Event) -> rrule.rrule | None:
     )
 
 
+def _steps_before(event: Event, first: datetime, moment: datetime) -> tuple[int, relativedelta]:
+    """Whole recurrence steps from the first occurrence that all fall before ``moment``.
+
+    Only where every step is an occurrence: weekly, monthly up to the 28th, yearly off 29 February
+    (a rule on the 31st or on 29 February skips the periods lacking that day; those expand from the start).
+    """
+    interval = max(event.interval or 1, 1)
+    if moment <= first:
+        return 0, relativedelta()
+    if event.frequency == "WEEKLY":
+        return (moment - first).days // (7 * interval), relativedelta(weeks=interval)
+    if event.frequency == "MONTHLY" and first.day <= 28:
+        months = (moment.year - first.year) * 12 + moment.month - first.month
+        step = relativedelta(months=interval)
+    elif event.frequency == "YEARLY" and (first.month, first.day) != (2, 29):
+        months = (moment.year - first.year) * 12
+        step = relativedelta(years=interval)
+    else:
+        return 0, relativedelta()
+    steps = max(months // (interval * (12 if event.frequency == "YEARLY" else 1)) - 1, 0)
+    return steps, step
+
+
+def window_rule(event: Event, start: datetime) -> rrule.rrule | None:
+    """The event's rule restarted at its last occurrence before ``start``, not at the series' first date."""
+    first = local_start(event)
+    steps, step = _steps_before(event, first, start)
+    if event.count:
+        steps = min(steps, event.count - 1)
+    if not event.frequency or steps <= 0:
+        return event_rule(event)
+    return rrule.rrule(
+        FREQUENCIES[event.frequency],
+        interval=max(event.interval or 1, 1),
+        count=event.count - steps if event.count else None,
+        until=until_datetime(event),
+        dtstart=first + step * steps,
+    )
+
+
 def original_start_on(event: Event, day: date) -> datetime | None:
     """The start of the occurrence originally scheduled on this Asia/Shanghai day, if any."""
-    rule = event_rule(event)
-    if rule is None:
+    if not event.frequency:
         start = local_start(event)
         return start if start.date() == day else None
     day_start = datetime.combine(day, time.min, tzinfo=EVENT_TIME_ZONE)
+    rule = window_rule(event, day_start)
     found = rule.between(day_start, day_start + timedelta(days=1), inc=True)
     return found[0] if found else None
 
@@ -89,8 +130,7 @@ def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[O
     """Occurrences overlapping [start, end), cancelled ones included and marked."""
     duration = event.ends_at - event.starts_at
     whole_cancelled = event.is_cancelled
-    rule = event_rule(event)
-    if rule is None:
+    if not event.frequency:
         if _overlaps(event.starts_at, event.ends_at, start, end):
             return [
                 Occurrence(
@@ -106,6 +146,7 @@ def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[O
     exceptions = _exceptions(event)
     found: list[Occurrence] = []
     # Widen by the duration so an occurrence that began before `start` but is still running counts.
+    rule = window_rule(event, start - duration)
     for original in rule.between(start - duration, end, inc=True):
         if not _overlaps(original, original + duration, start, end):
             continue

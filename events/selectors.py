@@ -1,16 +1,16 @@
 """Reads for the joint-meetings calendar. Every list goes through portal.access."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from portal.access import visible_to
 from portal.records.filters import RecordFilters
 from portal.selectors import staff_organisation
 
-from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event
+from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event, EventException
 from .recurrence import Occurrence, occurrences_between
 
 
@@ -30,10 +30,50 @@ def occurrence_list(
     *, user, start: datetime, end: datetime, filters: RecordFilters | None = None
 ) -> list[Occurrence]:
     events = event_list(user=user, filters=filters)
-    # Recurring events may reach into the window from long before; moved
-    # occurrences may land in it, so only clearly finished one-off events are skipped.
-    events = events.filter(starts_at__lt=end).exclude(frequency="", ends_at__lt=start)
-    return occurrences_between(events, start=start, end=end)
+    return occurrences_between(events_in_window(events, start=start, end=end), start=start, end=end)
+
+
+def events_in_window(events: QuerySet[Event], *, start: datetime, end: datetime) -> QuerySet[Event]:
+    """Only the events that can have an occurrence in [start, end): begun before its end and not over
+    before its start (a series by its UNTIL date), or with an occurrence moved into it."""
+    moved_in = EventException.objects.filter(
+        event=OuterRef("pk"), kind=EventException.Kind.MOVED, new_starts_at__lt=end
+    ).filter(Q(new_ends_at__isnull=True) | Q(new_ends_at__gt=start) | Q(new_starts_at__gte=start))
+    over = Q(frequency="", ends_at__lt=start) | Q(
+        until__lt=start.astimezone(EVENT_TIME_ZONE).date() - timedelta(days=1)
+    )
+    return events.filter((Q(starts_at__lt=end) & ~over) | Exists(moved_in))
+
+
+def occurrences_first(
+    *,
+    user,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    latest_first: bool = False,
+    filters: RecordFilters | None = None,
+) -> list[Occurrence]:
+    """The first ``limit`` occurrences from ``start`` (or the last ones before ``end``), expanded a
+    widening window at a time, so a list of 100 does not expand years of weekly meetings."""
+    found: list[Occurrence] = []
+    span = timedelta(days=31)
+    edge = end if latest_first else start
+    while (start < edge if latest_first else edge < end) and len(found) < limit:
+        if latest_first:
+            window_start, window_end = max(start, edge - span), edge
+        else:
+            window_start, window_end = edge, min(end, edge + span)
+        window = occurrence_list(user=user, start=window_start, end=window_end, filters=filters)
+        if latest_first:
+            # An occurrence running across the window's edge was counted in the later window.
+            found += [o for o in reversed(window) if o.starts_at >= window_start and o not in found]
+            edge = window_start
+        else:
+            found += [o for o in window if o not in found]
+            edge = window_end
+        span *= 2
+    return found[:limit]
 
 
 def occurrence_months_nearest(
@@ -55,14 +95,18 @@ def occurrence_months_nearest(
     for step in range(years):
         if previous is None:
             window = occurrence_list(
-                user=user, start=month - relativedelta(years=step + 1), end=month - relativedelta(years=step),
+                user=user,
+                start=month - relativedelta(years=step + 1),
+                end=month - relativedelta(years=step),
                 filters=filters,
             )
             previous = first_month([o for o in window if o.local_start < month], max)
         if next_ is None:
             window = occurrence_list(
-                user=user, start=following + relativedelta(years=step),
-                end=following + relativedelta(years=step + 1), filters=filters,
+                user=user,
+                start=following + relativedelta(years=step),
+                end=following + relativedelta(years=step + 1),
+                filters=filters,
             )
             next_ = first_month([o for o in window if o.local_start >= following], min)
         if previous is not None and next_ is not None:

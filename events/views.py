@@ -30,6 +30,7 @@ from .selectors import (
     event_queryset,
     occurrence_list,
     occurrence_months_nearest,
+    occurrences_first,
     rsvp_counts,
     rsvp_counts_visible,
     rsvp_for,
@@ -88,12 +89,18 @@ def event_list(request):
     now = timezone.now()
     past = request.GET.get("when") == "past"
     if past:
-        occurrences = occurrence_list(user=request.user, start=PAST_HORIZON, end=now, filters=filters)
-        occurrences = list(reversed(occurrences))[:LIST_LIMIT]
+        occurrences = occurrences_first(
+            user=request.user,
+            start=PAST_HORIZON,
+            end=now,
+            limit=LIST_LIMIT,
+            latest_first=True,
+            filters=filters,
+        )
     else:
-        end = now + timedelta(days=366)
-        occurrences = occurrence_list(user=request.user, start=now, end=end, filters=filters)
-        occurrences = occurrences[:LIST_LIMIT]
+        occurrences = occurrences_first(
+            user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
+        )
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return render(
         request,
@@ -130,8 +137,10 @@ def event_month(request, year: int, month: int):
     today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
     month_start = date(year, month, 1)
     has_events = any(by_day.get(day) for week in weeks for day in week if day.month == month)
-    nearest = (None, None) if has_events else occurrence_months_nearest(
-        user=request.user, month_start=month_start, filters=filters
+    nearest = (
+        (None, None)
+        if has_events
+        else occurrence_months_nearest(user=request.user, month_start=month_start, filters=filters)
     )
     grid = [
         [
@@ -341,9 +350,7 @@ def feed_type(request, event_type: str):
     if event_type not in EventType.values:
         raise Http404
     name = _("川渝党史联席会议日历 · %(type)s") % {"type": EventType(event_type).label}
-    return _feed_response(
-        request, _public_events(type=event_type), name=name, filename=f"{event_type}.ics"
-    )
+    return _feed_response(request, _public_events(type=event_type), name=name, filename=f"{event_type}.ics")
 
 
 @require_GET

@@ -9,8 +9,10 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import admin_csp, signal_handlers
+        from .page_cache import register_page_cache_signals
         from .page_permissions import register_page_policy
 
         signal_handlers.register_signal_handlers()
+        register_page_cache_signals()
         register_page_policy()
         admin_csp.choosers_without_inline_scripts()

@@ -25,19 +25,32 @@ def database_probe() -> dict:
     return {"vendor": connection.vendor}
 
 
+# One client per address for the life of the process: a probe every few seconds reuses its
+# connection instead of opening (and tearing down) a new one each time.
+_clients: dict[tuple, object] = {}
+
+
+def _client(kind: str, url: str, build):
+    key = (kind, url, settings.HEALTHCHECK_TIMEOUT_SECONDS)
+    if key not in _clients:
+        _clients[key] = build()
+    return _clients[key]
+
+
 def redis_probe() -> dict:
     import redis
 
-    client = redis.Redis.from_url(
+    client = _client(
+        "redis",
         settings.REDIS_URL,
-        socket_connect_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
-        socket_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+        lambda: redis.Redis.from_url(
+            settings.REDIS_URL,
+            socket_connect_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+            socket_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS,
+        ),
     )
-    try:
-        client.ping()
-        return {"version": client.info("server").get("redis_version")}
-    finally:
-        client.close()
+    client.ping()
+    return {"version": client.info("server").get("redis_version")}
 
 
 def elasticsearch_probe() -> dict:
@@ -45,14 +58,15 @@ def elasticsearch_probe() -> dict:
 
     from .elasticsearch import elasticsearch_client_options
 
-    client = Elasticsearch(
-        **elasticsearch_client_options(request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS)
+    client = _client(
+        "elasticsearch",
+        settings.ELASTICSEARCH_URL,
+        lambda: Elasticsearch(
+            **elasticsearch_client_options(request_timeout=settings.HEALTHCHECK_TIMEOUT_SECONDS)
+        ),
     )
-    try:
-        health = client.cluster.health()
-        return {"version": client.info()["version"]["number"], "status": health["status"]}
-    finally:
-        client.close()
+    health = client.cluster.health()
+    return {"version": client.info()["version"]["number"], "status": health["status"]}
 
 
 def health_report() -> dict:

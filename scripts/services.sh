@@ -39,7 +39,7 @@ DATABASE_URL="postgres://$PG_USER@$PG_HOST:$PG_PORT/$PG_DB"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 
 APT_PACKAGES=(curl postgresql redis-server chromium fonts-wqy-microhei fonts-noto-cjk gettext clamav-daemon nginx
-    tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert poppler-utils)
+    tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert poppler-utils wrk)
 
 die() { echo "$*" >&2; exit 1; }
 

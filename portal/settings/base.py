@@ -83,7 +83,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.page_cache.AnonymousPageCacheMiddleware",
 ]
+# Anonymous pages, feeds and API answers are served from the cache until content changes
+# (portal.page_cache); the lifetime only bounds pages that depend on the time of day (upcoming events).
+# Only with Redis: a per-process cache would not see the changes a worker applies.
+PORTAL_PAGE_CACHE_SECONDS = 120 if ENV.redis_url else 0
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -322,7 +327,14 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # Wagtail's admin search runs on its database backend in every deployment; the
 # public search across regions has its own Elasticsearch index (search/).
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# On PostgreSQL, search.wagtail_backend: a save no longer scans the whole index (title norms).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "search.wagtail_backend"
+        if DATABASES["default"]["ENGINE"].endswith("postgresql")
+        else "wagtail.search.backends.database"
+    }
+}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ofd", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 WAGTAILAPI_DOCS_ENABLED = True

@@ -8,6 +8,8 @@ from django.core.files import File
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
+from portal.page_cache import page_cache_invalidate
+
 from .. import client, registry, streams
 from ..context import apply_context
 from ..errors import ChangeRefused
@@ -142,6 +144,7 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
     global_id = change["global_id"]
     version = int(change["version"])
     with transaction.atomic(), apply_context():
+        page_cache_invalidate()  # also for writes that send no signal (queryset updates)
         local = spec.model.objects.select_for_update().filter(global_id=global_id).first()
         copy = SyncedCopy.objects.filter(model_label=spec.label, global_id=global_id).first()
         if local is not None and local.origin_region != partner_region:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 
 from django.core.exceptions import ValidationError
@@ -124,3 +126,79 @@ def test_a_cancelled_series_marks_every_occurrence_cancelled():
 
     event = event_cancel(event=_quarterly())
     assert all(o.cancelled for o in event_occurrences(event, **YEAR_2030))
+
+
+def test_a_window_is_expanded_from_itself_not_from_the_first_date_of_the_series():
+    from events.recurrence import window_rule
+
+    weekly = EventFactory(
+        starts_at=shanghai(2000, 1, 3, 9, 0),
+        ends_at=shanghai(2000, 1, 3, 10, 0),
+        frequency="WEEKLY",
+        count=2000,
+    )
+    event_exception_set(event=weekly, original_date=shanghai(2030, 6, 3).date(), kind="cancelled")
+    event_exception_set(
+        event=weekly,
+        original_date=shanghai(2030, 6, 10).date(),
+        kind="moved",
+        new_starts_at=shanghai(2030, 6, 12, 14, 0),
+        new_ends_at=shanghai(2030, 6, 12, 15, 0),
+    )
+
+    june = {"start": shanghai(2030, 6, 1), "end": shanghai(2030, 7, 1)}
+    rule = window_rule(weekly, june["start"])
+    assert shanghai(2030, 5, 20) < rule._dtstart <= june["start"]
+    occurrences = event_occurrences(weekly, **june)
+    assert [(o.local_start.isoformat(), o.cancelled, o.moved) for o in occurrences] == [
+        ("2030-06-03T09:00:00+08:00", True, False),
+        ("2030-06-12T14:00:00+08:00", False, True),
+        ("2030-06-17T09:00:00+08:00", False, False),
+        ("2030-06-24T09:00:00+08:00", False, False),
+    ]
+    # COUNT still ends the series where it did: the 2000th Monday from 3 January 2000.
+    last = shanghai(2000, 1, 3, 9, 0) + timedelta(weeks=1999)
+    assert [
+        o.starts_at
+        for o in event_occurrences(weekly, start=last - timedelta(days=20), end=last + timedelta(days=30))
+    ][-1] == last
+
+
+def test_a_monthly_series_on_the_31st_still_skips_short_months_in_a_late_window():
+    monthly = EventFactory(
+        starts_at=shanghai(2020, 1, 31, 9, 0), ends_at=shanghai(2020, 1, 31, 10, 0), frequency="MONTHLY"
+    )
+    occurrences = event_occurrences(monthly, start=shanghai(2030, 1, 1), end=shanghai(2030, 6, 1))
+    assert [o.local_start.date().isoformat() for o in occurrences] == [
+        "2030-01-31",
+        "2030-03-31",
+        "2030-05-31",
+    ]
+
+
+def test_a_window_loads_only_the_events_that_can_fall_in_it():
+    from events.models import Event
+    from events.selectors import events_in_window
+
+    june = {"start": shanghai(2030, 6, 1), "end": shanghai(2030, 7, 1)}
+    ended = EventFactory(
+        starts_at=shanghai(2029, 1, 7, 9, 0), frequency="WEEKLY", until=shanghai(2029, 12, 1).date()
+    )
+    finished = EventFactory(starts_at=shanghai(2030, 5, 2, 9, 0))
+    later = EventFactory(starts_at=shanghai(2030, 8, 1, 9, 0))
+    running = EventFactory(starts_at=shanghai(2029, 1, 7, 9, 0), frequency="WEEKLY")
+    one_off = EventFactory(starts_at=shanghai(2030, 6, 20, 9, 0))
+    # A series that ended (and one starting later) still shows an occurrence moved into the window.
+    moved_back = EventFactory(starts_at=shanghai(2030, 8, 5, 9, 0), frequency="MONTHLY", count=3)
+    event_exception_set(
+        event=moved_back,
+        original_date=shanghai(2030, 8, 5).date(),
+        kind="moved",
+        new_starts_at=shanghai(2030, 6, 28, 9, 0),
+        new_ends_at=shanghai(2030, 6, 28, 11, 0),
+    )
+
+    loaded = set(events_in_window(Event.objects.all(), **june))
+    assert loaded == {running, one_off, moved_back}
+    assert not {ended, finished, later} & loaded
+    assert [o.local_start.date().isoformat() for o in event_occurrences(moved_back, **june)] == ["2030-06-28"]

@@ -63,3 +63,20 @@ def test_every_response_carries_a_request_id(client):
     assert given["X-Request-ID"] == "nginx-1234abcd"
     # A header that could forge log lines is replaced.
     assert client.get("/livez", headers={"X-Request-ID": "bad id\nx"})["X-Request-ID"] != "bad id\nx"
+
+
+def test_readiness_probes_reuse_their_connections(client, settings, redis_url, elasticsearch_url):
+    import redis
+
+    settings.REDIS_URL = redis_url
+    settings.ELASTICSEARCH_URL = elasticsearch_url
+    observer = redis.Redis.from_url(redis_url)
+    client.get("/readyz")  # the first probe may connect
+
+    def connections_received():
+        return observer.info("stats")["total_connections_received"]
+
+    before = connections_received()
+    for _ in range(5):
+        assert client.get("/readyz").status_code == 200
+    assert connections_received() - before == 0

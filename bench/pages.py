@@ -1,0 +1,470 @@
+"""Page benchmark at the volume two provinces produce, against the same pages on the demo data.
+
+    eval "$(bash scripts/services.sh env)"; ELASTICSEARCH_URL=http://127.0.0.1:59200 \
+        DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py [--seconds 5] [--label after]
+
+1. creates its own database (`<db>_bench_pages`, dropped first) next to DATABASE_URL's, migrates it
+   and seeds the demo content;
+2. serves it with production behaviour (DEBUG off, Redis cache; bench/pages_settings.py) behind
+   gunicorn with 2 workers, beside a minimal view (the floor), and loads every public page, the APIs
+   and the feeds with wrk (8 connections, `--seconds` each), for an anonymous and a signed-in reader;
+3. bulk-inserts the volume (10,000 materials with 13,275 file versions, 2,000 stories, 300 events of
+   which 209 recurring with 268 exceptions, 200 projects, 100 training sessions) and measures again.
+   Bulk inserts send no signals, so the cache is cleared once after building;
+4. prints req/s, p50, p95, the ratio to the minimal view, the ratio to the same page on the demo data
+   and the query count of one request (anonymous / signed in), with os.getloadavg(); writes the table
+   to bench/results/pages-<label>.txt. It is not part of the test suite.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.search import PEOPLE, PLACES, generated_text  # noqa: E402
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95),
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+"""
+
+
+def _database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _recreate_database(base_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page and reader")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--label", default="run")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8851")))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: bash scripts/services.sh install")
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("DATABASE_URL must point at the test bed's PostgreSQL")
+    name = urlsplit(base_url).path.strip("/") + "_bench_pages"
+    _recreate_database(base_url, name)
+    os.environ["DATABASE_URL"] = _database_url(base_url, name)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
+    os.environ.setdefault("PORTAL_REGION", "sichuan")
+    media = tempfile.mkdtemp(prefix="bench-pages-media-")
+    os.environ["MEDIA_ROOT"] = media
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", verbosity=0, stdout=quiet)
+    cache.clear()
+    print(f"demo database {name}: migrated and seeded in {time.monotonic() - started:.0f}s", flush=True)
+
+    server = _serve(args)
+    lines = []
+    try:
+        reader_cookie = _signed_in_cookie()
+        pages = _pages()
+        demo = _measure(args, pages, reader_cookie, "demo")
+        started = time.monotonic()
+        counts = volume_build()
+        cache.clear()
+        print(f"volume built in {time.monotonic() - started:.0f}s: {counts}", flush=True)
+        volume = _measure(args, pages, reader_cookie, "volume")
+        lines = _report(args, pages, demo, volume, counts)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(media, ignore_errors=True)
+    out = ROOT / "bench" / "results" / f"pages-{args.label}.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+def _serve(args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "-w",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+    )
+    import requests
+
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            requests.get(f"http://127.0.0.1:{args.port}/bench/minimal", timeout=10)
+            return server
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _signed_in_cookie() -> str:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="cd_editor"))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _pages() -> list[tuple[str, str, bool]]:
+    """(name, path, html) of every public page, API and feed measured; details of demo records."""
+    from django.utils import timezone
+
+    from events.models import Event
+    from materials.models import Material
+    from publicity.models import Story, StoryIndexPage
+    from research.models import Project
+
+    now = timezone.localtime()
+    story = Story.objects.live().filter(access_level="public").order_by("pk").first()
+    material = Material.objects.filter(access_level="public").order_by("pk").first()
+    event = Event.objects.filter(access_level="public").order_by("pk").first()
+    project = Project.objects.filter(access_level="public").order_by("pk").first()
+    return [
+        ("minimal view", "/bench/minimal", False),
+        ("home", "/", True),
+        ("/materials/", "/materials/", True),
+        ("material detail", f"/materials/{material.global_id}/", True),
+        ("/stories/", StoryIndexPage.objects.first().url, True),
+        ("story detail", story.url, True),
+        ("/events/", "/events/", True),
+        ("month view", f"/events/month/{now.year}/{now.month:02d}/", True),
+        ("event detail", f"/events/{event.global_id}/", True),
+        ("/research/", "/research/", True),
+        ("project detail", f"/research/{project.global_id}/", True),
+        ("/research/experts/", "/research/experts/", True),
+        ("/training/", "/training/", True),
+        ("/events/calendar.ics", "/events/calendar.ics", False),
+        ("/feeds/stories.rss", "/feeds/stories.rss", False),
+        ("/feeds/stories.atom", "/feeds/stories.atom", False),
+        ("/materials/feed/", "/materials/feed/", False),
+        ("API materials", "/api/materials/", False),
+        ("API projects", "/api/research/projects/", False),
+        ("API pages", "/api/pages/", False),
+        ("/healthz", "/healthz", False),
+        ("/readyz", "/readyz", False),
+    ]
+
+
+def _measure(args, pages, cookie, phase) -> dict:
+    """{(name, reader): (req/s, p50 ms, p95 ms, errors, queries)}"""
+    results = {}
+    for name, path, html in pages:
+        readers = ["anonymous", "signed in"] if html else ["anonymous"]
+        for reader in readers:
+            queries, status = _queries(path, signed_in=reader == "signed in")
+            rps, p50, p95, errors = _wrk(args, path, cookie if reader == "signed in" else None)
+            results[(name, reader)] = (rps, p50, p95, errors, queries, status)
+            print(f"  {phase:6} {name:22} {reader:9} {rps:8.1f} req/s  p50 {p50:7.1f} ms  "
+                  f"p95 {p95:7.1f} ms  {queries:3} queries  HTTP {status}  errors {errors}",
+                  flush=True)  # fmt: skip
+    return results
+
+
+def _queries(path: str, *, signed_in: bool) -> tuple[int, int]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    if signed_in:
+        client.force_login(get_user_model().objects.get(username="cd_editor"))
+    client.get(path)  # warm: the second request is the one a busy site serves
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return len(captured), response.status_code
+
+
+def _wrk(args, path: str, cookie: str | None) -> tuple[float, float, float, int]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--timeout", "30s",
+               "-s", script.name]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{args.port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    requests_, duration, p50, p95, errors = (int(v) for v in line.split()[1:])
+    return requests_ / (duration / 1e6), p50 / 1000, p95 / 1000, errors
+
+
+def volume_build() -> dict:
+    """Bulk-insert the volume of two provinces; returns what was created."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.models import Event, EventException
+    from materials.models import Material, MaterialFile
+    from portal.models import Organisation
+    from publicity.models import Section, Story, StoryIndexPage
+    from research.models import Project
+    from training.models import Course, Session
+
+    rng = random.Random(18)
+    organisations = list(Organisation.objects.all())
+    now = timezone.now()
+    access = ["public", "partners", "internal"]
+    weights = [8, 1, 1]
+
+    def shared(organisation):
+        return {
+            "origin_organisation": organisation,
+            "origin_region": organisation.region,
+            "access_level": rng.choices(access, weights)[0],
+        }
+
+    with transaction.atomic():
+        materials = []
+        for _ in range(10_000):
+            title, summary = generated_text(rng)
+            materials.append(
+                Material(
+                    title=title,
+                    description=summary,
+                    material_type=rng.choice(["archive", "literature", "photo", "paper", "report"]),
+                    period=rng.choice(
+                        ["new_democratic", "socialist_construction", "reform_and_opening", "new_era"]
+                    ),
+                    deposited_at=now - dt.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60)),
+                    **shared(rng.choice(organisations)),
+                )
+            )
+        Material.objects.bulk_create(materials, batch_size=2000)
+        files = []
+        for material in materials:
+            for version in range(1, (3 if rng.random() < 0.3275 else 2)):
+                files.append(
+                    MaterialFile(
+                        material=material,
+                        version=version,
+                        file=f"materials/{material.global_id}/{rng.getrandbits(64):016x}",
+                        original_name=f"{material.title[:40]}.pdf",
+                        size=rng.randint(10_000, 5_000_000),
+                        sha256=f"{rng.getrandbits(256):064x}",
+                        content_type="application/pdf",
+                    )
+                )
+        MaterialFile.objects.bulk_create(files, batch_size=2000)
+
+        events, recurring = [], 0
+        for n in range(300):
+            starts = now + dt.timedelta(days=rng.randint(-3 * 365, 180), hours=rng.randint(0, 10))
+            frequency = ""
+            if n < 209:
+                frequency = rng.choice(["WEEKLY", "MONTHLY", "YEARLY"])
+                recurring += 1
+            title, summary = generated_text(rng)
+            events.append(
+                Event(
+                    title=title[:200],
+                    event_type=rng.choice(["joint_meeting", "symposium", "forum", "visit", "other"]),
+                    starts_at=starts,
+                    ends_at=starts + dt.timedelta(hours=3),
+                    venue=rng.choice(PLACES),
+                    city=rng.choice(["成都", "重庆"]),
+                    summary=summary,
+                    participants="、".join(rng.sample(PEOPLE, 3)),
+                    frequency=frequency,
+                    interval=1,
+                    **shared(rng.choice(organisations)),
+                )
+            )
+        Event.objects.bulk_create(events)
+        exceptions = []
+        for event in events[:209]:
+            if len(exceptions) >= 268:
+                break
+            step = {"WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}[event.frequency]
+            first = timezone.localtime(event.starts_at).date()
+            for k in rng.sample(range(1, 6), 2 if len(exceptions) < 59 * 2 else 1):
+                original = first + dt.timedelta(days=step * k)
+                if event.frequency == "MONTHLY":
+                    original = _add_months(first, k)
+                elif event.frequency == "YEARLY":
+                    original = _add_months(first, 12 * k)
+                moved = rng.random() < 0.4
+                exceptions.append(
+                    EventException(
+                        event=event,
+                        original_date=original,
+                        kind="moved" if moved else "cancelled",
+                        new_starts_at=event.starts_at + dt.timedelta(days=step * k + 1) if moved else None,
+                        new_ends_at=event.starts_at + dt.timedelta(days=step * k + 1, hours=3)
+                        if moved
+                        else None,
+                    )
+                )
+        exceptions = exceptions[:268]
+        EventException.objects.bulk_create(exceptions)
+
+        projects = []
+        for _ in range(200):
+            title, summary = generated_text(rng)
+            projects.append(
+                Project(
+                    title=f"{title[:180]}研究",
+                    summary=summary,
+                    status=rng.choice(["proposed", "active", "completed", "suspended"]),
+                    start_date=(now - dt.timedelta(days=rng.randint(0, 1500))).date(),
+                    **shared(rng.choice(organisations)),
+                )
+            )
+        Project.objects.bulk_create(projects)
+        through = Project.lead_organisations.through
+        through.objects.bulk_create(
+            [through(project_id=p.pk, organisation_id=rng.choice(organisations).pk) for p in projects]
+        )
+
+        courses = [
+            Course(
+                title=f"{generated_text(rng)[0][:150]}专题培训",
+                summary=generated_text(rng)[1],
+                **shared(rng.choice(organisations)),
+            )  # fmt: skip
+            for _ in range(20)
+        ]
+        Course.objects.bulk_create(courses)
+        sessions = []
+        for n in range(100):
+            course = courses[n % len(courses)]
+            starts_on = (now + dt.timedelta(days=rng.randint(-400, 200))).date()
+            sessions.append(
+                Session(
+                    course=course,
+                    title=f"第{n + 1}期",
+                    starts_on=starts_on,
+                    ends_on=starts_on + dt.timedelta(days=4),
+                    venue=rng.choice(PLACES),
+                    capacity=rng.randint(20, 80),
+                    enrolment_opens=now - dt.timedelta(days=60),
+                    enrolment_closes=now + dt.timedelta(days=rng.randint(-30, 60)),
+                    eligibility="both_regions",
+                    origin_region=course.origin_region,
+                    origin_organisation=course.origin_organisation,
+                    access_level=course.access_level,
+                )
+            )
+        Session.objects.bulk_create(sessions)
+
+    # Stories are Wagtail pages (a tree): added one by one, in batches of one transaction each.
+    index = StoryIndexPage.objects.first()
+    sections = list(Section.objects.all())
+    for start in range(0, 2000, 250):
+        with transaction.atomic():
+            index.refresh_from_db()
+            for n in range(start, start + 250):
+                title, summary = generated_text(rng)
+                organisation = rng.choice(organisations)
+                index.add_child(
+                    instance=Story(
+                        title=title,
+                        slug=f"bench-story-{n}",
+                        section=rng.choice(sections) if sections else None,
+                        publication_date=(now - dt.timedelta(days=rng.randint(0, 1500))).date(),
+                        summary=summary,
+                        body=[{"type": "paragraph", "value": f"<p>{summary}</p>"}],
+                        live=True,
+                        origin_organisation=organisation,
+                        origin_region=organisation.region,
+                        access_level="public",
+                    )
+                )
+    return {
+        "materials": len(materials),
+        "file versions": len(files),
+        "stories": 2000,
+        "events": len(events),
+        "recurring": recurring,
+        "exceptions": len(exceptions),
+        "projects": len(projects),
+        "training sessions": len(sessions),
+    }
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def _report(args, pages, demo, volume, counts) -> list[str]:
+    floor = volume[("minimal view", "anonymous")][0]
+    floor_demo = demo[("minimal view", "anonymous")][0]
+    lines = [
+        f"bench/pages.py --label {args.label}: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"wrk {args.connections} connections × {args.seconds} s per page and reader, gunicorn {args.workers} "
+        f"workers, DEBUG off, Redis cache",
+        f"volume: {counts}",
+        f"os.getloadavg() at the end: {tuple(round(v, 2) for v in os.getloadavg())}, {os.cpu_count()} cores",
+        f"minimal view: {floor:.0f} req/s at volume, {floor_demo:.0f} req/s on the demo data",
+        "",
+        "| page | reader | req/s at volume | p50 ms | p95 ms | /minimal | req/s demo | vs demo "
+        "| queries demo→volume | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for name, _path, html in pages:
+        for reader in ["anonymous", "signed in"] if html else ["anonymous"]:
+            rps, p50, p95, errors, queries, status = volume[(name, reader)]
+            drps, *_rest, dqueries, _dstatus = demo[(name, reader)]
+            http = "" if status == 200 else f" (HTTP {status})"
+            lines.append(
+                f"| {name} | {reader} | {rps:.1f} | {p50:.1f} | {p95:.1f} | {rps / floor:.3f} | {drps:.1f} | "
+                f"{rps / drps:.2f} | {dqueries}→{queries} | {errors}{http} |"
+            )
+    print("\n".join(lines))
+    return lines
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""The anonymous page cache: HTML pages, feeds, calendars and API answers for readers without a session.
+
+Every entry is keyed by a content generation; any committed change to content a page may show
+(a record saved or deleted, published, unpublished, replicated by sync, its access changed, a link
+between records) moves the generation on, so no reader is served a page built before it. Signed-in
+readers (a session cookie), token-authenticated API calls and responses that set a cookie or use
+a CSRF token are never cached.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import get_conditional_response
+
+GENERATION_KEY = "page-cache:generation"
+# Only content apps move the generation: sessions, logs and search entries do not change a page.
+CONTENT_APPS = {"portal", "wagtailcore", "taggit", "wagtailimages", "wagtaildocs"}
+PER_RESPONSE_HEADERS = ("X-Request-ID", "Set-Cookie")
+EXCLUDED_PREFIXES = ("/admin/", "/sync/", "/documents/", "/healthz", "/livez", "/readyz", "/i18n/")
+
+
+def page_cache_generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
+    return generation
+
+
+def page_cache_invalidate() -> None:
+    """Move the generation on once the change is committed (a page built before then is never served)."""
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+
+    transaction.on_commit(bump)
+
+
+def _is_content(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    return meta.app_label in CONTENT_APPS or meta.app_label in settings.PORTAL_MODULES
+
+
+def _content_changed(sender, **kwargs):
+    if _is_content(sender):
+        page_cache_invalidate()
+
+
+def register_page_cache_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_content_changed, dispatch_uid=f"page_cache_{id(signal)}")
+    # Wagtail's publish and unpublish save the page (post_save above); these are for revisions' side paths.
+    from wagtail.signals import page_published, page_unpublished
+
+    page_published.connect(_content_changed, dispatch_uid="page_cache_published")
+    page_unpublished.connect(_content_changed, dispatch_uid="page_cache_unpublished")
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or request.path.startswith(EXCLUDED_PREFIXES):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
+            return self.get_response(request)
+        path = request.get_full_path()
+        digest = hashlib.sha256(f"{request.get_host()}|{path}".encode()).hexdigest()
+        key = f"page-cache:{page_cache_generation()}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            status, headers, content = cached
+            etag = dict(headers).get("ETag")
+            not_modified = get_conditional_response(request, etag=etag) if etag else None
+            if not_modified is not None:
+                return not_modified
+            return _rebuild(status, headers, content, request)
+        response = self.get_response(request)
+        if self._storable(request, response):
+            if not response.has_header("ETag"):
+                response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            headers = [(name, value) for name, value in response.items() if name not in PER_RESPONSE_HEADERS]
+            entry = (response.status_code, headers, response.content)
+            cache.set(key, entry, settings.PORTAL_PAGE_CACHE_SECONDS)
+        return response
+
+    @staticmethod
+    def _storable(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+            return False
+        control = response.get("Cache-Control", "")
+        return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _rebuild(status, headers, content, request):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    if request.method == "HEAD":
+        response.content = b""
+    return response

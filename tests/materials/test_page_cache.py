@@ -1,0 +1,78 @@
+"""Anonymous pages come from the cache (real Redis) until the content they show changes."""
+
+import uuid
+
+import pytest
+
+from django.test import Client
+
+from .factories import MaterialFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, redis_url):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"test-page-cache-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    settings.PORTAL_PAGE_CACHE_SECONDS = 300
+
+
+def _cached_get(client, path):
+    """Two requests: the second must be served from the cache (the first one's ETag, unchanged)."""
+    first = client.get(path)
+    second = client.get(path)
+    assert first.status_code == second.status_code == 200
+    assert first["ETag"] == second["ETag"]
+    return second.content.decode()
+
+
+def test_a_reader_never_sees_a_lowered_or_withdrawn_material_from_the_cache(own_organisation):
+    material = MaterialFactory(title="綦江红军标语拓片", origin_organisation=own_organisation)
+    other = MaterialFactory(title="刘德惠烈士史料", origin_organisation=own_organisation)
+    reader = Client()
+    detail = f"/materials/{material.global_id}/"
+    assert "綦江红军标语拓片" in _cached_get(reader, detail)
+    assert "綦江红军标语拓片" in _cached_get(reader, "/materials/")
+
+    material.access_level = "partners"
+    material.save()
+    assert reader.get(detail).status_code == 404
+    listing = _cached_get(reader, "/materials/")
+    assert "綦江红军标语拓片" not in listing and "刘德惠烈士史料" in listing
+
+    assert "刘德惠烈士史料" in _cached_get(reader, f"/materials/{other.global_id}/")
+    other.delete()
+    assert reader.get(f"/materials/{other.global_id}/").status_code == 404
+    assert "刘德惠烈士史料" not in reader.get("/materials/").content.decode()
+
+
+def test_the_cache_answers_a_conditional_request_and_never_serves_signed_in_readers(own_organisation):
+    from django.core.cache import cache
+
+    from portal.page_cache import page_cache_generation
+
+    MaterialFactory(title="綦江红军标语拓片", origin_organisation=own_organisation)
+    reader = Client()
+    etag = reader.get("/materials/")["ETag"]
+    assert reader.get("/materials/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    redis = cache._cache.get_client()
+
+    def stored():
+        return redis.keys(cache.make_key(f"page-cache:{page_cache_generation()}:*"))
+
+    keys = stored()
+    assert len(keys) == 1
+
+    from tests.factories import UserFactory
+
+    staff = Client()
+    staff.force_login(UserFactory())
+    staff.get("/materials/")
+    staff.get("/materials/feed/")
+    assert stored() == keys
