@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -16,7 +17,7 @@ from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import Organisation, Region, SharedRecord
 from search.segmentation import segment_for_index
 
-from .forms import SharedPageForm, StoryForm
+from .forms import ReviewCommentForm, SharedPageForm, StoryForm
 
 
 class Section(models.Model):
@@ -339,6 +340,9 @@ class InformationReviewTask(AbstractGroupApprovalTask):
             ]
         return actions
 
+    def get_form_for_action(self, action):
+        return ReviewCommentForm
+
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "decline":
             from .services import submission_decline
@@ -346,6 +350,8 @@ class InformationReviewTask(AbstractGroupApprovalTask):
             submission_decline(task_state=task_state, user=user, comment=kwargs.get("comment", ""))
         else:
             super().on_action(task_state, user, action_name, **kwargs)
+        # The reviewer lands on a page that confirms what the decision did.
+        return reverse("publicity_review_done", args=[task_state.pk, action_name])
 
     @classmethod
     def get_description(cls):
