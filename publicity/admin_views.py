@@ -96,9 +96,11 @@ def review_message(*, action_name: str, title: str) -> str:
 
 
 def review_done(request, task_state_id: int, action_name: str):
-    """Where a review action lands: a message confirming the decision, then the reviewer's dashboard."""
+    """Where a review action lands: a message confirming the decision, on the item's edit page
+    (where Wagtail would have gone)."""
     task_state = get_object_or_404(TaskState, pk=task_state_id, finished_by=request.user)
+    page = task_state.workflow_state.content_object
     if action_name in ("approve", "reject", "decline"):
-        title = task_state.workflow_state.content_object.get_admin_display_title()
+        title = page.get_admin_display_title()
         messages.success(request, review_message(action_name=action_name, title=title))
-    return redirect("wagtailadmin_home")
+    return redirect("wagtailadmin_pages:edit", page.pk)
