@@ -16,7 +16,7 @@ ALLOWED = {
 }
 HUMAN_KEYS = {"label", "placeholder", "title", "text", "heading", "helpText", "help_text", "description"}
 # Addresses, file names, usernames and code-like tokens are data, not interface words.
-DATA_TOKEN = re.compile(r"\S*[/@_.:=#\\]\S*|\S*\d\S*|%\([a-z_]+\)[sd]|\{[a-z_]*\}")
+DATA_TOKEN = re.compile(r"\S*[/@_.:=#\\]\S*|\S*\w-\w\S*|\S*\d\S*|%\([a-z_]+\)[sd]|\{[a-z_]*\}")
 # Two letters or more: single letters are keys (Ctrl + b) or sort orders (A -> Z).
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
@@ -28,13 +28,14 @@ class _Reader(HTMLParser):
         self.skip = 0
         self.json_script = False
         self.option_value = None
-        self.sr_only = None  # the tag of a screen-reader-only element being read
+        self.sr_only = None  # the tag of a hidden or screen-reader-only element being read
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "option" and attrs.get("value"):
             self.option_value = attrs["value"]
-        if "w-sr-only" in (attrs.get("class") or "").split():
+        hidden = "hidden" in attrs or "w-sr-only" in (attrs.get("class") or "").split()
+        if hidden and self.sr_only is None:
             self.sr_only = tag
         if tag in ("script", "style"):
             self.skip += 1
