@@ -9,5 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signal_handlers
+        from .names import chinese_name_order
 
         signal_handlers.register_signal_handlers()
+        chinese_name_order()

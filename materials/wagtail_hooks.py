@@ -1,10 +1,10 @@
-from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -37,7 +37,15 @@ class MaterialViewSet(OrganisationSnippetViewSet):
     menu_order = 240
     add_to_admin_menu = True
     index_view_class = MaterialIndexView
-    list_display = ["title", "material_type", "period", "access_level", "origin_organisation", "version"]
+    # SharedRecord.version has no verbose name; the column gets its Chinese header here.
+    list_display = [
+        "title",
+        "material_type",
+        "period",
+        "access_level",
+        "origin_organisation",
+        Column("version", label=_("版本")),
+    ]
     list_filter = ["material_type", "period", "access_level"]
     search_fields = ["title", "description"]
     ordering = ["-deposited_at"]
@@ -49,7 +57,7 @@ class MaterialViewSet(OrganisationSnippetViewSet):
             MultiFieldPanel(
                 [FieldPanel("period"), FieldPanel("date_from"), FieldPanel("date_to")], heading=_("时间")
             ),
-            FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("topics"),
             MultiFieldPanel(
                 [FieldPanel("origin_organisation"), FieldPanel("collection"), FieldPanel("access_level")],
                 heading=_("来源与访问"),

@@ -30,6 +30,8 @@ class ParagraphBlock(blocks.RichTextBlock):
 
 class CaptionedImageBlock(blocks.StructBlock):
     image = ImageBlock(label=_("图片"))
+    # Wagtail labels ImageBlock's own chooser after its name ("Image"), out of gettext's reach.
+    image.child_blocks["image"].label = _("图片")
     caption = blocks.CharBlock(label=_("图注"), required=False)
     attribution = blocks.CharBlock(label=_("来源"), required=False)
 

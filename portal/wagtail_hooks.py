@@ -15,6 +15,7 @@ from .access import page_readable, pages_visible_to
 from .models import Organisation, StaffProfile, Topic
 from .selectors import staff_organisation
 from .viewsets import OBJECT_VIEWS, _OwnRecordOnly
+from .widgets import searchable_select_register
 
 # Sync finds organisations by code, and region, level and parent shape the whole federation:
 # only superusers change them. An organisation's administrator keeps its contact fields.
@@ -139,3 +140,6 @@ def explore_only_readable_pages(parent_page, pages, request):
 def admin_init_js():
     """Starts the widgets Wagtail would start with inline scripts (see the script)."""
     return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))
+
+
+searchable_select_register()

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail.models import TaskState
+
 from portal.models import Region
 
 from .models import BulletinIssue
@@ -81,3 +83,24 @@ def bulletin_compile(request, pk: int):
     added = bulletin_issue_compile(issue=issue, user=request.user)
     messages.success(request, _("已编入 %(count)s 篇稿件。") % {"count": len(added)})
     return redirect("publicity:bulletin_issue", pk=issue.pk)
+
+
+def review_message(*, action_name: str, title: str) -> str:
+    """What a review decision did, confirmed to the reviewer."""
+    messages_by_action = {
+        "approve": _("已采用《%(title)s》。"),
+        "reject": _("已将《%(title)s》退回报送单位修改。"),
+        "decline": _("已对《%(title)s》作出不予采用决定。"),
+    }
+    return messages_by_action[action_name] % {"title": title}
+
+
+def review_done(request, task_state_id: int, action_name: str):
+    """Where a review action lands: a message confirming the decision, on the item's edit page
+    (where Wagtail would have gone)."""
+    task_state = get_object_or_404(TaskState, pk=task_state_id, finished_by=request.user)
+    page = task_state.workflow_state.content_object
+    if action_name in ("approve", "reject", "decline"):
+        title = page.get_admin_display_title()
+        messages.success(request, review_message(action_name=action_name, title=title))
+    return redirect("wagtailadmin_pages:edit", page.pk)

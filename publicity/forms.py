@@ -1,6 +1,10 @@
+from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.forms import TaskStateCommentForm
 
 from portal.models import Level, Organisation
 from portal.selectors import staff_organisation
@@ -31,3 +35,23 @@ class SharedPageForm(WagtailAdminPageForm):
 
 class StoryForm(SharedPageForm):
     """District and city editors submit stories in their own unit's name only."""
+
+    def clean_slug(self):
+        """A new story's address is its date and a number (2020-06-09-2), not its percent-encoded title.
+
+        Stories already saved keep their slug, and so their URL; an ASCII slug typed by the editor stays.
+        """
+        slug = self.cleaned_data.get("slug", "")
+        if self.instance.pk or (slug and slug.isascii()):
+            return slug
+        from .selectors import story_slug_next
+
+        return story_slug_next(
+            parent=self.parent_page, date=self.cleaned_data.get("publication_date") or timezone.localdate()
+        )
+
+
+class ReviewCommentForm(TaskStateCommentForm):
+    """A review decision's comment is the reviewer's 审核意见, not a comment thread."""
+
+    comment = forms.CharField(label=_("审核意见"), widget=forms.Textarea({"rows": 4}), required=False)

@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -16,7 +17,7 @@ from portal.models import Organisation, Region
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
-from .forms import SharedPageForm, StoryForm
+from .forms import ReviewCommentForm, SharedPageForm, StoryForm
 from .signals import submission_declined
 
 
@@ -333,6 +334,9 @@ class InformationReviewTask(AbstractGroupApprovalTask):
             ]
         return actions
 
+    def get_form_for_action(self, action):
+        return ReviewCommentForm
+
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "decline":
             submission_declined.send(
@@ -340,6 +344,8 @@ class InformationReviewTask(AbstractGroupApprovalTask):
             )
         else:
             super().on_action(task_state, user, action_name, **kwargs)
+        # The reviewer lands on a page that confirms what the decision did.
+        return reverse("publicity_review_done", args=[task_state.pk, action_name])
 
     @classmethod
     def get_description(cls):

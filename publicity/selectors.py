@@ -4,8 +4,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.access import access_q
 from portal.models import AccessLevel, Organisation
@@ -149,3 +150,37 @@ def submission_quarterly_report(*, year: int, quarter: int, region: str = "") ->
     for pk, row in rows.items():
         row.organisation = organisations[pk]
     return sorted(rows.values(), key=lambda row: (row.organisation.region, row.organisation.name))
+
+
+# An item's submission status, from its latest submission step (信息报送).
+SUBMISSION_STATUS = {
+    SubmissionEvent.Action.SUBMITTED: _("待审核"),
+    SubmissionEvent.Action.RESUBMITTED: _("待审核"),
+    SubmissionEvent.Action.RETURNED: _("已退回修改"),
+    SubmissionEvent.Action.ACCEPTED: _("已采用"),
+    SubmissionEvent.Action.DECLINED: _("不予采用"),
+}
+
+
+def story_submissions_of(*, user, limit: int = 10) -> list[tuple[Story, str]]:
+    """我的报送: the stories a staff member created, newest first, each with its submission status."""
+    latest_action = (
+        SubmissionEvent.objects.filter(story=OuterRef("pk")).order_by("-at", "-pk").values("action")[:1]
+    )
+    stories = (
+        Story.objects.filter(owner=user)
+        .annotate(latest_action=Subquery(latest_action))
+        .order_by("-latest_revision_created_at", "-pk")[:limit]
+    )
+    return [
+        (story, SUBMISSION_STATUS.get(story.latest_action) or (_("已发布") if story.live else _("草稿")))
+        for story in stories
+    ]
+
+
+def story_slug_next(*, parent, date: datetime.date) -> str:
+    """The first free date-number slug under an index page: 2020-06-09-1, then 2020-06-09-2…"""
+    prefix = f"{date:%Y-%m-%d}-"
+    slugs = parent.get_children().filter(slug__regex=rf"^{prefix}[0-9]+$").values_list("slug", flat=True)
+    taken = {int(slug.removeprefix(prefix)) for slug in slugs}
+    return f"{prefix}{next(n for n in range(1, len(taken) + 2) if n not in taken)}"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -13,7 +14,8 @@ from portal.models import Level
 from portal.selectors import staff_organisation
 
 from . import admin_views
-from .models import BulletinIssue, RedHeritageSite, Section, Story
+from .models import BulletinIssue, RedHeritageSite, Section, Story, StoryIndexPage
+from .selectors import story_submissions_of
 
 
 class SectionViewSet(SnippetViewSet):
@@ -43,6 +45,11 @@ def register_report_urls():
             "publicity/bulletins/<int:pk>/compile/",
             admin_views.bulletin_compile,
             name="publicity_bulletin_compile",
+        ),
+        path(
+            "publicity/review/<int:task_state_id>/<str:action_name>/",
+            admin_views.review_done,
+            name="publicity_review_done",
         ),
     ]
 
@@ -99,3 +106,38 @@ def bulletin_issue_buttons(snippet, user, next_url=None):
             )
         )
     return buttons
+
+
+@hooks.register("after_edit_page")
+def confirm_review_from_editor(request, page):
+    """A reviewer may decide from the edit view (save and approve): confirm that decision too."""
+    action_name = request.POST.get("workflow-action-name", "")
+    if isinstance(page.specific, Story) and action_name in ("approve", "reject", "decline"):
+        messages.success(
+            request, admin_views.review_message(action_name=action_name, title=page.get_admin_display_title())
+        )
+
+
+class MySubmissionsPanel(Component):
+    """我的报送: an editor's own stories with their status, and the way to submit a new one."""
+
+    name = "my_submissions"
+    template_name = "publicity/admin/my_submissions_panel.html"
+    order = 50
+
+    def __init__(self, *, submissions, add_url: str):
+        self.submissions, self.add_url = submissions, add_url
+
+    def get_context_data(self, parent_context):
+        return {"submissions": self.submissions, "add_url": self.add_url}
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_submissions_panel(request, panels):
+    index = StoryIndexPage.objects.first()
+    can_submit = index is not None and index.permissions_for_user(request.user).can_add_subpage()
+    submissions = story_submissions_of(user=request.user)
+    if not (can_submit or submissions):
+        return
+    add_url = reverse("wagtailadmin_pages:add", args=("publicity", "story", index.pk)) if can_submit else ""
+    panels.append(MySubmissionsPanel(submissions=submissions, add_url=add_url))

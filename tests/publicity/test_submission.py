@@ -93,7 +93,9 @@ def test_submit_return_resubmit_accept(client, story_index, people):
     workflow_state = story.get_workflow().start(story, editor)
     response = _act(client, reviewer, story, "reject", "请补充座谈会的时间和参会单位")
 
-    assert response.status_code == 302 and response["Location"] == f"/admin/pages/{story.pk}/edit/"
+    # The decision is confirmed on the way back to the edit page (test_admin_editor.py).
+    assert response.status_code == 302
+    assert client.get(response["Location"])["Location"] == f"/admin/pages/{story.pk}/edit/"
     workflow_state.refresh_from_db()
     assert workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
     returned = TaskState.objects.filter(workflow_state=workflow_state, status=TaskState.STATUS_REJECTED).get()

@@ -1,0 +1,28 @@
+"""Names in Chinese order (曾编辑, not "编辑 曾") wherever Django or Wagtail print a user's name.
+
+Django's User.get_full_name() puts the given name first with a space; Wagtail prints it on
+page owners, revisions, workflow history, the user listing and its notifications, and shows
+the given name alone in the user menu. Replacing the two methods, rather than the user model,
+keeps the auth tables and every caller as they are.
+"""
+
+from django.contrib.auth import get_user_model
+
+from wagtail.admin.ui import sidebar
+
+from portal.selectors import staff_display_name, staff_full_name
+
+
+def chinese_name_order() -> None:
+    get_user_model().get_full_name = staff_full_name
+    menu_arguments = sidebar.MainMenuModule.js_args
+    if getattr(menu_arguments, "chinese_name_order", False):
+        return
+
+    def js_args(module):
+        arguments = menu_arguments(module)
+        arguments[2]["name"] = staff_display_name(module.user)
+        return arguments
+
+    js_args.chinese_name_order = True
+    sidebar.MainMenuModule.js_args = js_args
