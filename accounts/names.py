@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from wagtail.admin.ui import sidebar
 
-from portal.selectors import staff_display_name, staff_full_name
+from portal.names import staff_display_name, staff_full_name
 
 
 def chinese_name_order() -> None:

@@ -29,12 +29,3 @@ def user_roles(*, user) -> set[str]:
     if organisation is None:
         return set()
     return set(organisation.role_groups.filter(group__user=user).values_list("role", flat=True))
-
-
-def staff_full_name(user) -> str:
-    """A person's name as written in Chinese: family name first, no space ("" when none is recorded)."""
-    return f"{user.last_name}{user.first_name}".strip()
-
-
-def staff_display_name(user) -> str:
-    return staff_full_name(user) or user.get_username()

@@ -8,8 +8,8 @@ from django.utils.text import slugify
 from wagtail.models import GroupPagePermission, Page
 
 from .models import Organisation, OrganisationPage, OrganisationRole, StaffProfile, Topic
+from .names import staff_display_name
 from .roles import ROLE_PAGE_PERMISSIONS, Role, role_model_permissions
-from .selectors import staff_display_name
 
 
 def _permission(dotted: str) -> Permission:

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import SharedReferencesForm
 from portal.models import Organisation, Topic
-from portal.selectors import staff_accounts, staff_display_name
+from portal.names import staff_display_name
+from portal.selectors import staff_accounts
 
 from .models import Milestone, ProjectMember, ProjectOutput
 

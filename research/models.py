@@ -147,7 +147,7 @@ class ProjectMember(ProjectPart):
         if self.full_name:
             return self.full_name
         if self.user_id:
-            from portal.selectors import staff_display_name
+            from portal.names import staff_display_name
 
             return staff_display_name(self.user)
         return ""

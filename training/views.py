@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.decorators import audited_export
 from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
+from portal.names import staff_display_name
 from portal.pdf import pdf_view
-from portal.selectors import staff_display_name, staff_organisation
+from portal.selectors import staff_organisation
 
 from . import services
 from .filters import CourseFilters

@@ -58,7 +58,7 @@ def origin_line(record):
 @register.filter
 def staff_name(user) -> str:
     """{{ user|staff_name }}: family name first, as Chinese names are written."""
-    from portal.selectors import staff_display_name
+    from portal.names import staff_display_name
 
     return staff_display_name(user) if user else ""
 
