@@ -64,8 +64,6 @@ MATRIX: dict[str, Case] = {
     "healthz": Case("public", path("healthz"), leveled=False),
     "livez": Case("public", path("livez"), leveled=False),
     "robots_txt": Case("public", path("robots_txt"), leveled=False),
-    # The sitemap is the public view for every reader: no page that needs a login is listed.
-    "sitemap": Case("no_leak", path("sitemap"), page_url("story")),
     # Details of the services, for internal addresses only; nothing of any record.
     "readyz": Case("no_leak", path("readyz"), title("material"), leveled=False),
     # materials
@@ -115,10 +113,10 @@ MATRIX: dict[str, Case] = {
     ),
     "training:session_enrol": Case("write", path("training:session_enrol", rec("session")), title("course")),
     "training:session_roster": Case(
-        "organiser", path("training:session_roster", rec("session")), const("成成员")
+        "organiser", path("training:session_roster", rec("session")), const("出勤率")
     ),
-    "training:roster_csv": Case("organiser", path("training:roster_csv", rec("session")), const("成成员")),
-    "training:roster_xlsx": Case("organiser", path("training:roster_xlsx", rec("session")), const("成成员")),
+    "training:roster_csv": Case("organiser", path("training:roster_csv", rec("session")), const("出勤率")),
+    "training:roster_xlsx": Case("organiser", path("training:roster_xlsx", rec("session")), const("出勤率")),
     "training:enrolment_cancel": Case(
         "write", lambda w, lv: reverse("training:enrolment_cancel", args=[w.extra[f"enrolment:{lv}"].pk])
     ),
@@ -169,6 +167,10 @@ MATRIX: dict[str, Case] = {
         title("story"),
     ),
     "publicity_quarterly_report": Case("no_leak", path("publicity_quarterly_report"), title("story")),
+    # Only the reviewer who finished a task is sent on to its item; the matrix's readers finished none.
+    "publicity_review_done": Case(
+        "no_leak", lambda w, lv: reverse("publicity_review_done", args=[1, "approve"]), title("story")
+    ),
     "publicity_bulletin_compile": Case(
         "no_leak",
         lambda w, lv: reverse("publicity_bulletin_compile", args=[w.extra["issue"].pk]),
@@ -262,6 +264,8 @@ MATRIX: dict[str, Case] = {
 # Wagtail's own views that show the portal's pages: serving, explorer, search, choosers,
 # the admin API, revisions and previews. Not enumerated (they are Wagtail's), listed here.
 WAGTAIL_PATHS: dict[str, Case] = {
+    # The sitemap is the public view for every reader: no page that needs a login is listed.
+    "sitemap": Case("no_leak", path("sitemap"), page_url("story")),
     "page:story": Case("record", page_url("story"), title("story")),
     "page:red_heritage_site": Case("record", page_url("site"), title("site")),
     "page:story_index": Case("listing", lambda w, lv: w.extra["story_index"].url, title("story")),
