@@ -13,20 +13,11 @@ class ReplicaReadOnly(Exception):
     """A record copied from the partner region is changed only by its origin."""
 
 
-def _keep_version_forward(sender, instance) -> None:
-    # An instance rebuilt from an older state (a page from its revision, a stale form) must not
-    # move the version backwards: the partner would take the next change for an old one.
-    stored = sender.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
-    if stored is not None and stored > (instance.version or 0):
-        instance.version = stored
-
-
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or applying() or registry.spec_for_model(sender) is None or instance.pk is None:
         return
     if instance.origin_region == settings.PORTAL_REGION:
-        _keep_version_forward(sender, instance)
-        return
+        return  # a local record's version follows portal.records.Versioned's one rule
     # Seeded copies are not guarded until sync has adopted them; a save that changes
     # nothing the partner sent (seed_demo run again) is let through.
     copy = SyncedCopy.objects.filter(
