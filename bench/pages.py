@@ -40,12 +40,12 @@ end
 """
 
 
-def _database_url(base: str, name: str) -> str:
+def bench_database_url(base: str, name: str) -> str:
     parts = urlsplit(base)
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def _recreate_database(base_url: str, name: str) -> None:
+def bench_database_recreate(base_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as connection:
@@ -67,8 +67,8 @@ def main():
     if not base_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at the test bed's PostgreSQL")
     name = urlsplit(base_url).path.strip("/") + "_bench_pages"
-    _recreate_database(base_url, name)
-    os.environ["DATABASE_URL"] = _database_url(base_url, name)
+    bench_database_recreate(base_url, name)
+    os.environ["DATABASE_URL"] = bench_database_url(base_url, name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
     os.environ.setdefault("PORTAL_REGION", "sichuan")
     media = tempfile.mkdtemp(prefix="bench-pages-media-")

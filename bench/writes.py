@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import _database_url, _recreate_database  # noqa: E402
+from bench.pages import bench_database_recreate, bench_database_url  # noqa: E402
 from bench.search import generated_text  # noqa: E402
 
 
@@ -32,8 +32,8 @@ def main():
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
     name = urlsplit(base_url).path.strip("/") + "_bench_writes"
-    _recreate_database(base_url, name)
-    os.environ["DATABASE_URL"] = _database_url(base_url, name)
+    bench_database_recreate(base_url, name)
+    os.environ["DATABASE_URL"] = bench_database_url(base_url, name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
     # Its own cache keys: its creates must not invalidate a pages benchmark running beside it.
     os.environ["BENCH_CACHE_PREFIX"] = "bench-writes"
