@@ -8,8 +8,8 @@ class SyncConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Each module registers what it shares (its sync.py) from its own ready(), which runs
-        # before this one: sync is installed after the modules.
+        # Each module registers what it shares (its sync.py) from its own ready(); the handlers
+        # of a spec registered before or after this point are connected alike.
         from . import signal_handlers
 
         signal_handlers.connect()

@@ -1,7 +1,8 @@
 """What each module shares with the partner region, and how it travels.
 
 A module declares its shareable models in ``<module>/sync.py`` with
-``register(SyncSpec(...))``; sync's AppConfig imports those files. The spec
+``register(SyncSpec(...))``, which its AppConfig imports from ready(); sync connects each
+spec's signal handlers as it is registered, whatever the order of INSTALLED_APPS. The spec
 says which fields, many-to-many relations and child rows make up the record,
 each with its kind (``sync.kinds``): what a partner may send in it. Serialising,
 checking and applying are generic, so a module joins by declaring only.
@@ -87,6 +88,7 @@ class Command:
 
 _specs: dict[str, SyncSpec] = {}
 _commands: dict[str, Command] = {}
+_watchers: list[Callable[[SyncSpec], None]] = []
 
 
 def kinds_missing(spec: SyncSpec) -> list[str]:
@@ -107,7 +109,16 @@ def register(spec: SyncSpec) -> SyncSpec:
     if missing := kinds_missing(spec):
         raise ImproperlyConfigured(f"sync: no kind declared for {', '.join(missing)}")
     _specs[spec.label] = spec
+    for watcher in _watchers:
+        watcher(spec)
     return spec
+
+
+def specs_watch(watcher: Callable[[SyncSpec], None]) -> None:
+    """Call ``watcher`` with every spec registered so far and with each one registered later."""
+    _watchers.append(watcher)
+    for spec in specs():
+        watcher(spec)
 
 
 def register_command(

@@ -66,21 +66,25 @@ _handlers = []
 
 
 def connect() -> None:
-    for spec in registry.specs():
-        uid = spec.label
-        pre_save.connect(_before_save, sender=spec.model, dispatch_uid=f"sync_guard_{uid}")
-        post_save.connect(_saved, sender=spec.model, dispatch_uid=f"sync_saved_{uid}")
-        post_delete.connect(_deleted, sender=spec.model, dispatch_uid=f"sync_deleted_{uid}")
-        for name in spec.m2m:
-            through = spec.model._meta.get_field(name).remote_field.through
-            m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"sync_m2m_{uid}_{name}")
-        dependants = list(spec.dependants) + [
-            (spec.model._meta.get_field(child.related_name).related_model, child.parent_field)
-            for child in spec.children
-        ]
-        for model, attribute in dependants:
-            handler = _dependant_changed(attribute)
-            _handlers.append(handler)  # signals hold weak references
-            key = f"sync_dep_{uid}_{model._meta.label_lower}"
-            post_save.connect(handler, sender=model, dispatch_uid=key)
-            post_delete.connect(handler, sender=model, dispatch_uid=key + "_del")
+    registry.specs_watch(_spec_connect)
+
+
+def _spec_connect(spec) -> None:
+    """The handlers of one shared model: a spec registered after sync's ready() is connected too."""
+    uid = spec.label
+    pre_save.connect(_before_save, sender=spec.model, dispatch_uid=f"sync_guard_{uid}")
+    post_save.connect(_saved, sender=spec.model, dispatch_uid=f"sync_saved_{uid}")
+    post_delete.connect(_deleted, sender=spec.model, dispatch_uid=f"sync_deleted_{uid}")
+    for name in spec.m2m:
+        through = spec.model._meta.get_field(name).remote_field.through
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"sync_m2m_{uid}_{name}")
+    dependants = list(spec.dependants) + [
+        (spec.model._meta.get_field(child.related_name).related_model, child.parent_field)
+        for child in spec.children
+    ]
+    for model, attribute in dependants:
+        handler = _dependant_changed(attribute)
+        _handlers.append(handler)  # signals hold weak references
+        key = f"sync_dep_{uid}_{model._meta.label_lower}"
+        post_save.connect(handler, sender=model, dispatch_uid=key)
+        post_delete.connect(handler, sender=model, dispatch_uid=key + "_del")

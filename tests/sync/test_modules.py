@@ -105,3 +105,23 @@ def test_a_milestone_removed_at_the_origin_leaves_the_copy_in_step(partners, cho
     result = change_apply(change=renamed, partner_region="chongqing")
     assert (result.applied, result.conflicts) == (1, 0)
     assert Project.objects.get(global_id=change["global_id"]).title == "红岩精神研究（修订）"
+
+
+def sync_receiver_uids(signal) -> set[str]:
+    return {key[0] for key, *_ in signal.receivers if isinstance(key[0], str)}
+
+
+def test_every_shared_model_has_its_handlers_whatever_order_the_apps_are_installed_in():
+    from django.db.models.signals import post_save, pre_save
+
+    for spec in registry.specs():
+        assert {f"sync_saved_{spec.label}", f"sync_guard_{spec.label}"} <= (
+            sync_receiver_uids(post_save) | sync_receiver_uids(pre_save)
+        ), spec.label
+
+    # A module installed after sync registers its spec once sync's ready() has run.
+    spec = registry.spec_for_label("materials.material")
+    post_save.disconnect(sender=spec.model, dispatch_uid=f"sync_saved_{spec.label}")
+    assert f"sync_saved_{spec.label}" not in sync_receiver_uids(post_save)
+    registry.register(spec)
+    assert f"sync_saved_{spec.label}" in sync_receiver_uids(post_save)
