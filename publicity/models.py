@@ -1,4 +1,3 @@
-
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -9,11 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, Page
+from wagtail.models import AbstractGroupApprovalTask, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.access import access_q
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
-from portal.models import Organisation, Region
+from portal.models import AccessLevel, Organisation, Region
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
@@ -105,15 +106,11 @@ class StoryIndexPage(Page):
         verbose_name = _("稿件目录")
 
     def get_context(self, request, *args, **kwargs):
-        from portal.access import access_q
-
         from .filters import StoryFilters
 
         context = super().get_context(request, *args, **kwargs)
         filters = StoryFilters(request.GET or None, user=request.user)
-        # Non-public stories carry a view restriction mirroring their access level (see services).
-        stories = filters.apply(Story.objects.live().filter(access_q(request.user)))
-        stories = stories.select_related("section", "origin_organisation").order_by(*Story.LISTING_ORDER)
+        stories = Story.objects.listed(user=request.user, filters=filters)
         context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
         context["filters"] = filters.values()
         context["filter_query"] = filters.query_string()
@@ -121,10 +118,25 @@ class StoryIndexPage(Page):
         return context
 
 
+class StoryQuerySet(PageQuerySet):
+    def listed(self, *, user=None, public_only: bool = False, filters=None):
+        """Live stories the reader may see, newest first, narrowed by the listing's filters."""
+        if public_only:
+            stories = self.live().public().filter(access_level=AccessLevel.PUBLIC)
+        else:
+            # Non-public stories carry a view restriction mirroring their access level (see services).
+            stories = self.live().filter(access_q(user))
+        if filters is not None:
+            stories = filters.apply(stories)
+        return stories.select_related("section", "origin_organisation").order_by(*Story.LISTING_ORDER)
+
+
 class Story(Searchable, SharedRecord, Page):
     """A news item (稿件) of a party-history office; origin_organisation is its 供稿单位."""
 
     LISTING_ORDER = ("-publication_date", "bulletin_order", "-pk")
+
+    objects = PageManager.from_queryset(StoryQuerySet)()
 
     # Overrides SharedRecord's field only to name it the way the bulletins do.
     origin_organisation = models.ForeignKey(

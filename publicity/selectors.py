@@ -18,15 +18,7 @@ from .models import BulletinIssue, Section, Story, SubmissionEvent
 def story_list(
     *, user=None, public_only: bool = False, filters: RecordFilters | None = None
 ) -> QuerySet[Story]:
-    """Live stories the reader may see, newest first, narrowed by the listing's filters."""
-    if public_only:
-        stories = Story.objects.live().public().filter(access_level=AccessLevel.PUBLIC)
-    else:
-        # Non-public stories carry a view restriction mirroring their access level (see services).
-        stories = Story.objects.live().filter(access_q(user))
-    if filters is not None:
-        stories = filters.apply(stories)
-    return stories.select_related("section", "origin_organisation").order_by(*Story.LISTING_ORDER)
+    return Story.objects.listed(user=user, public_only=public_only, filters=filters)
 
 
 def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Section, list[Story]]]:
