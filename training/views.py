@@ -327,7 +327,6 @@ def certificate_download(request, code):
 
 
 @require_GET
-@require_GET
 def certificate_verify_form(request):
     """Where a certificate's holder or an employer types the code printed on the paper."""
     code = "".join(request.GET.get("code", "").split()).upper()
@@ -336,6 +335,7 @@ def certificate_verify_form(request):
     return render(request, "training/certificate_verify_form.html")
 
 
+@require_GET
 def certificate_verify(request, code):
     certificate = _certificate(code)
     if certificate is None:

@@ -80,6 +80,9 @@ class RecordFilters(django_filters.FilterSet):
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """``queryset`` narrowed by the given values; ``.distinct()`` only when a join can repeat rows."""
+        if self.is_bound and not self.is_valid():
+            # A value no record could hold (too long, say) matches nothing; it never widens the list.
+            return queryset.none()
         if not self.values():
             return queryset
         queryset = self.filter_queryset(queryset)

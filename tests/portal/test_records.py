@@ -71,3 +71,11 @@ def test_a_place_filter_finds_the_material_tagged_with_it(material):
     material.topics.set([qijiang, jiangjin])
     assert list(MaterialFilters({"place": qijiang.slug}).apply(Material.objects.all())) == [material]
     assert list(MaterialFilters({"person": qijiang.slug}).apply(Material.objects.all())) == []
+
+
+def test_a_filter_value_no_record_could_hold_matches_nothing_rather_than_everything(material):
+    from materials.filters import MaterialFilters
+
+    assert list(MaterialFilters({"type": "archive"}).apply(Material.objects.all())) == [material]
+    too_long = MaterialFilters({"q": "长" * 201, "type": "archive"})
+    assert list(too_long.apply(Material.objects.all())) == []
