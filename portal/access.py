@@ -94,10 +94,6 @@ def reader_for(user) -> Reader:
     return Reader(organisation_id=organisation.pk if organisation else None)
 
 
-def reader_organisation(user):
-    return staff_organisation(user=user)
-
-
 def access_q(user, *, organisation_field: str = "origin_organisation") -> Q:
     """A filter for querysets of SharedRecord models: what this reader may see."""
     return reader_for(user).q(organisation_field=organisation_field)

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import get_conditional_response
 
+from .modules import module_get
+
 GENERATION_KEY = "page-cache:generation"
 # Only content apps move the generation: sessions, logs and search entries do not change a page.
 CONTENT_APPS = {"portal", "wagtailcore", "taggit", "wagtailimages", "wagtaildocs"}
@@ -46,7 +48,7 @@ def _is_content(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None:
         return False
-    return meta.app_label in CONTENT_APPS or meta.app_label in settings.PORTAL_MODULES
+    return meta.app_label in CONTENT_APPS or module_get(meta.app_label) is not None
 
 
 def _content_changed(sender, **kwargs):

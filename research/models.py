@@ -70,7 +70,6 @@ class Project(Searchable, index.Indexed, SharedRecord):
         if self.start_date and self.planned_end and self.planned_end < self.start_date:
             raise ValidationError({"planned_end": _("计划结项日期不能早于开始日期。")})
 
-
     def get_absolute_url(self):
         from django.urls import reverse
 
@@ -310,4 +309,3 @@ class Expert(Searchable, index.Indexed, SharedRecord):
     @property
     def workplace(self) -> str:
         return self.organisation.name if self.organisation_id else self.affiliation
-

@@ -11,11 +11,11 @@ lock is the truth.
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.access import can_view
+from portal.dates import date_display
 from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services.commands import command_enqueue
@@ -83,13 +83,11 @@ def session_eligibility_check(*, session: Session, user) -> None:
 def _window_check(session: Session, now) -> None:
     if now < session.enrolment_opens:
         raise EnrolmentNotOpen(
-            _("报名尚未开始，开始时间为 %(opens)s。")
-            % {"opens": date_format(timezone.localtime(session.enrolment_opens), "DATETIME_FORMAT")}
+            _("报名尚未开始，开始时间为 %(opens)s。") % {"opens": date_display(session.enrolment_opens)}
         )
     if now > session.enrolment_closes:
         raise EnrolmentNotOpen(
-            _("报名已于 %(closes)s 截止。")
-            % {"closes": date_format(timezone.localtime(session.enrolment_closes), "DATETIME_FORMAT")}
+            _("报名已于 %(closes)s 截止。") % {"closes": date_display(session.enrolment_closes)}
         )
 
 
@@ -239,9 +237,7 @@ def _promote_waitlist(session: Session) -> list[Enrolment]:
         promoted.append(enrolment)
     for enrolment in promoted:
         # robust: a broker that is down must not turn a committed cancellation into an error page.
-        transaction.on_commit(
-            lambda pk=enrolment.pk: tasks.enrolment_promotion_notify.delay(pk), robust=True
-        )
+        transaction.on_commit(lambda pk=enrolment.pk: tasks.enrolment_promotion_notify.delay(pk), robust=True)
     return promoted
 
 

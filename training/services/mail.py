@@ -1,8 +1,9 @@
 """Mail to staff about their enrolments; called by the Celery tasks in ``training.tasks``, by id."""
 
 from django.core.mail import send_mail
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from portal.dates import date_display
 
 from ..models import Enrolment
 
@@ -23,8 +24,8 @@ def enrolment_promotion_notify(*, enrolment_id: int) -> None:
         % {
             "course": session.course.title,
             "session": session.title,
-            "starts": date_format(session.starts_on),
-            "ends": date_format(session.ends_on),
+            "starts": date_display(session.starts_on),
+            "ends": date_display(session.ends_on),
             "venue": session.venue,
         },
         from_email=None,
