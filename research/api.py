@@ -22,7 +22,7 @@ from portal.api import (
 )
 
 from . import selectors
-from .filters import ProjectFilters
+from .filters import ExpertFilters, ProjectFilters
 from .models import Expert, Project
 
 router = Router(tags=["research"], auth=PUBLIC_READ)
@@ -131,7 +131,9 @@ def get_project(request: HttpRequest, global_id: uuid.UUID):
 )
 @paginate(PublicPagination)
 def list_experts(request: HttpRequest, field: str | None = None, q: str | None = None):
-    return selectors.expert_list(user=request.user, field=field, q=q).select_related("origin_organisation")
+    wanted = {"field": field, "q": q}
+    filters = ExpertFilters({key: value for key, value in wanted.items() if value}, user=request.user)
+    return selectors.expert_list(user=request.user, filters=filters).select_related("origin_organisation")
 
 
 @router.get(

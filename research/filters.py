@@ -2,13 +2,14 @@
 
 import django_filters
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
 from portal.models import Organisation, Topic
 from portal.records.filters import RecordFilters, topic_options
 
-from .models import Project
+from .models import Expert, Project
 
 
 class ProjectFilters(RecordFilters):
@@ -40,3 +41,40 @@ class ProjectFilters(RecordFilters):
             .order_by("region", "level", "name")
         ]
         return options
+
+
+class ExpertFilters(RecordFilters):
+    """The expert pool's search: a research field (a theme) and a name or keyword."""
+
+    q = django_filters.CharFilter(label=_("姓名或关键词"), method="filter_text", max_length=64)
+    field = django_filters.CharFilter(label=_("研究领域"), method="filter_topic")
+
+    topic_lookups = ("fields__slug",)
+    field_order = ("q", "field")
+
+    class Meta:
+        model = Expert
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Experts are found by field and name; where they work is on each card.
+        for name in ("region", "organisation", "topic"):
+            self.filters.pop(name, None)
+            self.form.fields.pop(name, None)
+
+    def filter_text(self, queryset, name, value):
+        self._repeats_rows = True  # a research field's name joins the topics
+        text = value.strip()
+        return queryset.filter(
+            Q(name__icontains=text)
+            | Q(title__icontains=text)
+            | Q(affiliation__icontains=text)
+            | Q(organisation__name__icontains=text)
+            | Q(fields__name__icontains=text)
+        )
+
+    def options(self):
+        visible = visible_to(self.user, Expert.objects.all()).values("pk")
+        fields = Topic.objects.filter(kind=Topic.Kind.THEME, experts__in=visible).distinct()
+        return {"field": topic_options(fields.order_by("name"))}

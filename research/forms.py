@@ -2,22 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import SharedReferencesForm
-from portal.models import Organisation, Topic
+from portal.models import Organisation
 from portal.names import staff_display_name
 from portal.selectors import staff_accounts
 
 from .models import Milestone, ProjectMember, ProjectOutput
-
-
-class ExpertSearchForm(forms.Form):
-    q = forms.CharField(label=_("姓名或关键词"), required=False, max_length=64)
-    field = forms.ModelChoiceField(
-        label=_("研究领域"),
-        required=False,
-        queryset=Topic.objects.filter(kind=Topic.Kind.THEME, experts__isnull=False).distinct(),
-        to_field_name="slug",
-        empty_label=_("全部"),
-    )
 
 
 class MilestoneForm(forms.ModelForm):

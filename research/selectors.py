@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from django.utils import timezone
 
 from portal.access import visible_to
@@ -74,24 +74,14 @@ def project_outputs(*, project: Project, limit: int | None = None) -> QuerySet[P
     return outputs[:limit] if limit else outputs
 
 
-def expert_list(*, user, field: str | None = None, q: str | None = None) -> QuerySet[Expert]:
-    """Experts this reader may see (the record's access level decides, as for every record);
-    field is a theme Topic slug, q matches name, title or workplace."""
+def expert_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Expert]:
+    """Experts this reader may see (the record's access level decides, as for every record),
+    narrowed by the pool's filters (research.filters.ExpertFilters)."""
     experts = visible_to(user, Expert.objects.all())
-    if field:
-        experts = experts.filter(fields__slug=field)
-    if q:
-        q = q.strip()
-        experts = experts.filter(
-            Q(name__icontains=q)
-            | Q(title__icontains=q)
-            | Q(affiliation__icontains=q)
-            | Q(organisation__name__icontains=q)
-            | Q(fields__name__icontains=q)
-        )
+    if filters is not None:
+        experts = filters.apply(experts)
     return (
-        Expert.objects.filter(pk__in=experts.values("pk"))
-        .select_related("organisation")
+        experts.select_related("organisation")
         # An expert's projects are listed only as far as the reader may see them.
         .prefetch_related(
             "fields", Prefetch("projects", queryset=visible_to(user, Project.objects.order_by("title")))

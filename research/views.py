@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services
-from .filters import ProjectFilters
-from .forms import ExpertSearchForm, MemberForm, MilestoneForm, OutputForm
+from .filters import ExpertFilters, ProjectFilters
+from .forms import MemberForm, MilestoneForm, OutputForm
 from .models import Milestone
 
 WORKSPACE_DUE_DAYS = 30
@@ -127,10 +127,6 @@ def milestone_complete(request, global_id, milestone_id):
 
 
 def expert_index(request):
-    form = ExpertSearchForm(request.GET or None)
-    field = q = None
-    if form.is_valid():
-        field = form.cleaned_data["field"].slug if form.cleaned_data.get("field") else None
-        q = form.cleaned_data.get("q") or None
-    experts = selectors.expert_list(user=request.user, field=field, q=q)
-    return render(request, "research/expert_index.html", {"form": form, "experts": experts})
+    filters = ExpertFilters(request.GET or None, user=request.user)
+    experts = selectors.expert_list(user=request.user, filters=filters)
+    return render(request, "research/expert_index.html", {"form": filters.page_form(), "experts": experts})
