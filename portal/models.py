@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
+from .modules import modules
 from .searchable import Searchable, searchable_fields
 
 
@@ -208,6 +209,7 @@ class HomePage(Searchable, Page):
         context = super().get_context(request, *args, **kwargs)
         context["organisations_by_region"] = Organisation.objects.grouped_by_region()
         context["menu_pages"] = self.get_children().live().public().in_menu().specific()
+        context["home_panels"] = [module.home_panel for module in modules() if module.home_panel]
         return context
 
 

@@ -1,7 +1,7 @@
 """The collaboration modules, as each declares itself from its AppConfig.ready().
 
 A module (materials, research, events, training, publicity) registers what it brings:
-its menu entry, URLs, role permissions, search sources, demo seeder and API router.
+its menu entry, URLs, role permissions, search sources, demo seeder, API router and home panel.
 The infrastructure (the menu, roles, URLs, seed_demo, search, the public API) reads
 this registry and never names a module. What a module shares with the partner region
 is declared the same way, by its own sync.py (sync.registry), imported from ready().
@@ -36,6 +36,8 @@ class Module:
     demo_seed: Callable[..., None] | None = None
     # (prefix, ninja Router) mounted on the public API at /api/<prefix>.
     api: tuple[str, Any] | None = None
+    # A template the home page includes: the module's own panel (its newest items).
+    home_panel: str | None = None
 
 
 _modules: dict[str, Module] = {}

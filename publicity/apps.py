@@ -22,5 +22,6 @@ class PublicityConfig(AppConfig):
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
+                home_panel="publicity/includes/home_panel.html",
             )
         )

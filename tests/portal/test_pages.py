@@ -35,3 +35,12 @@ def test_unknown_page_is_a_404_with_the_site_shell(client, home_page):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_the_home_page_shows_each_modules_panel_without_naming_the_module(client, home_page):
+    from portal.modules import modules
+
+    html = client.get("/").content.decode()
+
+    assert [m.home_panel for m in modules() if m.home_panel] == ["publicity/includes/home_panel.html"]
+    assert 'class="latest-stories"' in html
