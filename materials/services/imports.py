@@ -1,6 +1,8 @@
 """Bulk import of materials from a CSV sheet and the files it names."""
 
+import csv
 import datetime
+import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -8,12 +10,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal.models import Organisation, Topic
+from portal.models import AccessLevel, HistoricalPeriod, Organisation, Topic
 from portal.services import topic_get_or_create
 
-from ..models import (
-    Material,
-)
+from ..models import Material, MaterialType
 from . import material_create
 
 IMPORT_COLUMNS = [
@@ -106,10 +106,6 @@ def import_row_topics(value: str) -> list[Topic]:
 
 
 def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Material:
-    from portal.models import AccessLevel, HistoricalPeriod
-
-    from ..models import MaterialType
-
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
@@ -191,9 +187,6 @@ def materials_import(*, rows, open_file, organisation: Organisation, user=None, 
 
 def import_csv_rows(text: str) -> list[dict]:
     """Rows of a metadata CSV; ValidationError when required columns are missing."""
-    import csv
-    import io
-
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     missing = [c for c in ("filename", "title", "type") if c not in (reader.fieldnames or [])]
     if missing:

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         home = self._home(region, hostname, port)
         self._pages(home, region, organisations)
         self._staff(region, organisations, password)
+        unknown = set(only or ()) - {module.label for module in modules()}
+        if unknown:
+            raise CommandError(f"seed_demo: no module {', '.join(sorted(unknown))}")
         for module in modules():
             if module.demo_seed is not None and (not only or module.label in only):
                 module.demo_seed(region=region, organisations=organisations, stdout=self.stdout)
