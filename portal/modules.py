@@ -13,11 +13,23 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class MenuLink:
+    title: str
+    # A named URL, or the one live page of a page model ("app_label.ModelName") where the
+    # section is a page editors keep in Wagtail.
+    url_name: str = ""
+    page_model: str = ""
+
+
+@dataclass(frozen=True)
 class MenuEntry:
     url_name: str
     title: str
     # Position in the site menu (the order the agreement lists the modules in).
     order: int
+    page_model: str = ""
+    # The section's sub-menu: the module's other landing pages.
+    children: Sequence[MenuLink] = ()
 
 
 @dataclass(frozen=True)

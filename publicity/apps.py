@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PublicityConfig(AppConfig):
@@ -8,7 +9,7 @@ class PublicityConfig(AppConfig):
     verbose_name = _("互推互展")
 
     def ready(self):
-        from portal.modules import Module, module_register
+        from portal.modules import MenuEntry, MenuLink, Module, module_register
 
         from . import demo, search, signal_handlers, sync  # noqa: F401 (sync.py registers its specs)
         from .roles import ROLE_MODEL_PERMISSIONS
@@ -18,6 +19,26 @@ class PublicityConfig(AppConfig):
             Module(
                 label=self.label,
                 name=_("宣传稿件"),
+                menu=MenuEntry(
+                    "",
+                    pgettext_lazy("site menu", "互推互展"),
+                    order=4,
+                    page_model="publicity.StoryIndexPage",
+                    children=(
+                        MenuLink(
+                            pgettext_lazy("site menu", "宣传稿件"),
+                            page_model="publicity.StoryIndexPage",
+                        ),
+                        MenuLink(
+                            pgettext_lazy("site menu", "红色景点"),
+                            page_model="publicity.RedHeritageIndexPage",
+                        ),
+                        MenuLink(
+                            pgettext_lazy("site menu", "工作简报"),
+                            url_name="publicity:bulletin_archive",
+                        ),
+                    ),
+                ),
                 urls="publicity.urls",
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,

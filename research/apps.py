@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ResearchConfig(AppConfig):
@@ -8,7 +9,7 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.modules import MenuEntry, Module, module_register
+        from portal.modules import MenuEntry, MenuLink, Module, module_register
 
         from . import demo, search, sync  # noqa: F401 (sync.py registers its specs)
         from .api import router
@@ -18,7 +19,21 @@ class ResearchConfig(AppConfig):
             Module(
                 label=self.label,
                 name=_("联合研究"),
-                menu=MenuEntry("research:project_index", _("课题研究"), order=3),
+                menu=MenuEntry(
+                    "research:project_index",
+                    _("课题研究"),
+                    order=3,
+                    children=(
+                        MenuLink(
+                            pgettext_lazy("site menu", "研究课题"),
+                            url_name="research:project_index",
+                        ),
+                        MenuLink(
+                            pgettext_lazy("site menu", "专家库"),
+                            url_name="research:expert_index",
+                        ),
+                    ),
+                ),
                 urls="research.urls",
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrainingConfig(AppConfig):
@@ -7,7 +8,7 @@ class TrainingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal.modules import MenuEntry, Module, module_register
+        from portal.modules import MenuEntry, MenuLink, Module, module_register
 
         from . import demo, search, sync  # noqa: F401 (sync.py registers its specs)
         from .roles import ROLE_MODEL_PERMISSIONS
@@ -16,7 +17,21 @@ class TrainingConfig(AppConfig):
             Module(
                 label=self.label,
                 name=_("干部培训"),
-                menu=MenuEntry("training:course_list", _("联合培训"), order=4),
+                menu=MenuEntry(
+                    "training:course_list",
+                    _("联合培训"),
+                    order=5,
+                    children=(
+                        MenuLink(
+                            pgettext_lazy("site menu", "培训班次"),
+                            url_name="training:course_list",
+                        ),
+                        MenuLink(
+                            pgettext_lazy("site menu", "证书验证"),
+                            url_name="training:certificate_verify_form",
+                        ),
+                    ),
+                ),
                 urls="training.urls",
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,

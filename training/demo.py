@@ -186,29 +186,11 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
                 past["starts_on"] + datetime.timedelta(days=4), datetime.time(17), SHANGHAI
             ),
         )
-    _link_from_the_training_page()
     codes = ", ".join(Certificate.objects.filter(enrolment__session=finished).values_list("code", flat=True))
     stdout.write(
         f"training: {course.title}: {course.sessions.count()} sessions at /training/; "
         f"certificates {codes or '-'}"
     )
-
-
-def _link_from_the_training_page() -> None:
-    """The seeded menu page on joint training points readers to the registry."""
-    from portal.models import StandardPage
-
-    page = StandardPage.objects.filter(slug="joint-training").first()
-    if page is None or "/training/" in str(page.body.raw_data):
-        return
-    page.body = [
-        {
-            "type": "paragraph",
-            "value": '<p>培训课程、班次安排和报名见<a href="/training/">川渝党史干部联合培训报名平台</a>；'
-            "结业证书可在线验证。</p>",
-        }
-    ]
-    page.save_revision().publish()
 
 
 def _office_hour(day: datetime.date, hour: int) -> datetime.datetime:

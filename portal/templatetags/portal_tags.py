@@ -1,39 +1,53 @@
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
-from portal.modules import modules
+from portal.menu import site_menu_build
 
 register = template.Library()
 
 
-def _module_links():
-    """The registered modules' landing pages, in the order the agreement lists them."""
-    links = []
-    for entry in sorted((m.menu for m in modules() if m.menu), key=lambda entry: entry.order):
-        try:
-            links.append({"url": reverse(entry.url_name), "title": entry.title})
-        except NoReverseMatch:
-            continue
-    return links
+def _menu(request):
+    """Built once a request: the navigation and the breadcrumbs both read it."""
+    if request is None:
+        return site_menu_build()
+    if not hasattr(request, "_portal_site_menu"):
+        request._portal_site_menu = site_menu_build(request=request)
+    return request._portal_site_menu
 
 
 @register.simple_tag(takes_context=True)
 def site_menu(context):
-    """Module landing pages first, then the editors' menu pages that are not one of them."""
-    request = context.get("request")
-    links = _module_links()
-    site = Site.find_for_request(request) if request else None
-    if site is None:
-        return links
-    taken = {link["url"] for link in links}
-    for page in site.root_page.get_children().live().public().in_menu():
-        url = page.get_url(request)
-        if url not in taken:
-            links.append({"url": url, "title": page.title, "page_id": page.pk})
-    return links
+    """The site menu for this request (portal.menu)."""
+    return _menu(context.get("request"))
+
+
+@register.inclusion_tag("portal/includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    """首页 › section › … › this page: a page's ancestors below the site root, or, for a
+    module's own views, the menu section and sub-section the address falls in."""
+    request, page = context.get("request"), context.get("page")
+    crumbs = []
+    if isinstance(page, Page) and request is not None:
+        site = Site.find_for_request(request)
+        if site is not None and page.depth > site.root_page.depth:
+            ancestors = page.get_ancestors().live().filter(depth__gt=site.root_page.depth).specific()
+            crumbs = [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
+            crumbs.append({"title": page.title, "url": None})
+    elif request is not None:
+        for item in _menu(request):
+            if not item.current:
+                continue
+            if item.url != request.path:
+                crumbs.append({"title": item.title, "url": item.url})
+            crumbs += [
+                {"title": c.title, "url": c.url}
+                for c in item.children
+                if c.url != item.url and c.url != request.path and request.path.startswith(c.url)
+            ]
+            break
+    return {"crumbs": crumbs, "request": request}
 
 
 @register.simple_tag

@@ -23,7 +23,10 @@ def test_demo_course_is_seeded_once_and_its_certificates_verify(home_page, clien
     assert "2020年第一期（成都）" in listing and "邓小平故里" in listing
     code = Certificate.objects.first().code
     assert "此证书真实有效。" in client.get(f"/training/verify/{code}/").content.decode()
-    assert 'href="/training/"' in client.get("/joint-training/").content.decode()
+    # Training is a menu section of its own; no stub page links to it any more.
+    menu = client.get("/").content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    assert 'href="/training/"' in menu and 'href="/training/verify/"' in menu
+    assert client.get("/joint-training/").status_code == 404
 
 
 def test_demo_in_chongqing_is_organised_by_the_municipal_office(db, settings):

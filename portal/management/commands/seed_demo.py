@@ -108,13 +108,6 @@ class Command(BaseCommand):
             demo_content.ABOUT_INTRODUCTION,
             demo_content.ABOUT_PARAGRAPHS,
         )
-        self._standard_page(
-            home,
-            "joint-training",
-            demo_content.TRAINING_TITLE,
-            demo_content.TRAINING_INTRODUCTION,
-            [],
-        )
         index = singleton_page_ensure(
             model=OrganisationIndexPage,
             parent=home,

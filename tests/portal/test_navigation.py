@@ -1,0 +1,98 @@
+"""The site menu (grouped, at most seven top-level items, the current section marked) and the
+breadcrumbs below home, on the seeded demo site."""
+
+from collections import Counter
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.django_db
+
+
+def _nav(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def _top_level(soup):
+    return soup.select("#site-nav-menu > li")
+
+
+def _current_sections(soup):
+    return [li.find("a").get_text(strip=True) for li in soup.select("#site-nav-menu > li.is-current")]
+
+
+def test_the_menu_has_at_most_seven_sections_with_their_sub_menus(client, home_page):
+    soup = _nav(client, "/")
+    top = [li.find("a").get_text(strip=True) for li in _top_level(soup)]
+    assert top == ["首页", "联席会议", "资料共享", "课题研究", "互推互展", "联合培训", "关于平台"]
+    groups = {
+        li.find("a").get_text(strip=True): [a.get_text(strip=True) for a in li.select(".site-nav__sub a")]
+        for li in _top_level(soup)
+    }
+    assert groups["互推互展"] == ["宣传稿件", "红色景点", "工作简报"]
+    assert groups["课题研究"] == ["研究课题", "专家库"]
+    assert groups["联合培训"] == ["培训班次", "证书验证"]
+    assert groups["关于平台"] == ["关于川渝党史协作", "成员单位"]
+    # Every editors' menu page is reachable; only a group's landing page repeats as its first entry.
+    hrefs = Counter(a["href"] for a in soup.select("#site-nav-menu a"))
+    assert {"/about/", "/organisations/", "/red-sites/", "/bulletins/"} <= set(hrefs)
+    assert {href for href, count in hrefs.items() if count > 1} == {
+        "/stories/",
+        "/research/",
+        "/training/",
+        "/about/",
+    }
+
+    _the_current_section_is_marked_on_its_pages(client)
+    _english_menu_titles_are_english(client)
+    _the_phone_menu_has_a_toggle_controlling_the_menu(client)
+
+
+def _the_current_section_is_marked_on_its_pages(client):
+    soup = _nav(client, "/research/experts/")
+    current = _current_sections(soup)
+    assert current == ["课题研究"]
+    assert soup.select_one('.site-nav__sub a[aria-current="page"]').get_text(strip=True) == "专家库"
+
+    soup = _nav(client, "/red-sites/")
+    current = _current_sections(soup)
+    assert current == ["互推互展"]
+    home = _nav(client, "/")
+    assert home.select_one('#site-nav-menu a[aria-current="page"]').get_text(strip=True) == "首页"
+
+
+def test_breadcrumbs_below_home_lead_back_through_the_section(client, home_page):
+    from publicity.models import Story
+
+    assert _nav(client, "/").select(".breadcrumbs") == []
+
+    story = Story.objects.live().first()
+    soup = _nav(client, story.url)
+    crumbs = [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")]
+    assert crumbs == ["首页", "互推互展", story.title]
+    assert soup.select_one('.breadcrumbs [aria-current="page"]').get_text(strip=True) == story.title
+
+    soup = _nav(client, "/research/experts/")
+    assert [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")] == ["首页", "课题研究"]
+    assert soup.select_one(".breadcrumbs a[href='/research/']")
+
+
+def _english_menu_titles_are_english(client):
+    soup = _nav(client, "/en/")
+    top = [li.find("a").get_text(strip=True) for li in _top_level(soup)[:6]]
+    assert top == [
+        "Home",
+        "Joint meetings",
+        "Shared materials",
+        "Joint research",
+        "Reciprocal publicity",
+        "Joint training",
+    ]
+
+
+def _the_phone_menu_has_a_toggle_controlling_the_menu(client):
+    soup = _nav(client, "/")
+    toggle = soup.select_one("[data-site-nav-toggle]")
+    assert toggle["aria-controls"] == "site-nav-menu" and toggle["aria-expanded"] == "false"
