@@ -13,6 +13,7 @@ from .results import (
     document_hit,
     facet_buckets,
     page_hit,
+    query_words,
     unique,
 )
 from .sources import type_labels
@@ -29,15 +30,15 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
     clauses = [access] if access is not None else []
     facet_filters = {name: {"terms": {name: values}} for name, values in filters.items()}
     if query:
+        words = query_words(query)
         text = {
             "bool": {
                 "should": [
-                    {"match": {"title": {"query": query, "operator": "and"}}},
-                    {"match": {"body": {"query": query, "operator": "and"}}},
+                    _all_words(["title", "body"], words),
                     {"term": {"people": query}},
                     {"term": {"places": query}},
                     {"term": {"organisation_name": query}},
-                    _pages_query(query),
+                    _pages_query(words),
                 ],
                 "minimum_should_match": 1,
             }
@@ -96,14 +97,29 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
     return body
 
 
-def _pages_query(query: str) -> dict:
+def _all_words(fields: list[str], words: list[str]) -> dict:
+    """Every word somewhere in the fields, each word's own characters adjacent, the words in any order.
+
+    Matching the whole query's bigrams with AND would demand the bigrams that straddle two
+    words (长征文化保护 → 化保), so records holding the words apart would be missed.
+    """
+    each = [
+        # zero_terms_query: a stop word (of, the) drops out instead of failing the query;
+        # the last clause still asks for at least one real term.
+        {"multi_match": {"query": w, "type": "phrase", "fields": fields, "zero_terms_query": "all"}}
+        for w in words
+    ]
+    return {"bool": {"must": [*each, {"multi_match": {"query": " ".join(words), "fields": fields}}]}}
+
+
+def _pages_query(words: list[str]) -> dict:
     """Text inside a record's file: the pages holding every word, each with its highlighted excerpt."""
     return {
         "nested": {
             "path": "pages",
             "ignore_unmapped": True,  # an index made before pages existed simply has none
             "score_mode": "max",
-            "query": {"match": {"pages.text": {"query": query, "operator": "and"}}},
+            "query": _all_words(["pages.text"], words),
             "inner_hits": {
                 "size": PAGES_SHOWN,
                 "_source": ["pages.number", "pages.url"],

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HistoricalPeriod, Organisation, Region
+from portal.segmentation import segment_query
 
 from .sources import module_labels, type_labels
 
@@ -136,6 +137,20 @@ def document_hit(source: dict, marks: dict, types: dict, pages: list[dict] | Non
         "places": source.get("places") or [],
         "pages": pages or [],
     }
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_words(query: str) -> list[str]:
+    """The words a record must hold: the query cut by jieba, on either backend.
+
+    A lone Chinese character (的, 在) is no term of Elasticsearch's bigram index, so it is not
+    required (only the phrase ranking sees it) unless the query has nothing else.
+    """
+    words = segment_query(query).split()
+    kept = [w for w in words if len(w) > 1 or not _HAN.match(w)]
+    return kept or words
 
 
 def highlight(text: str, words: list[str], *, length: int | None = None) -> str:
