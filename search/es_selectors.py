@@ -77,7 +77,8 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
         "from": (page - 1) * page_size,
         "size": page_size,
         "track_total_hits": True,
-        "_source": {"excludes": ["body", "pages"]},
+        # The body comes back (a page of hits) so that an excerpt says "…" only where it is cut.
+        "_source": {"excludes": ["pages"]},
         "aggs": aggs,
         "highlight": {
             "encoder": "html",
@@ -153,7 +154,7 @@ def es_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
     results = SearchResults(query=query, backend="elasticsearch", page=page, filters=filters)
     results.total = response["hits"]["total"]["value"]
     results.hits = [
-        document_hit(h["_source"], h.get("highlight", {}), types, _es_pages(h))
+        document_hit(h["_source"], h.get("highlight", {}), types, _es_pages(h), h["_source"].get("body"))
         for h in response["hits"]["hits"]
     ]
     for name in FACETS:
