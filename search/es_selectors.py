@@ -11,6 +11,7 @@ from .results import (
     PAGES_SHOWN,
     SearchResults,
     document_hit,
+    excerpt,
     facet_buckets,
     page_hit,
     query_words,
@@ -123,7 +124,8 @@ def _pages_query(words: list[str]) -> dict:
             "query": _all_words(["pages.text"], words),
             "inner_hits": {
                 "size": PAGES_SHOWN,
-                "_source": ["pages.number", "pages.url"],
+                # The page's text too, so that its excerpt says "…" only where it is cut.
+                "_source": ["pages.number", "pages.url", "pages.text"],
                 "highlight": {
                     "encoder": "html",
                     "pre_tags": ["<mark>"],
@@ -142,7 +144,7 @@ def _es_pages(hit: dict) -> list[dict]:
         source = page.get("_source") or {}
         if source.get("number") is None:
             continue
-        snippet = " … ".join((page.get("highlight") or {}).get("pages.text") or [])
+        snippet = excerpt((page.get("highlight") or {}).get("pages.text") or [], source.get("text"))
         pages.append(page_hit(number=source["number"], url=source.get("url") or "", snippet_html=snippet))
     return sorted(pages, key=lambda p: p["number"])
 
