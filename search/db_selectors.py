@@ -9,7 +9,6 @@ from wagtail.search.backends import get_search_backend
 
 from portal.access import reader_for, visible_to
 from portal.models import Topic
-from portal.segmentation import segment_query
 
 from .results import (
     FACETS,
@@ -21,6 +20,7 @@ from .results import (
     facet_buckets,
     highlight,
     page_hit,
+    query_words,
     unique,
 )
 from .sources import installed_sources, record_document, type_labels
@@ -49,7 +49,7 @@ def _db_pages(document: dict, words: list[str]) -> list[dict]:
 
 def db_documents(*, query: str, user) -> list[dict]:
     """Every record the reader may see matching the query, as index documents."""
-    words = segment_query(query[:MAX_QUERY]) if query else ""
+    words = " ".join(query_words(query[:MAX_QUERY])) if query else ""
     if query and not words:
         return []
     reader = reader_for(user)
@@ -80,8 +80,10 @@ def _db_rank(query: str):
         exact = title == query or query in document.get("people", [])
         published = document.get("published_at")
         stamp = published.isoformat() if hasattr(published, "isoformat") else str(published or "")
-        # Exact titles and names first, then titles holding the query, then the newest.
-        return (not exact, query not in title, not stamp, _neg(stamp))
+        # Exact titles and names first, then titles holding the query as it was typed, then
+        # texts holding it (before those holding its words apart), then the newest.
+        phrase = query in title or query in (document.get("body") or "")
+        return (not exact, query not in title, not phrase, not stamp, _neg(stamp))
 
     return key
 
@@ -103,7 +105,7 @@ def db_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
     if query:
         selected.sort(key=_db_rank(query))
     results = SearchResults(query=query, backend="database", page=page, filters=filters, total=len(selected))
-    words = segment_query(query).split() if query else []
+    words = query_words(query) if query else []
     types = type_labels()
     start = (page - 1) * PAGE_SIZE
     for document in selected[start : start + PAGE_SIZE]:

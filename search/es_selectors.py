@@ -11,8 +11,10 @@ from .results import (
     PAGES_SHOWN,
     SearchResults,
     document_hit,
+    excerpt,
     facet_buckets,
     page_hit,
+    query_words,
     unique,
 )
 from .sources import type_labels
@@ -29,15 +31,15 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
     clauses = [access] if access is not None else []
     facet_filters = {name: {"terms": {name: values}} for name, values in filters.items()}
     if query:
+        words = query_words(query)
         text = {
             "bool": {
                 "should": [
-                    {"match": {"title": {"query": query, "operator": "and"}}},
-                    {"match": {"body": {"query": query, "operator": "and"}}},
+                    _all_words(["title", "body"], words),
                     {"term": {"people": query}},
                     {"term": {"places": query}},
                     {"term": {"organisation_name": query}},
-                    _pages_query(query),
+                    _pages_query(words),
                 ],
                 "minimum_should_match": 1,
             }
@@ -76,7 +78,8 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
         "from": (page - 1) * page_size,
         "size": page_size,
         "track_total_hits": True,
-        "_source": {"excludes": ["body", "pages"]},
+        # The body comes back (a page of hits) so that an excerpt says "…" only where it is cut.
+        "_source": {"excludes": ["pages"]},
         "aggs": aggs,
         "highlight": {
             "encoder": "html",
@@ -96,17 +99,33 @@ def es_query_body(*, query: str, filters: dict, user, page: int, page_size: int 
     return body
 
 
-def _pages_query(query: str) -> dict:
+def _all_words(fields: list[str], words: list[str]) -> dict:
+    """Every word somewhere in the fields, each word's own characters adjacent, the words in any order.
+
+    Matching the whole query's bigrams with AND would demand the bigrams that straddle two
+    words (长征文化保护 → 化保), so records holding the words apart would be missed.
+    """
+    each = [
+        # zero_terms_query: a stop word (of, the) drops out instead of failing the query;
+        # the last clause still asks for at least one real term.
+        {"multi_match": {"query": w, "type": "phrase", "fields": fields, "zero_terms_query": "all"}}
+        for w in words
+    ]
+    return {"bool": {"must": [*each, {"multi_match": {"query": " ".join(words), "fields": fields}}]}}
+
+
+def _pages_query(words: list[str]) -> dict:
     """Text inside a record's file: the pages holding every word, each with its highlighted excerpt."""
     return {
         "nested": {
             "path": "pages",
             "ignore_unmapped": True,  # an index made before pages existed simply has none
             "score_mode": "max",
-            "query": {"match": {"pages.text": {"query": query, "operator": "and"}}},
+            "query": _all_words(["pages.text"], words),
             "inner_hits": {
                 "size": PAGES_SHOWN,
-                "_source": ["pages.number", "pages.url"],
+                # The page's text too, so that its excerpt says "…" only where it is cut.
+                "_source": ["pages.number", "pages.url", "pages.text"],
                 "highlight": {
                     "encoder": "html",
                     "pre_tags": ["<mark>"],
@@ -125,7 +144,7 @@ def _es_pages(hit: dict) -> list[dict]:
         source = page.get("_source") or {}
         if source.get("number") is None:
             continue
-        snippet = " … ".join((page.get("highlight") or {}).get("pages.text") or [])
+        snippet = excerpt((page.get("highlight") or {}).get("pages.text") or [], source.get("text"))
         pages.append(page_hit(number=source["number"], url=source.get("url") or "", snippet_html=snippet))
     return sorted(pages, key=lambda p: p["number"])
 
@@ -137,7 +156,7 @@ def es_search(*, query: str, filters: dict, user, page: int = 1) -> SearchResult
     results = SearchResults(query=query, backend="elasticsearch", page=page, filters=filters)
     results.total = response["hits"]["total"]["value"]
     results.hits = [
-        document_hit(h["_source"], h.get("highlight", {}), types, _es_pages(h))
+        document_hit(h["_source"], h.get("highlight", {}), types, _es_pages(h), h["_source"].get("body"))
         for h in response["hits"]["hits"]
     ]
     for name in FACETS:

@@ -3,11 +3,13 @@
 import math
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HistoricalPeriod, Organisation, Region
+from portal.segmentation import segment_query
 
 from .sources import module_labels, type_labels
 
@@ -115,11 +117,13 @@ def page_hit(*, number: int, url: str, snippet_html: str) -> dict:
     }
 
 
-def document_hit(source: dict, marks: dict, types: dict, pages: list[dict] | None = None) -> dict:
+def document_hit(
+    source: dict, marks: dict, types: dict, pages: list[dict] | None = None, text: str | None = None
+) -> dict:
     return {
         "title": source["title"],
         "title_html": (marks.get("title") or [escape(source["title"])])[0],
-        "snippet_html": " … ".join(marks.get("body") or []),
+        "snippet_html": excerpt(marks.get("body") or [], text),
         "url": source.get("url") or "",
         "module": source["module"],
         "module_label": str(module_labels().get(source["module"], source["module"])),
@@ -138,17 +142,63 @@ def document_hit(source: dict, marks: dict, types: dict, pages: list[dict] | Non
     }
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def query_words(query: str) -> list[str]:
+    """The words a record must hold: the query cut by jieba, on either backend.
+
+    A lone Chinese character (的, 在) is no term of Elasticsearch's bigram index, so it is not
+    required (only the phrase ranking sees it) unless the query has nothing else.
+    """
+    words = segment_query(query).split()
+    kept = [w for w in words if len(w) > 1 or not _HAN.match(w)]
+    return kept or words
+
+
+# Where an excerpt may begin: after the end of a sentence or clause shortly before the first match.
+_CLAUSE_END = re.compile(r"[。！？；，、：\n.!?;,:]")
+
+
 def highlight(text: str, words: list[str], *, length: int | None = None) -> str:
+    """The text with the words marked; with a length, an excerpt around the first match.
+
+    An excerpt that does not reach the start or the end of the text says so with "…".
+    """
     text = str(text or "")
+    cut_start = cut_end = False
     if length is not None:
         positions = [text.find(w) for w in words if w and text.find(w) >= 0]
-        start = max(0, min(positions) - 20) if positions else 0
-        text = ("…" if start else "") + text[start : start + length]
+        start = 0
+        if positions:
+            first = min(positions)
+            start = max(0, first - 20)
+            clauses = [m.end() for m in _CLAUSE_END.finditer(text, start, first)]
+            start = clauses[-1] if clauses else start
+        cut_start, cut_end = start > 0, start + length < len(text.rstrip())
+        text = text[start : start + length].strip()
     html = escape(text)
     for word in sorted({escape(w) for w in words if w}, key=len, reverse=True):
         html = html.replace(word, f"<mark>{word}</mark>")
     # A shorter word inside a longer one was wrapped twice: unwrap the nested marks.
-    return re.sub(r"<mark>(<mark>)+", "<mark>", re.sub(r"(</mark>)+</mark>", "</mark>", html))
+    html = re.sub(r"<mark>(<mark>)+", "<mark>", re.sub(r"(</mark>)+</mark>", "</mark>", html))
+    return ("…" if cut_start else "") + html + ("…" if cut_end else "")
+
+
+def _plain(fragment_html: str) -> str:
+    """A highlighted fragment's text, without marks or whitespace, to compare with the text's edges."""
+    return "".join(unescape(re.sub(r"</?mark>", "", fragment_html)).split())
+
+
+def excerpt(fragments: list[str], text: str | None) -> str:
+    """Highlighted fragments of a text as one excerpt, with "…" where the text goes on."""
+    if not fragments:
+        return ""
+    whole = "".join(str(text or "").split())
+    first, last = _plain(fragments[0]), _plain(fragments[-1])
+    starts = bool(whole) and whole.startswith(first)
+    ends = bool(whole) and whole.endswith(last)
+    return ("" if starts else "…") + " … ".join(fragments) + ("" if ends else "…")
 
 
 def unique(suggestions: list[dict]) -> list[dict]:

@@ -112,6 +112,14 @@ def document_id(record) -> str:
     return f"{record._meta.label_lower}:{record.pk}"
 
 
+def _region(source: Source, record, organisation) -> str:
+    # The owner's region, not the site that stores the record: a Chongqing story imported
+    # from a bulletin at the Sichuan site has origin_region sichuan but is Chongqing's.
+    if organisation is not None and organisation.region:
+        return organisation.region
+    return record.origin_region if source.shared else settings.PORTAL_REGION
+
+
 def record_document(source: Source, record) -> dict | None:
     """The indexed fields of a record, or None if it must not be searchable."""
     if not source.indexable(record):
@@ -120,7 +128,7 @@ def record_document(source: Source, record) -> dict | None:
     fields = {
         "module": source.module,
         "content_type": record._meta.label_lower,
-        "region": record.origin_region if source.shared else settings.PORTAL_REGION,
+        "region": _region(source, record, organisation),
         "organisation": organisation.code if organisation else None,
         "organisation_name": organisation.name if organisation else None,
         "owner_organisation_id": organisation.pk if organisation else None,

@@ -76,6 +76,9 @@ def search(request):
                 values = [*values, bucket["value"]]
             toggled.setlist(facet["name"], values)
             bucket["toggle_query"] = toggled.urlencode()
+    cleared = params.copy()
+    for name in FACETS:
+        cleared.pop(name, None)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -83,6 +86,8 @@ def search(request):
             "search_query": query,
             "search_results": results,
             "facets": facets,
+            "active_filters": sum(len(values) for values in results.filters.values()),
+            "clear_filters_query": cleared.urlencode(),
             "base_query": params.urlencode(),
             "suggest_url": suggest_url(),
         },

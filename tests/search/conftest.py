@@ -36,6 +36,14 @@ def no_elasticsearch(settings):
     settings.ELASTICSEARCH_URL = None
 
 
+@pytest.fixture(params=["elasticsearch", "database"])
+def backend(request, settings):
+    """Runs a test once on Elasticsearch and once on the database fallback; check results.backend."""
+    if request.param == "database":
+        settings.ELASTICSEARCH_URL = None
+    return request.param
+
+
 @pytest.fixture
 def qijiang():
     return f.organisation("test-cq-qijiang", name="綦江区委党史研究室")

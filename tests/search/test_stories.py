@@ -65,3 +65,25 @@ def test_a_draft_story_is_not_found_and_a_deleted_one_goes(story_index, qijiang)
     assert titles(content_search(query="宣讲团")) == ["川渝联合宣讲团走进綦江"]
     story.delete()
     assert titles(content_search(query="宣讲团")) == []
+
+
+def test_a_chongqing_story_stored_at_the_sichuan_site_is_labelled_chongqing(
+    settings, backend, story_index, qijiang, chengdu
+):
+    # A bulletin imported at the Sichuan site: the stored copy's origin_region is the site's own.
+    settings.PORTAL_REGION = "sichuan"
+    story = publish_story(story_index, "綦江区举办长征文化宣讲报告会", qijiang)
+    publish_story(story_index, "成都市举办长征文化宣讲报告会", chengdu)
+    assert story.origin_region == "sichuan" and qijiang.region == "chongqing"
+
+    results = content_search(query="宣讲报告会")
+    assert results.backend == backend
+    regions = {h["title"]: (h["region"], h["region_label"]) for h in results.hits}
+    assert regions == {
+        "綦江区举办长征文化宣讲报告会": ("chongqing", "重庆"),
+        "成都市举办长征文化宣讲报告会": ("sichuan", "四川"),
+    }
+    facet = {b["value"]: (b["label"], b["count"]) for b in results.facets["region"]}
+    assert facet == {"chongqing": ("重庆", 1), "sichuan": ("四川", 1)}
+    only_chongqing = content_search(query="宣讲报告会", filters={"region": ["chongqing"]})
+    assert titles(only_chongqing) == ["綦江区举办长征文化宣讲报告会"]
