@@ -16,10 +16,16 @@ class EventsConfig(AppConfig):
             Module(
                 label=self.label,
                 name=_("交流活动"),
-                menu=MenuEntry("events:event_list", _("联席会议"), order=1),
+                menu=MenuEntry(
+                    "events:event_list",
+                    _("联席会议"),
+                    order=1,
+                    summary=_("两地各级党史部门的联席会议、学术研讨和交流活动日程。"),
+                ),
                 urls="events.urls",
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
+                home_panel="events/includes/home_panel.html",
             )
         )

@@ -18,11 +18,17 @@ class MaterialsConfig(AppConfig):
             Module(
                 label=self.label,
                 name=_("党史资料"),
-                menu=MenuEntry("materials:index", _("资料共享"), order=2),
+                menu=MenuEntry(
+                    "materials:index",
+                    _("资料共享"),
+                    order=2,
+                    summary=_("共享涉及川渝两地重大历史事件、历史人物的史料和研究成果。"),
+                ),
                 urls="materials.urls",
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
+                home_panel="materials/includes/home_panel.html",
                 api=("/materials/", router),
             )
         )

@@ -21,6 +21,7 @@ class MenuItem:
     url: str
     children: list["MenuItem"] = field(default_factory=list)
     current: bool = False
+    summary: str = ""
 
     def __getitem__(self, key):  # templates and older callers read items as mappings
         return getattr(self, key)
@@ -67,7 +68,7 @@ def site_menu_build(*, request=None) -> list[MenuItem]:
             for child in entry.children
             if (child_url := _url(child, page_urls)) is not None
         ]
-        items.append(MenuItem(title=entry.title, url=url, children=children))
+        items.append(MenuItem(title=entry.title, url=url, children=children, summary=entry.summary))
     site = Site.find_for_request(request) if request else None
     if site is not None:
         taken = {item.url for item in items} | {child.url for item in items for child in item.children}

@@ -28,6 +28,8 @@ class MenuEntry:
     # Position in the site menu (the order the agreement lists the modules in).
     order: int
     page_model: str = ""
+    # One line on the home page's card for the section.
+    summary: str = ""
     # The section's sub-menu: the module's other landing pages.
     children: Sequence[MenuLink] = ()
 

@@ -1,4 +1,4 @@
-from .models import Organisation, StaffProfile
+from .models import Organisation, OrganisationPage, StaffProfile
 
 
 def organisation_list(*, region: str | None = None, grouped_by_region: bool = False):
@@ -6,6 +6,12 @@ def organisation_list(*, region: str | None = None, grouped_by_region: bool = Fa
     if region:
         organisations = organisations.filter(region=region)
     return organisations.grouped_by_region() if grouped_by_region else organisations
+
+
+def organisation_page_urls(*, request) -> dict[int, str]:
+    """{organisation id: its page's address} for the units with a live public page on this site."""
+    pages = OrganisationPage.objects.live().public().only("id", "path", "url_path", "organisation_id")
+    return {page.organisation_id: page.get_url(request) for page in pages}
 
 
 def staff_organisation(*, user) -> Organisation | None:

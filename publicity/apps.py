@@ -23,6 +23,7 @@ class PublicityConfig(AppConfig):
                     "",
                     pgettext_lazy("site menu", "互推互展"),
                     order=4,
+                    summary=_("官方网络和新媒体互推互展，红色景点两地共同展示。"),
                     page_model="publicity.StoryIndexPage",
                     children=(
                         MenuLink(

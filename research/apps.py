@@ -23,6 +23,7 @@ class ResearchConfig(AppConfig):
                     "research:project_index",
                     _("课题研究"),
                     order=3,
+                    summary=_("党史科研联合攻关，共建党史智库和专家库。"),
                     children=(
                         MenuLink(
                             pgettext_lazy("site menu", "研究课题"),

@@ -21,6 +21,7 @@ class TrainingConfig(AppConfig):
                     "training:course_list",
                     _("联合培训"),
                     order=5,
+                    summary=_("党史干部专业化联合培养。"),
                     children=(
                         MenuLink(
                             pgettext_lazy("site menu", "培训班次"),
@@ -36,5 +37,6 @@ class TrainingConfig(AppConfig):
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
+                home_panel="training/includes/home_panel.html",
             )
         )

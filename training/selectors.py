@@ -1,5 +1,7 @@
 """Reads for the training registry."""
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q
 
 from portal.access import visible_to
@@ -22,6 +24,16 @@ def course_list(*, user, filters: RecordFilters | None = None):
     if filters is not None:
         courses = filters.apply(courses)
     return courses.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("-created_at")
+
+
+def sessions_open_for_enrolment(*, user, now: datetime.datetime, limit: int = 4) -> list[Session]:
+    """Sessions of the courses this reader may see whose enrolment window is open now."""
+    courses = visible_to(user, Course.objects.all())
+    return list(
+        Session.objects.select_related("course")
+        .filter(course__in=courses, enrolment_opens__lte=now, enrolment_closes__gt=now)
+        .order_by("enrolment_closes", "pk")[:limit]
+    )
 
 
 def session_visible(*, user, session_id: int) -> Session | None:

@@ -1,5 +1,6 @@
 from django import template
 
+from ..models import StoryIndexPage
 from ..selectors import story_list
 
 register = template.Library()
@@ -10,4 +11,5 @@ def latest_stories(context, count: int = 6):
     """The newest stories from both regions the reader may see, for the home page."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"stories": story_list(user=user)[:count]}
+    index = StoryIndexPage.objects.live().public().first()
+    return {"stories": story_list(user=user)[:count], "index_url": index.get_url(request) if index else ""}

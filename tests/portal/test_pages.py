@@ -38,9 +38,53 @@ def test_unknown_page_is_a_404_with_the_site_shell(client, home_page):
 
 
 def test_the_home_page_shows_each_modules_panel_without_naming_the_module(client, home_page):
+    from bs4 import BeautifulSoup
+
+    from materials.models import Material
+    from portal.models import Organisation
     from portal.modules import modules
+    from publicity.models import Story
+    from tests.events.factories import EventFactory, days_ahead
 
-    html = client.get("/").content.decode()
+    organisation = Organisation.objects.get(code="sc-chengdu")
+    EventFactory(title="川渝党史研究座谈会", origin_organisation=organisation, starts_at=days_ahead(10))
+    EventFactory(
+        title="成都市内部工作会",
+        origin_organisation=organisation,
+        starts_at=days_ahead(5),
+        access_level="internal",
+    )
+    assert [m.home_panel for m in modules() if m.home_panel] == [
+        "materials/includes/home_panel.html",
+        "events/includes/home_panel.html",
+        "training/includes/home_panel.html",
+        "publicity/includes/home_panel.html",
+    ]
+    soup = BeautifulSoup(client.get("/").content, "html.parser")
+    headings = [h.get_text(strip=True) for h in soup.select(".home-panels h2")]
+    assert headings == ["近期会议", "最新资料", "互推互展", "正在报名的培训"]
 
-    assert [m.home_panel for m in modules() if m.home_panel] == ["publicity/includes/home_panel.html"]
-    assert 'class="latest-stories"' in html
+    stories = soup.select(".latest-stories li")
+    newest = Story.objects.live().order_by("-publication_date").first()
+    assert newest.title in stories[0].get_text() and stories[0].select_one("time").get_text().endswith("日")
+    assert soup.select_one(".latest-stories .home-panel__more a")["href"] == "/stories/"
+
+    # Only what the anonymous reader may see: public materials, never internal ones.
+    material_titles = {a.get_text(strip=True) for a in soup.select("#newest-materials-heading ~ ul a")}
+    public = set(Material.objects.filter(access_level="public").values_list("title", flat=True))
+    assert material_titles and material_titles <= public
+    meetings = [a.get_text(strip=True) for a in soup.select("#upcoming-meetings-heading ~ ul a")]
+    assert "川渝党史研究座谈会" in meetings and "成都市内部工作会" not in meetings
+
+    cards = {a.get_text(strip=True): a["href"] for a in soup.select(".modules .card h3 a")}
+    assert cards == {
+        "联席会议": "/events/",
+        "资料共享": "/materials/",
+        "课题研究": "/research/",
+        "互推互展": "/stories/",
+        "联合培训": "/training/",
+    }
+    assert (
+        soup.select_one(".org-list").find("a", string=organisation.name)["href"]
+        == "/organisations/sc-chengdu/"
+    )
