@@ -14,6 +14,8 @@ bash scripts/bootstrap.sh dev test
 step "system packages (apt)"
 bash scripts/services.sh install
 bash scripts/compose_plugin.sh
+eval "$(bash scripts/browser_assets.sh)"
+export AXE_CORE_JS
 
 keep="${KEEP_SERVICES:-0}"
 stop_services() {

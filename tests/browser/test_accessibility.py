@@ -1,0 +1,200 @@
+"""axe-core, from npm and injected into each page, checks every public template and the editor's
+main admin screens. Serious and critical violations fail; the counts of all four impacts are
+printed and kept under test-results/."""
+
+import json
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS, admin_sign_in, demo_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.services]
+
+IMPACTS = ("critical", "serious", "moderate", "minor")
+FAILING = {"critical", "serious"}
+BULLETIN = Path(__file__).resolve().parents[1] / "publicity" / "data" / "chongqing_bulletin_2020_03.txt"
+
+# Every public template: the menu's pages are reached by crawling, these are not in the menu.
+PUBLIC_PATHS = [
+    "/",
+    "/en/",
+    "/search/?q=长征",
+    "/search/?q=查无此词组合",
+    "/events/?when=past",
+    "/research/experts/",
+    "/bulletins/",
+    "/training/verify/",
+    "/admin/login/",
+    "/no-such-page/",
+]
+# A record below its index: a global id, a number, or a page's slug below a page index.
+DETAIL = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}|(sessions/)?\d+")
+PAGE_INDEXES = ("/stories/", "/red-sites/", "/organisations/")
+FILE_SUFFIXES = (".ics", ".pdf", ".rss", ".atom", ".csv", ".xlsx")
+# Index pages whose first record is checked too.
+INDEXES = [
+    "/materials/",
+    "/stories/",
+    "/events/",
+    "/research/",
+    "/training/",
+    "/bulletins/",
+    "/red-sites/",
+    "/organisations/",
+]
+
+
+def _axe_source() -> str:
+    path = os.environ.get("AXE_CORE_JS", "")
+    if not path or not Path(path).is_file():
+        pytest.fail("AXE_CORE_JS is not set: scripts/browser_assets.sh fetches axe-core (make test runs it)")
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _violations(page) -> list[dict]:
+    # The site's CSP forbids inline scripts; the audit's pages are opened with bypass_csp.
+    page.add_script_tag(content=_axe_source())
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations.map(
+            v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"""
+    )
+
+
+def _audit(page, paths, *, base: str) -> dict[str, list[dict]]:
+    found = {}
+    for path in paths:
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        found[path] = _violations(page)
+    return found
+
+
+def _report(name: str, found: dict[str, list[dict]]) -> str:
+    lines = []
+    for path, violations in found.items():
+        counts = Counter(v["impact"] for v in violations)
+        figures = " ".join(f"{impact}={counts.get(impact, 0)}" for impact in IMPACTS)
+        lines.append(f"{figures}  {path}")
+        lines.extend(f"    {v['impact']}: {v['id']} {v['nodes']}" for v in violations)
+    text = "\n".join(lines) + "\n"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / f"accessibility-{name}.txt").write_text(text, encoding="utf-8")
+    return text
+
+
+def _failing(found: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    return {
+        path: [v for v in violations if v["impact"] in FAILING]
+        for path, violations in found.items()
+        if any(v["impact"] in FAILING for v in violations)
+    }
+
+
+def _first_detail_path(page, base: str, index: str) -> str | None:
+    """The first link below an index to one of its records (a path ending in an id or a slug
+    under the index), not to a sub-listing such as a month view or a file."""
+    page.goto(base + index)
+    for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
+        parts = urlsplit(href)
+        rest = parts.path[len(index) :].strip("/")
+        same_site = parts.netloc == urlsplit(base).netloc
+        a_record = DETAIL.fullmatch(rest) or (index in PAGE_INDEXES and rest and "/" not in rest)
+        a_file = parts.path.endswith(FILE_SUFFIXES) or "download" in parts.path
+        if same_site and parts.path.startswith(index) and a_record and not a_file:
+            return parts.path
+    return None
+
+
+def _screenshots(page, base: str, shots: dict[str, str]):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for viewport, size in (
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ):
+        page.set_viewport_size(size)
+        for name, path in shots.items():
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport}.png"), full_page=True)
+
+
+@pytest.fixture(scope="module")
+def live_site(tmp_path_factory):
+    with demo_site(
+        tmp_path_factory, name="accessibility", after_seed=[("import_bulletin", str(BULLETIN))]
+    ) as site:
+        yield site
+
+
+def test_axe_reports_what_it_is_asked_to_find(live_site, browser):
+    """The harness itself: a planted image without alt text and an unlabelled field are caught."""
+    page = browser.new_page(locale="zh-CN", bypass_csp=True)
+    page.goto(live_site.url + "/")
+    page.evaluate(
+        """() => {
+            const main = document.querySelector('main') || document.body;
+            main.insertAdjacentHTML('beforeend', '<img src="/static/missing.png"><input type="text">');
+        }"""
+    )
+    found = {v["id"] for v in _violations(page) if v["impact"] in FAILING}
+    assert {"image-alt", "label"} <= found
+    page.close()
+
+
+def test_public_pages_have_no_serious_or_critical_violations(live_site, browser, capsys):
+    live_site = live_site.url
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900}, bypass_csp=True)
+    page.goto(live_site + "/")
+    menu = page.eval_on_selector_all("header nav a[href]", "links => links.map(a => a.href)")
+    paths = list(PUBLIC_PATHS)
+    for href in menu:
+        if urlsplit(href).netloc == urlsplit(live_site).netloc and urlsplit(href).path not in paths:
+            paths.append(urlsplit(href).path)
+    details = {index: _first_detail_path(page, live_site, index) for index in INDEXES}
+    paths += [path for path in details.values() if path and path not in paths]
+    # Every module's detail template is reached, not just the index pages.
+    assert all(details.values()), details
+
+    found = _audit(page, paths, base=live_site)
+    with capsys.disabled():
+        print("\naxe-core, public pages (violations by impact):\n" + _report("public", found))
+    assert len(found) >= 15
+    assert not _failing(found), json.dumps(_failing(found), ensure_ascii=False, indent=1)
+
+    _screenshots(
+        page,
+        live_site,
+        {
+            "home": "/",
+            "search": "/search/?q=长征",
+            "event": details["/events/"],
+            "story": details["/stories/"],
+        },
+    )
+    page.close()
+
+
+def test_editor_admin_screens_have_no_serious_or_critical_violations(live_site, browser, capsys):
+    story_index = live_site.shell(
+        "from publicity.models import StoryIndexPage; print(StoryIndexPage.objects.get().pk)"
+    ).strip()
+    base = live_site.url
+    page = admin_sign_in(browser.new_context(locale="zh-CN", bypass_csp=True).new_page(), base, "cd_editor")
+    paths = [
+        "/admin/",
+        "/admin/pages/",
+        "/admin/snippets/materials/material/",
+        "/admin/snippets/materials/material/add/",
+        f"/admin/pages/add/publicity/story/{story_index}/",
+    ]
+    found = _audit(page, paths, base=base)
+    with capsys.disabled():
+        print("\naxe-core, editor's admin screens (violations by impact):\n" + _report("admin", found))
+    assert not _failing(found), json.dumps(_failing(found), ensure_ascii=False, indent=1)
+    _screenshots(page, base, {"editor-dashboard": "/admin/"})
+    page.context.close()
