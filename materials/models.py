@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.search import index
 
+from portal.dates import date_display
 from portal.models import HistoricalPeriod, Topic
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
@@ -128,10 +129,10 @@ class Material(Searchable, index.Indexed, SharedRecord):
 
     @property
     def date_display(self) -> str:
+        """The material's date or span in the one date format (2020年6月9日 – 2020年6月30日)."""
         if self.date_from and self.date_to and self.date_to != self.date_from:
-            return f"{self.date_from:%Y-%m-%d} – {self.date_to:%Y-%m-%d}"
-        date = self.date_from or self.date_to
-        return f"{date:%Y-%m-%d}" if date else ""
+            return f"{date_display(self.date_from)} – {date_display(self.date_to)}"
+        return date_display(self.date_from or self.date_to)
 
 
 def material_file_path(instance, filename: str) -> str:

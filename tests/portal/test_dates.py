@@ -35,3 +35,13 @@ def test_english_dates_and_moments():
 def test_nothing_is_written_for_no_date():
     assert date_display(None) == ""
     assert render("{{ d|when|default:'—' }}", d=None) == "—"
+
+
+def test_a_materials_date_span_is_written_the_one_way():
+    from materials.models import Material
+
+    with translation.override("zh-hans"):
+        span = Material(date_from=datetime.date(2020, 6, 9), date_to=datetime.date(2020, 6, 30))
+        assert span.date_display == "2020年6月9日 – 2020年6月30日"
+        assert Material(date_to=datetime.date(2020, 6, 9)).date_display == "2020年6月9日"
+        assert Material().date_display == ""
