@@ -14,6 +14,8 @@ from wagtail.models import Page, Site
 
 from portal.modules import MenuEntry, MenuLink, modules
 
+CONTENT_LANGUAGE = "zh-Hans"
+
 
 @dataclass
 class MenuItem:
@@ -22,6 +24,8 @@ class MenuItem:
     children: list["MenuItem"] = field(default_factory=list)
     current: bool = False
     summary: str = ""
+    # An editor's page title is content, written in Chinese only: marked for English readers.
+    lang: str = ""
 
     def __getitem__(self, key):  # templates and older callers read items as mappings
         return getattr(self, key)
@@ -73,7 +77,7 @@ def site_menu_build(*, request=None) -> list[MenuItem]:
     if site is not None:
         taken = {item.url for item in items} | {child.url for item in items for child in item.children}
         pages = [
-            MenuItem(title=page.title, url=url)
+            MenuItem(title=page.title, url=url, lang=CONTENT_LANGUAGE)
             for page in site.root_page.get_children().live().public().in_menu()
             if (url := page.get_url(request)) not in taken
         ]

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from wagtail.models import Page, Site
 
-from portal.menu import site_menu_build
+from portal.menu import CONTENT_LANGUAGE, site_menu_build
 
 register = template.Library()
 
@@ -33,16 +33,16 @@ def breadcrumbs(context):
         site = Site.find_for_request(request)
         if site is not None and page.depth > site.root_page.depth:
             ancestors = page.get_ancestors().live().filter(depth__gt=site.root_page.depth).specific()
-            crumbs = [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
-            crumbs.append({"title": page.title, "url": None})
+            trail = [*((a, a.get_url(request)) for a in ancestors), (page, None)]
+            crumbs = [{"title": p.title, "url": url, "lang": CONTENT_LANGUAGE} for p, url in trail]
     elif request is not None:
         for item in _menu(request):
             if not item.current:
                 continue
             if item.url != request.path:
-                crumbs.append({"title": item.title, "url": item.url})
+                crumbs.append({"title": item.title, "url": item.url, "lang": item.lang})
             crumbs += [
-                {"title": c.title, "url": c.url}
+                {"title": c.title, "url": c.url, "lang": c.lang}
                 for c in item.children
                 if c.url != item.url and c.url != request.path and request.path.startswith(c.url)
             ]
