@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import django_filters
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Organisation, Region
@@ -28,6 +28,16 @@ def joins_many(model, lookup: str) -> bool:
             return False
         model = field.related_model
     return False
+
+
+def semi_join(queryset: QuerySet, condition: Q) -> QuerySet:
+    """Rows of ``queryset`` for which ``condition`` holds across a to-many relation, each row once.
+
+    The join runs inside EXISTS, so the list itself never repeats a row and needs no DISTINCT
+    (which would sort every column, and which the paginator's COUNT would wrap again).
+    """
+    model = queryset.model
+    return queryset.filter(Exists(model._base_manager.filter(condition, pk=OuterRef("pk"))))
 
 
 class RecordFilters(django_filters.FilterSet):
@@ -53,7 +63,6 @@ class RecordFilters(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self._repeats_rows = False
 
     # -- the three shared filters ---------------------------------------------------------
 
@@ -64,7 +73,7 @@ class RecordFilters(django_filters.FilterSet):
             extra = {f"{lookup.rsplit('__', 1)[0]}__{key}": v for key, v in also.items()}
             condition |= Q(**{lookup: value}, **extra)
         if any(joins_many(queryset.model, lookup) for lookup in lookups):
-            self._repeats_rows = True
+            return semi_join(queryset, condition)
         return queryset.filter(condition)
 
     def filter_region(self, queryset, name, value):
@@ -79,14 +88,13 @@ class RecordFilters(django_filters.FilterSet):
     # -- applying -------------------------------------------------------------------------
 
     def apply(self, queryset: QuerySet) -> QuerySet:
-        """``queryset`` narrowed by the given values; ``.distinct()`` only when a join can repeat rows."""
+        """``queryset`` narrowed by the given values, each row once (no DISTINCT: see ``semi_join``)."""
         if self.is_bound and not self.is_valid():
             # A value no record could hold (too long, say) matches nothing; it never widens the list.
             return queryset.none()
         if not self.values():
             return queryset
-        queryset = self.filter_queryset(queryset)
-        return queryset.distinct() if self._repeats_rows else queryset
+        return self.filter_queryset(queryset)
 
     def filter_queryset(self, queryset):
         for name, value in self.values().items():
