@@ -89,3 +89,29 @@ def test_the_materials_page_counts_and_lists_without_distinct(client):
     assert len(listing) == 2
     assert_no_distinct(listing)
 
+
+def _listing_index_columns(queryset) -> list[tuple[str, str]]:
+    """The (column, ASC/DESC) pairs a list's ORDER BY asks for."""
+    meta = queryset.model._meta
+    wanted = []
+    for term in queryset.query.order_by:
+        name = term.lstrip("-")
+        column = meta.pk.column if name == "pk" else meta.get_field(name).column
+        wanted.append((column, "DESC" if term.startswith("-") else "ASC"))
+    return wanted
+
+
+def test_each_list_has_an_index_matching_its_order():
+    from publicity.models import Story
+
+    anonymous = AnonymousUser()
+    lists = {
+        "material_listing_order": material_list(user=anonymous),
+        "story_listing_order": Story.objects.listed(user=anonymous),
+        "project_listing_order": project_list(user=anonymous),
+    }
+    for name, queryset in lists.items():
+        with connection.cursor() as cursor:
+            constraints = connection.introspection.get_constraints(cursor, queryset.model._meta.db_table)
+        index = constraints[name]
+        assert list(zip(index["columns"], index["orders"], strict=True)) == _listing_index_columns(queryset)
