@@ -115,3 +115,17 @@ def test_each_list_has_an_index_matching_its_order():
             constraints = connection.introspection.get_constraints(cursor, queryset.model._meta.db_table)
         index = constraints[name]
         assert list(zip(index["columns"], index["orders"], strict=True)) == _listing_index_columns(queryset)
+
+
+def test_the_research_list_is_paginated_and_keeps_the_filters(client):
+    for number in range(25):
+        ProjectFactory(title=f"川渝课题第{number:02d}号", status="active")
+    ProjectFactory(title="已结题课题", status="completed")
+
+    first = client.get("/research/", {"status": "active"}).content.decode()
+    assert first.count('class="card project"') == 20
+    assert "共 25 个课题" in first and "第 1 页，共 2 页" in first
+    assert 'href="?status=active&amp;page=2"' in first
+    second = client.get("/research/", {"status": "active", "page": 2}).content.decode()
+    assert second.count('class="card project"') == 5 and 'rel="prev"' in second
+    assert "已结题课题" not in first + second
