@@ -114,7 +114,7 @@ class StoryIndexPage(Page):
         context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
         context["filters"] = filters.values()
         context["filter_query"] = filters.query_string()
-        context.update(filters.menus())
+        context["menus"] = filters.menu_options()
         return context
 
 

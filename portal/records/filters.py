@@ -9,10 +9,14 @@ from urllib.parse import urlencode
 import django_filters
 
 from django import forms
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import reader_for
 from portal.models import Organisation, Region
+from portal.page_cache import content_cached
 
 
 def joins_many(model, lookup: str) -> bool:
@@ -112,7 +116,7 @@ class RecordFilters(django_filters.FilterSet):
             return {}
         values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
         if self.known_values_only:
-            options = self.options()
+            options = self.menu_options()
             values = {
                 name: value
                 for name, value in values.items()
@@ -134,6 +138,28 @@ class RecordFilters(django_filters.FilterSet):
             ],
         }
 
+    def menu_options(self) -> dict[str, list[tuple[str, str]]]:
+        """``options()``, cached per kind of reader and language until content changes.
+
+        The menus are the same for every reader the access rule treats alike, and building them
+        joins every visible record; publishing, withdrawing or re-levelling a record moves the
+        content generation on (portal.page_cache), so a changed menu is built afresh.
+        """
+        reader = reader_for(self.user)
+        if reader.sees_all:
+            kind = "all"
+        else:
+            kind = f"org-{reader.organisation_id}" if reader.organisation_id else "public"
+        key = f"record-filters:{type(self).__module__}.{type(self).__qualname__}:{kind}:{get_language()}"
+        return content_cached(key, self._options_as_text, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
+
+    def _options_as_text(self) -> dict[str, list[tuple[str, str]]]:
+        # Labels in the active language (the key names it), so the entry holds no lazy strings.
+        return {
+            name: [(str(value), str(label)) for value, label in choices]
+            for name, choices in self.options().items()
+        }
+
     # The order the page's form shows the fields in (all of them when empty).
     field_order: tuple[str, ...] = ()
 
@@ -142,7 +168,7 @@ class RecordFilters(django_filters.FilterSet):
         form = self.form
         if self.field_order:
             form.order_fields(self.field_order)
-        for name, choices in self.options().items():
+        for name, choices in self.menu_options().items():
             if name in form.fields:
                 everything = self.everything.get(name, _("全部"))
                 form.fields[name].widget = forms.Select(choices=[("", everything), *choices])
