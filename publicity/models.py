@@ -208,12 +208,8 @@ class Story(Searchable, SharedRecord, Page):
     class Meta:
         verbose_name = _("稿件")
         verbose_name_plural = _("稿件")
-        # LISTING_ORDER, so a page of the list is read off the index rather than sorted.
-        indexes = [
-            models.Index(
-                fields=["-publication_date", "bulletin_order", "-page_ptr"], name="story_listing_order"
-            )
-        ]
+        _listing = ["-publication_date", "bulletin_order", "-page_ptr"]  # LISTING_ORDER, read off an index
+        indexes = [models.Index(fields=_listing, name="story_listing_order")]
 
     def save(self, *args, **kwargs):
         if not self.origin_region:
