@@ -81,7 +81,11 @@ class Material(Searchable, index.Indexed, SharedRecord):
         verbose_name = _("党史资料")
         verbose_name_plural = _("党史资料")
         ordering = ["-deposited_at", "-pk"]
-        indexes = [models.Index(fields=["access_level", "material_type", "period"])]
+        indexes = [
+            models.Index(fields=["access_level", "material_type", "period"]),
+            # The listing's order (selectors.material_list): a page is read off the index, not sorted.
+            models.Index(fields=["-deposited_at", "-id"], name="material_listing_order"),
+        ]
 
     def __str__(self):
         return self.title

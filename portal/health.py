@@ -1,5 +1,6 @@
 """Probes of the services a region depends on, for GET /readyz (internal addresses only)."""
 
+import threading
 import time
 
 from django.conf import settings
@@ -26,15 +27,22 @@ def database_probe() -> dict:
 
 
 # One client per address for the life of the process: a probe every few seconds reuses its
-# connection instead of opening (and tearing down) a new one each time.
+# connection instead of opening (and tearing down) a new one each time. Both clients keep a
+# thread-safe connection pool, so the threads of a worker share them; the lock only keeps two
+# first probes from each building one.
 _clients: dict[tuple, object] = {}
+_clients_lock = threading.Lock()
 
 
 def _client(kind: str, url: str, build):
     key = (kind, url, settings.HEALTHCHECK_TIMEOUT_SECONDS)
-    if key not in _clients:
-        _clients[key] = build()
-    return _clients[key]
+    client = _clients.get(key)
+    if client is None:
+        with _clients_lock:
+            client = _clients.get(key)
+            if client is None:
+                client = _clients[key] = build()
+    return client
 
 
 def redis_probe() -> dict:

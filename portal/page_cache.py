@@ -44,6 +44,22 @@ def page_cache_invalidate() -> None:
     transaction.on_commit(bump)
 
 
+def content_cached(key: str, build, *, timeout: int):
+    """``build()``, kept under ``key`` until content changes (the generation moves on) or ``timeout``.
+
+    For parts of pages that every reader of a kind shares (a list's filter menus); ``key`` names
+    everything else the value depends on (the kind of reader, the language).
+    """
+    if not timeout:
+        return build()
+    full_key = f"content-cache:{page_cache_generation()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = build()
+        cache.set(full_key, value, timeout)
+    return value
+
+
 def _is_content(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None:

@@ -23,22 +23,14 @@ class StoryFilters(RecordFilters):
         model = Story
         fields = []
 
-    def menus(self) -> dict:
-        """What the index page's menus offer: only units and topics that stories carry."""
-        return {
-            "sections": Section.objects.all(),
-            "regions": Region.choices,
-            "organisations": Organisation.objects.filter(
-                pk__in=Story.objects.live().values("origin_organisation")
-            ).order_by("region", "name"),
-            "topics": Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic")),
-        }
-
     def options(self):
-        menus = self.menus()
+        """What the index page's menus offer: only units and topics that stories carry."""
+        organisations = Organisation.objects.filter(
+            pk__in=Story.objects.live().values("origin_organisation")
+        ).order_by("region", "name")
         return {
-            "section": [(section.slug, section.name) for section in menus["sections"]],
-            "region": list(menus["regions"]),
-            "organisation": [(o.code, o.name) for o in menus["organisations"]],
-            "topic": topic_options(menus["topics"]),
+            "section": [(section.slug, section.name) for section in Section.objects.all()],
+            "region": list(Region.choices),
+            "organisation": [(o.code, o.name) for o in organisations],
+            "topic": topic_options(Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic"))),
         }

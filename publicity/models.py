@@ -114,7 +114,7 @@ class StoryIndexPage(Page):
         context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
         context["filters"] = filters.values()
         context["filter_query"] = filters.query_string()
-        context.update(filters.menus())
+        context["menus"] = filters.menu_options()
         return context
 
 
@@ -208,6 +208,8 @@ class Story(Searchable, SharedRecord, Page):
     class Meta:
         verbose_name = _("稿件")
         verbose_name_plural = _("稿件")
+        _listing = ["-publication_date", "bulletin_order", "-page_ptr"]  # LISTING_ORDER, read off an index
+        indexes = [models.Index(fields=_listing, name="story_listing_order")]
 
     def save(self, *args, **kwargs):
         if not self.origin_region:

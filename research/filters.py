@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
 from portal.models import Organisation, Topic
-from portal.records.filters import RecordFilters, topic_options
+from portal.records.filters import RecordFilters, semi_join, topic_options
 
 from .models import Expert, Project
 
@@ -64,14 +64,15 @@ class ExpertFilters(RecordFilters):
             self.form.fields.pop(name, None)
 
     def filter_text(self, queryset, name, value):
-        self._repeats_rows = True  # a research field's name joins the topics
         text = value.strip()
-        return queryset.filter(
+        # A research field's name joins the topics: semi_join keeps each expert once.
+        return semi_join(
+            queryset,
             Q(name__icontains=text)
             | Q(title__icontains=text)
             | Q(affiliation__icontains=text)
             | Q(organisation__name__icontains=text)
-            | Q(fields__name__icontains=text)
+            | Q(fields__name__icontains=text),
         )
 
     def options(self):

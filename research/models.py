@@ -61,6 +61,8 @@ class Project(Searchable, index.Indexed, SharedRecord):
         verbose_name = _("联合研究课题")
         verbose_name_plural = _("联合研究课题")
         ordering = ["-start_date", "title"]
+        # The listing's order (selectors.project_list).
+        indexes = [models.Index(fields=["-start_date", "title"], name="project_listing_order")]
 
     def __str__(self):
         return self.title

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from .forms import MemberForm, MilestoneForm, OutputForm
 from .models import Milestone
 
 WORKSPACE_DUE_DAYS = 30
+PAGE_SIZE = 20
 
 
 def _login(request):
@@ -23,7 +25,17 @@ def _login(request):
 def project_index(request):
     filters = ProjectFilters(request.GET or None, user=request.user)
     projects = selectors.project_list(user=request.user, filters=filters)
-    return render(request, "research/project_index.html", {"form": filters.page_form(), "projects": projects})
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "research/project_index.html",
+        {
+            "form": filters.page_form(),
+            "page_obj": page,
+            "projects": page.object_list,
+            "query": filters.query_string(),
+        },
+    )
 
 
 def project_detail(request, global_id):

@@ -9,10 +9,14 @@ from urllib.parse import urlencode
 import django_filters
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import reader_for
 from portal.models import Organisation, Region
+from portal.page_cache import content_cached
 
 
 def joins_many(model, lookup: str) -> bool:
@@ -28,6 +32,16 @@ def joins_many(model, lookup: str) -> bool:
             return False
         model = field.related_model
     return False
+
+
+def semi_join(queryset: QuerySet, condition: Q) -> QuerySet:
+    """Rows of ``queryset`` for which ``condition`` holds across a to-many relation, each row once.
+
+    The join runs inside EXISTS, so the list itself never repeats a row and needs no DISTINCT
+    (which would sort every column, and which the paginator's COUNT would wrap again).
+    """
+    model = queryset.model
+    return queryset.filter(Exists(model._base_manager.filter(condition, pk=OuterRef("pk"))))
 
 
 class RecordFilters(django_filters.FilterSet):
@@ -53,7 +67,6 @@ class RecordFilters(django_filters.FilterSet):
     def __init__(self, data=None, *args, user=None, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
-        self._repeats_rows = False
 
     # -- the three shared filters ---------------------------------------------------------
 
@@ -64,7 +77,7 @@ class RecordFilters(django_filters.FilterSet):
             extra = {f"{lookup.rsplit('__', 1)[0]}__{key}": v for key, v in also.items()}
             condition |= Q(**{lookup: value}, **extra)
         if any(joins_many(queryset.model, lookup) for lookup in lookups):
-            self._repeats_rows = True
+            return semi_join(queryset, condition)
         return queryset.filter(condition)
 
     def filter_region(self, queryset, name, value):
@@ -79,14 +92,13 @@ class RecordFilters(django_filters.FilterSet):
     # -- applying -------------------------------------------------------------------------
 
     def apply(self, queryset: QuerySet) -> QuerySet:
-        """``queryset`` narrowed by the given values; ``.distinct()`` only when a join can repeat rows."""
+        """``queryset`` narrowed by the given values, each row once (no DISTINCT: see ``semi_join``)."""
         if self.is_bound and not self.is_valid():
             # A value no record could hold (too long, say) matches nothing; it never widens the list.
             return queryset.none()
         if not self.values():
             return queryset
-        queryset = self.filter_queryset(queryset)
-        return queryset.distinct() if self._repeats_rows else queryset
+        return self.filter_queryset(queryset)
 
     def filter_queryset(self, queryset):
         for name, value in self.values().items():
@@ -104,7 +116,7 @@ class RecordFilters(django_filters.FilterSet):
             return {}
         values = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
         if self.known_values_only:
-            options = self.options()
+            options = self.menu_options()
             values = {
                 name: value
                 for name, value in values.items()
@@ -126,6 +138,28 @@ class RecordFilters(django_filters.FilterSet):
             ],
         }
 
+    def menu_options(self) -> dict[str, list[tuple[str, str]]]:
+        """``options()``, cached per kind of reader and language until content changes.
+
+        The menus are the same for every reader the access rule treats alike, and building them
+        joins every visible record; publishing, withdrawing or re-levelling a record moves the
+        content generation on (portal.page_cache), so a changed menu is built afresh.
+        """
+        reader = reader_for(self.user)
+        if reader.sees_all:
+            kind = "all"
+        else:
+            kind = f"org-{reader.organisation_id}" if reader.organisation_id else "public"
+        key = f"record-filters:{type(self).__module__}.{type(self).__qualname__}:{kind}:{get_language()}"
+        return content_cached(key, self._options_as_text, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
+
+    def _options_as_text(self) -> dict[str, list[tuple[str, str]]]:
+        # Labels in the active language (the key names it), so the entry holds no lazy strings.
+        return {
+            name: [(str(value), str(label)) for value, label in choices]
+            for name, choices in self.options().items()
+        }
+
     # The order the page's form shows the fields in (all of them when empty).
     field_order: tuple[str, ...] = ()
 
@@ -134,7 +168,7 @@ class RecordFilters(django_filters.FilterSet):
         form = self.form
         if self.field_order:
             form.order_fields(self.field_order)
-        for name, choices in self.options().items():
+        for name, choices in self.menu_options().items():
             if name in form.fields:
                 everything = self.everything.get(name, _("全部"))
                 form.fields[name].widget = forms.Select(choices=[("", everything), *choices])

@@ -80,3 +80,44 @@ def test_readiness_probes_reuse_their_connections(client, settings, redis_url, e
     for _ in range(5):
         assert client.get("/readyz").status_code == 200
     assert connections_received() - before == 0
+
+
+def test_readiness_probes_share_one_client_per_service_across_requests_and_threads(
+    client, settings, redis_url, elasticsearch_url, monkeypatch
+):
+    import threading
+
+    from portal import health
+
+    settings.REDIS_URL = redis_url
+    settings.ELASTICSEARCH_URL = elasticsearch_url
+    monkeypatch.setattr(health, "_clients", {})
+    built = []
+    original = health._client
+
+    def recording(kind, url, build):
+        client = original(kind, url, build)
+        built.append((kind, id(client)))
+        return client
+
+    monkeypatch.setattr(health, "_client", recording)
+    assert client.get("/readyz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    by_kind = {kind: {ident for k, ident in built if k == kind} for kind in ("redis", "elasticsearch")}
+    assert len(built) == 4 and all(len(idents) == 1 for idents in by_kind.values()), by_kind
+
+    # Threads that probe at once still build a single client.
+    monkeypatch.setattr(health, "_clients", {})
+    builds = []
+    start = threading.Barrier(8)
+
+    def probe():
+        start.wait()
+        health._client("slow", "x://", lambda: builds.append(object()) or builds[-1])
+
+    threads = [threading.Thread(target=probe) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1

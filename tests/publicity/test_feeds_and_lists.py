@@ -211,3 +211,24 @@ def test_feed_descriptions_carry_the_summary_as_escaped_text(client, story_index
     summary = atom.find(f"{ATOM}entry/{ATOM}summary")
     assert summary.get("type") == "html"
     assert "<script" not in summary.text and "&lt;img src=x" in summary.text
+
+
+def test_a_story_with_several_tags_is_listed_once_and_without_distinct(stories):
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from publicity.filters import StoryFilters
+    from publicity.selectors import story_list
+
+    story = stories["qijiang"]
+    story.topics.set([stories["topic"], Topic.objects.create(kind="place", name="綦江", slug="qijiang")])
+    story.save_revision().publish()
+    filters = StoryFilters({"topic": "long-march", "region": "chongqing"}, user=AnonymousUser())
+    with CaptureQueriesContext(connection) as queries:
+        page = Paginator(story_list(user=AnonymousUser(), filters=filters), 20).get_page(1)
+        titles = [s.title for s in page.object_list]
+        assert page.paginator.count == 1
+    assert titles == [story.title]
+    assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"].upper()]
