@@ -23,7 +23,7 @@ from .filters import EventFilters
 from .forms import RSVPForm
 from .ical import calendar_build
 from .models import EVENT_TIME_ZONE, EventType
-from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_for
+from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_chosen, occurrence_for
 from .selectors import (
     calendar_token_user,
     event_for_reader,
@@ -243,12 +243,17 @@ def event_detail(request, global_id):
     if event is None:
         raise Http404
     now = timezone.now()
+    # A list links to one occurrence of a series (?on=its date); the page shows that one.
+    shown = occurrence_chosen(event, on=request.GET.get("on"), now=now)
     occurrences = []
     if event.is_recurring:
         occurrences = event_occurrences(event, start=now - timedelta(days=366), end=now + timedelta(days=731))
     is_staff_member = _is_staff_member(request.user)
-    # Staff answer for the next occurrence; a past one-off event still shows its tally to the host.
+    # Staff answer for the occurrence shown if it is still to come, else for the next one;
+    # a past one-off event still shows its tally to the host.
     upcoming = next_occurrence(event, now=now)
+    if shown is not None and not shown.cancelled and shown.ends_at > now:
+        upcoming = shown
     tallied = upcoming or (None if event.is_recurring else occurrence_for(event, local_start(event).date()))
     show_counts = tallied is not None and rsvp_counts_visible(user=request.user, event=event)
     return render(
@@ -256,6 +261,7 @@ def event_detail(request, global_id):
         "events/event_detail.html",
         {
             "event": event,
+            "shown": shown,
             "co_hosts": list(event.co_hosts.all()),
             "occurrences": occurrences,
             "now": now,
@@ -297,7 +303,9 @@ def event_rsvp(request, global_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(event.get_absolute_url() + "#rsvp")
+    occurrence = form.cleaned_data["occurrence"]
+    query = f"?on={occurrence.isoformat()}" if occurrence and event.is_recurring else ""
+    return redirect(event.get_absolute_url() + query + "#rsvp")
 
 
 @require_POST
