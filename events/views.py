@@ -40,6 +40,7 @@ from .services import calendar_token_for, calendar_token_reset, rsvp_set
 
 PAST_HORIZON = datetime(2000, 1, 1, tzinfo=EVENT_TIME_ZONE)
 LIST_LIMIT = 100
+PAST_OCCURRENCES_SHOWN = 12
 
 
 def _is_staff_member(user) -> bool:
@@ -248,6 +249,8 @@ def event_detail(request, global_id):
     occurrences = []
     if event.is_recurring:
         occurrences = event_occurrences(event, start=now - timedelta(days=366), end=now + timedelta(days=731))
+    # Those held are listed apart, latest first and marked; an occurrence under way is still to come.
+    held = [o for o in occurrences if o.ends_at <= now]
     is_staff_member = _is_staff_member(request.user)
     # Staff answer for the occurrence shown if it is still to come, else for the next one;
     # a past one-off event still shows its tally to the host.
@@ -263,7 +266,8 @@ def event_detail(request, global_id):
             "event": event,
             "shown": shown,
             "co_hosts": list(event.co_hosts.all()),
-            "occurrences": occurrences,
+            "upcoming_occurrences": [o for o in occurrences if o.ends_at > now],
+            "past_occurrences": held[::-1][:PAST_OCCURRENCES_SHOWN],
             "now": now,
             "material_links": list(event.material_links.all()),
             "action_items": list(event.action_items.select_related("owner_organisation", "owner_user"))

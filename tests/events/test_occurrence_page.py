@@ -98,3 +98,26 @@ def test_staff_answer_for_the_occurrence_they_opened(client, weekly):
         f"{weekly.get_absolute_url()}rsvp/", {"attending": "yes", "occurrence": later.date().isoformat()}
     )
     assert response["Location"] == url + "#rsvp"
+
+
+def _section(html: str, heading: str) -> str:
+    return html.split(f"<h2>{heading}</h2>", 1)[1].split("</section>", 1)[0]
+
+
+def test_occurrences_held_are_listed_apart_and_marked(client, weekly):
+    html = client.get(weekly.get_absolute_url()).content.decode()
+    upcoming = _section(html, "近期场次")
+    held = _section(html, "已结束的场次")
+    # 20 weekly occurrences: ten held (the latest five days ago), ten to come (the next in two days).
+    assert upcoming.count("<li") == 10 and "已结束" not in upcoming
+    assert f"{_day(days_ahead(2))} 09:00" in upcoming and f"{_day(days_ahead(-5))}" not in upcoming
+    assert held.count("<li") == 10 and held.count("已结束") == 10
+    assert held.count('class="occurrence occurrence--past"') == 10
+    # Latest first, each linking to its own page.
+    assert held.index(_day(days_ahead(-5))) < held.index(_day(days_ahead(-12)))
+    assert f'href="{weekly.get_absolute_url()}?on={days_ahead(-5).date().isoformat()}"' in held
+    # The occurrence shown is marked in the list.
+    assert f'?on={days_ahead(2).date().isoformat()}" aria-current="true"' in upcoming
+
+    english = client.get(f"/en{weekly.get_absolute_url()}").content.decode()
+    assert "Over" in english
