@@ -38,5 +38,6 @@ urlpatterns = [
     path("events/calendar/private/<str:token>.ics", views.feed_private, name="feed_private"),
     path("events/calendar/<slug:region>.ics", views.feed_region, name="feed_region"),
     path("events/<uuid:global_id>/", views.event_detail, name="event_detail"),
+    path("events/<uuid:global_id>/event.ics", views.event_ical, name="event_ical"),
     path("events/<uuid:global_id>/rsvp/", views.event_rsvp, name="event_rsvp"),
 ]

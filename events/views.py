@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -320,7 +320,9 @@ def private_feed_reset(request):
     return redirect(reverse("events:event_list") + "#subscribe")
 
 
-def _feed_response(request, events, *, name: str, filename: str, private: bool = False) -> HttpResponse:
+def _feed_response(
+    request, events, *, name: str, filename: str, private: bool = False, disposition: str = "inline"
+) -> HttpResponse:
     body = calendar_build(
         events=events, name=name, url_for=lambda e: request.build_absolute_uri(e.get_absolute_url())
     )
@@ -328,11 +330,30 @@ def _feed_response(request, events, *, name: str, filename: str, private: bool =
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if private:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return get_conditional_response(request, etag=etag, response=response)
+
+
+@require_GET
+def event_ical(request, global_id):
+    """One event (with its whole series) as an .ics file, for readers who may see its page."""
+    event = event_for_reader(user=request.user, global_id=global_id)
+    if event is None:
+        raise Http404
+    response = _feed_response(
+        request,
+        [event],
+        name=event.title,
+        filename=f"event-{local_start(event):%Y%m%d}.ics",
+        private=event.access_level != "public",
+        disposition="attachment",
+    )
+    if event.access_level == "public":
+        patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 def _public_events(**values):

@@ -104,6 +104,7 @@ MATRIX: dict[str, Case] = {
     "events:event_detail": Case(
         "record", path("events:event_detail", rec("event", "global_id")), title("event")
     ),
+    "events:event_ical": Case("record", path("events:event_ical", rec("event", "global_id")), title("event")),
     "events:event_rsvp": Case("write", path("events:event_rsvp", rec("event", "global_id")), title("event")),
     # training
     "training:course_list": Case("listing", path("training:course_list"), title("course")),
