@@ -30,6 +30,8 @@ app_name = "events"
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
+    path("events/past/", views.event_past, name="event_past"),
+    path("events/past/<events_yyyy:year>/", views.event_past, name="event_past_year"),
     path("events/month/<events_yyyy:year>/<events_mm:month>/", views.event_month, name="event_month"),
     path("events/calendar.ics", views.feed_public, name="feed_public"),
     path("events/calendar/type/<slug:event_type>.ics", views.feed_type, name="feed_type"),

@@ -31,6 +31,8 @@ from .selectors import (
     occurrence_list,
     occurrence_months_nearest,
     occurrences_first,
+    past_occurrence_years,
+    past_occurrences_in_year,
     rsvp_counts,
     rsvp_counts_visible,
     rsvp_for,
@@ -86,35 +88,50 @@ def _private_feed(request) -> str | None:
 
 @require_GET
 def event_list(request):
+    if request.GET.get("when") == "past":
+        # The old address of the past events, now listed a year at a time.
+        query = request.GET.copy()
+        query.pop("when")
+        encoded = query.urlencode()
+        return redirect(reverse("events:event_past") + (f"?{encoded}" if encoded else ""), permanent=True)
     filters = _filters(request)
     now = timezone.now()
-    past = request.GET.get("when") == "past"
-    if past:
-        occurrences = occurrences_first(
-            user=request.user,
-            start=PAST_HORIZON,
-            end=now,
-            limit=LIST_LIMIT,
-            latest_first=True,
-            filters=filters,
-        )
-    else:
-        occurrences = occurrences_first(
-            user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
-        )
+    occurrences = occurrences_first(
+        user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
+    )
+    return render(request, "events/event_list.html", _list_context(request, filters, now, occurrences))
+
+
+def _list_context(request, filters: EventFilters, now: datetime, occurrences: list, **extra) -> dict:
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
+    return {
+        "form": filters.page_form(),
+        "occurrences": occurrences,
+        "past": False,
+        "query": _query_string(filters),
+        "this_month": {"year": today.year, "month": today.month},
+        "subscribe_links": _subscribe_links(request, filters),
+        "private_feed": _private_feed(request),
+        **extra,
+    }
+
+
+@require_GET
+def event_past(request, year: int | None = None):
+    """The events held, a year at a time; without a year, the latest year that has any."""
+    filters = _filters(request)
+    now = timezone.now()
+    this_year = timezone.localtime(now, EVENT_TIME_ZONE).year
+    if year is not None and not PAST_HORIZON.year <= year <= this_year:
+        raise Http404
+    years = past_occurrence_years(user=request.user, now=now, since=PAST_HORIZON, filters=filters)
+    if year is None:
+        year = years[0] if years else this_year
+    occurrences = past_occurrences_in_year(user=request.user, year=year, now=now, filters=filters)
     return render(
         request,
         "events/event_list.html",
-        {
-            "form": filters.page_form(),
-            "occurrences": occurrences,
-            "past": past,
-            "query": _query_string(filters),
-            "this_month": {"year": today.year, "month": today.month},
-            "subscribe_links": _subscribe_links(request, filters),
-            "private_feed": _private_feed(request),
-        },
+        _list_context(request, filters, now, occurrences, past=True, year=year, years=years),
     )
 
 

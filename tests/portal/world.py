@@ -172,6 +172,17 @@ def build_world() -> World:
             venue="矩阵会议室",
             access_level=level,
         )
+        # Held a month ago: what the past events' pages list.
+        world.extra.setdefault("past_event", {})[level] = Event.objects.create(
+            title=f"矩阵{label}往期会议",
+            event_type="joint_meeting",
+            origin_organisation=owner,
+            starts_at=now - datetime.timedelta(days=30),
+            ends_at=now - datetime.timedelta(days=30, hours=-2),
+            city="成都",
+            venue="矩阵会议室",
+            access_level=level,
+        )
         course = Course.objects.create(
             title=f"矩阵{label}培训课程", summary="矩阵课程", origin_organisation=owner, access_level=level
         )
