@@ -79,7 +79,6 @@ def _readers(world):
     event = world.records["event"]["public"]
     local = event.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai"))
     world.extra["month_url"] = reverse("events:event_month", args=[local.year, local.month])
-    world.extra["past_year"] = world.extra["past_event"]["public"].starts_at.astimezone(local.tzinfo).year
     world.extra["section"] = Section.objects.order_by("order").first().slug
     vocabulary = {
         "portal_topic": None,

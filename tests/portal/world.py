@@ -12,6 +12,7 @@ Everything is owned by 成都 (the "owner" organisation of this region, Sichuan)
 
 import datetime
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -247,6 +248,8 @@ def build_world() -> World:
         stories.add_child(instance=pending)
         pending.save_revision().publish()
         world.records["pending_story"][level] = pending
+    held = world.extra["past_event"]["public"].starts_at
+    world.extra["past_year"] = held.astimezone(ZoneInfo("Asia/Shanghai")).year
     # Internal pages carry a restriction that only marks them as not public.
     assert not PageViewRestriction.objects.filter(restriction_type="groups").exists()
     return world
