@@ -121,3 +121,32 @@ def test_occurrences_held_are_listed_apart_and_marked(client, weekly):
 
     english = client.get(f"/en{weekly.get_absolute_url()}").content.decode()
     assert "Over" in english
+
+
+def _visible_text(html: str) -> str:
+    """The page's text as read: no tags, attributes or scripts (JSON-LD carries ISO dates by design)."""
+    import re
+
+    html = re.sub(r"(?s)<script.*?</script>", "", html)
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def test_event_pages_write_dates_with_the_one_date_rule(client, weekly):
+    import re
+
+    from portal.dates import date_display
+
+    held = days_ahead(-5)
+    EventFactory(title="去年的会议", starts_at=held.replace(year=held.year - 1, day=1))
+    pages = {
+        "detail": f"{weekly.get_absolute_url()}?on={held.date().isoformat()}",
+        "list": "/events/",
+        "month": f"/events/month/{held.year}/{held.month:02d}/",
+        "past": f"/events/past/{held.year}/",
+    }
+    for name, url in pages.items():
+        text = _visible_text(client.get(url).content.decode())
+        assert not re.search(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text), name
+    detail = _visible_text(client.get(pages["detail"]).content.decode())
+    assert date_display(held) in detail
+    assert date_display(held) in _visible_text(client.get(pages["past"]).content.decode())
