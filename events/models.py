@@ -6,8 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext, pgettext_lazy
@@ -378,11 +379,23 @@ class EventCalendarPage(RoutablePageMixin, Page):
 
     def _calendar(self, request, name: str, **kwargs):
         query = request.GET.urlencode()
-        return redirect(reverse(f"events:{name}", kwargs=kwargs) + (f"?{query}" if query else ""))
+        try:
+            url = reverse(f"events:{name}", kwargs=kwargs)
+        except NoReverseMatch:  # a year or month the calendar's own addresses cannot hold
+            raise Http404 from None
+        return redirect(url + (f"?{query}" if query else ""))
 
     @path("")
     def calendar_list(self, request):
         return self._calendar(request, "event_list")
+
+    @path("past/")
+    def calendar_past(self, request):
+        return self._calendar(request, "event_past")
+
+    @path("past/<int:year>/")
+    def calendar_past_year(self, request, year: int):
+        return self._calendar(request, "event_past_year", year=year)
 
     @path("month/<int:year>/<int:month>/")
     def calendar_month(self, request, year: int, month: int):

@@ -4,6 +4,7 @@ Recurrences are expanded in Asia/Shanghai wall-clock time, so a meeting held
 "every quarter at 09:00" stays at 09:00 whatever the stored UTC offset.
 """
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,6 +44,11 @@ class Occurrence:
         # An event ending at midnight does not occupy the next day.
         last = (self.local_end - timedelta(microseconds=1)).date() if self.ends_at > self.starts_at else first
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def get_absolute_url(self) -> str:
+        """The event's page showing this occurrence (a series names it by its original date)."""
+        url = self.event.get_absolute_url()
+        return f"{url}?on={self.original_date.isoformat()}" if self.event.is_recurring else url
 
 
 def local_start(event: Event) -> datetime:
@@ -222,6 +228,26 @@ def next_occurrence(event: Event, *, now: datetime) -> Occurrence | None:
         return occurrence if occurrence and not occurrence.cancelled and occurrence.ends_at > now else None
     upcoming = event_occurrences(event, start=now, end=now + timedelta(days=3 * 366))
     return next((o for o in upcoming if not o.cancelled and o.ends_at > now), None)
+
+
+def occurrence_chosen(event: Event, *, on: str | None, now: datetime) -> Occurrence:
+    """The occurrence a page shows: the one originally on ``on`` (YYYY-MM-DD) if the series has one,
+    else the next one still to come, else the latest that was held, else the first."""
+    if not event.is_recurring:
+        return occurrence_for(event, local_start(event).date())
+    day = None
+    with contextlib.suppress(ValueError):
+        day = date.fromisoformat(on or "")
+    # Far-off years would overflow the day arithmetic; no series reaches them.
+    if day is not None and 1900 <= day.year <= 2100:
+        chosen = occurrence_for(event, day)
+        if chosen is not None:
+            return chosen
+    upcoming = next_occurrence(event, now=now)
+    if upcoming is not None:
+        return upcoming
+    held = event_occurrences(event, start=now - timedelta(days=3 * 366), end=now)
+    return held[-1] if held else occurrence_for(event, local_start(event).date())
 
 
 def occurrences_between(events, *, start: datetime, end: datetime) -> list[Occurrence]:

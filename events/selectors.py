@@ -11,7 +11,7 @@ from portal.records.filters import RecordFilters
 from portal.selectors import staff_organisation
 
 from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event, EventException
-from .recurrence import Occurrence, occurrences_between
+from .recurrence import Occurrence, event_occurrences, occurrences_between
 
 
 def event_queryset(*, user) -> QuerySet[Event]:
@@ -74,6 +74,37 @@ def occurrences_first(
             edge = window_end
         span *= 2
     return found[:limit]
+
+
+def _year_start(year: int) -> datetime:
+    return datetime(year, 1, 1, tzinfo=EVENT_TIME_ZONE)
+
+
+def past_occurrence_years(
+    *, user, now: datetime, since: datetime, filters: RecordFilters | None = None
+) -> list[int]:
+    """The years (Asia/Shanghai) with an occurrence this reader may see begun before ``now``, latest first."""
+    events = events_in_window(event_list(user=user, filters=filters), start=since, end=now)
+    years = {
+        occurrence.local_start.year
+        for event in events
+        for occurrence in event_occurrences(event, start=since, end=now)
+        if since <= occurrence.starts_at < now
+    }
+    return sorted(years, reverse=True)
+
+
+def past_occurrences_in_year(
+    *, user, year: int, now: datetime, filters: RecordFilters | None = None
+) -> list[Occurrence]:
+    """The occurrences begun in ``year`` before ``now``, latest first.
+
+    One running across New Year is listed in the year it began."""
+    start, end = _year_start(year), min(_year_start(year + 1), now)
+    if end <= start:
+        return []
+    found = occurrence_list(user=user, start=start, end=end, filters=filters)
+    return [o for o in reversed(found) if start <= o.starts_at < end]
 
 
 def occurrence_months_nearest(

@@ -30,6 +30,8 @@ app_name = "events"
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
+    path("events/past/", views.event_past, name="event_past"),
+    path("events/past/<events_yyyy:year>/", views.event_past, name="event_past_year"),
     path("events/month/<events_yyyy:year>/<events_mm:month>/", views.event_month, name="event_month"),
     path("events/calendar.ics", views.feed_public, name="feed_public"),
     path("events/calendar/type/<slug:event_type>.ics", views.feed_type, name="feed_type"),
@@ -38,5 +40,6 @@ urlpatterns = [
     path("events/calendar/private/<str:token>.ics", views.feed_private, name="feed_private"),
     path("events/calendar/<slug:region>.ics", views.feed_region, name="feed_region"),
     path("events/<uuid:global_id>/", views.event_detail, name="event_detail"),
+    path("events/<uuid:global_id>/event.ics", views.event_ical, name="event_ical"),
     path("events/<uuid:global_id>/rsvp/", views.event_rsvp, name="event_rsvp"),
 ]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +23,7 @@ from .filters import EventFilters
 from .forms import RSVPForm
 from .ical import calendar_build
 from .models import EVENT_TIME_ZONE, EventType
-from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_for
+from .recurrence import event_occurrences, local_start, next_occurrence, occurrence_chosen, occurrence_for
 from .selectors import (
     calendar_token_user,
     event_for_reader,
@@ -31,6 +31,8 @@ from .selectors import (
     occurrence_list,
     occurrence_months_nearest,
     occurrences_first,
+    past_occurrence_years,
+    past_occurrences_in_year,
     rsvp_counts,
     rsvp_counts_visible,
     rsvp_for,
@@ -40,6 +42,7 @@ from .services import calendar_token_for, calendar_token_reset, rsvp_set
 
 PAST_HORIZON = datetime(2000, 1, 1, tzinfo=EVENT_TIME_ZONE)
 LIST_LIMIT = 100
+PAST_OCCURRENCES_SHOWN = 12
 
 
 def _is_staff_member(user) -> bool:
@@ -85,35 +88,50 @@ def _private_feed(request) -> str | None:
 
 @require_GET
 def event_list(request):
+    if request.GET.get("when") == "past":
+        # The old address of the past events, now listed a year at a time.
+        query = request.GET.copy()
+        query.pop("when")
+        encoded = query.urlencode()
+        return redirect(reverse("events:event_past") + (f"?{encoded}" if encoded else ""), permanent=True)
     filters = _filters(request)
     now = timezone.now()
-    past = request.GET.get("when") == "past"
-    if past:
-        occurrences = occurrences_first(
-            user=request.user,
-            start=PAST_HORIZON,
-            end=now,
-            limit=LIST_LIMIT,
-            latest_first=True,
-            filters=filters,
-        )
-    else:
-        occurrences = occurrences_first(
-            user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
-        )
+    occurrences = occurrences_first(
+        user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
+    )
+    return render(request, "events/event_list.html", _list_context(request, filters, now, occurrences))
+
+
+def _list_context(request, filters: EventFilters, now: datetime, occurrences: list, **extra) -> dict:
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
+    return {
+        "form": filters.page_form(),
+        "occurrences": occurrences,
+        "past": False,
+        "query": _query_string(filters),
+        "this_month": {"year": today.year, "month": today.month},
+        "subscribe_links": _subscribe_links(request, filters),
+        "private_feed": _private_feed(request),
+        **extra,
+    }
+
+
+@require_GET
+def event_past(request, year: int | None = None):
+    """The events held, a year at a time; without a year, the latest year that has any."""
+    filters = _filters(request)
+    now = timezone.now()
+    this_year = timezone.localtime(now, EVENT_TIME_ZONE).year
+    if year is not None and not PAST_HORIZON.year <= year <= this_year:
+        raise Http404
+    years = past_occurrence_years(user=request.user, now=now, since=PAST_HORIZON, filters=filters)
+    if year is None:
+        year = years[0] if years else this_year
+    occurrences = past_occurrences_in_year(user=request.user, year=year, now=now, filters=filters)
     return render(
         request,
         "events/event_list.html",
-        {
-            "form": filters.page_form(),
-            "occurrences": occurrences,
-            "past": past,
-            "query": _query_string(filters),
-            "this_month": {"year": today.year, "month": today.month},
-            "subscribe_links": _subscribe_links(request, filters),
-            "private_feed": _private_feed(request),
-        },
+        _list_context(request, filters, now, occurrences, past=True, year=year, years=years),
     )
 
 
@@ -243,12 +261,19 @@ def event_detail(request, global_id):
     if event is None:
         raise Http404
     now = timezone.now()
+    # A list links to one occurrence of a series (?on=its date); the page shows that one.
+    shown = occurrence_chosen(event, on=request.GET.get("on"), now=now)
     occurrences = []
     if event.is_recurring:
         occurrences = event_occurrences(event, start=now - timedelta(days=366), end=now + timedelta(days=731))
+    # Those held are listed apart, latest first and marked; an occurrence under way is still to come.
+    held = [o for o in occurrences if o.ends_at <= now]
     is_staff_member = _is_staff_member(request.user)
-    # Staff answer for the next occurrence; a past one-off event still shows its tally to the host.
+    # Staff answer for the occurrence shown if it is still to come, else for the next one;
+    # a past one-off event still shows its tally to the host.
     upcoming = next_occurrence(event, now=now)
+    if shown is not None and not shown.cancelled and shown.ends_at > now:
+        upcoming = shown
     tallied = upcoming or (None if event.is_recurring else occurrence_for(event, local_start(event).date()))
     show_counts = tallied is not None and rsvp_counts_visible(user=request.user, event=event)
     return render(
@@ -256,8 +281,10 @@ def event_detail(request, global_id):
         "events/event_detail.html",
         {
             "event": event,
+            "shown": shown,
             "co_hosts": list(event.co_hosts.all()),
-            "occurrences": occurrences,
+            "upcoming_occurrences": [o for o in occurrences if o.ends_at > now],
+            "past_occurrences": held[::-1][:PAST_OCCURRENCES_SHOWN],
             "now": now,
             "material_links": list(event.material_links.all()),
             "action_items": list(event.action_items.select_related("owner_organisation", "owner_user"))
@@ -297,7 +324,9 @@ def event_rsvp(request, global_id):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(event.get_absolute_url() + "#rsvp")
+    occurrence = form.cleaned_data["occurrence"]
+    query = f"?on={occurrence.isoformat()}" if occurrence and event.is_recurring else ""
+    return redirect(event.get_absolute_url() + query + "#rsvp")
 
 
 @require_POST
@@ -308,7 +337,9 @@ def private_feed_reset(request):
     return redirect(reverse("events:event_list") + "#subscribe")
 
 
-def _feed_response(request, events, *, name: str, filename: str, private: bool = False) -> HttpResponse:
+def _feed_response(
+    request, events, *, name: str, filename: str, private: bool = False, disposition: str = "inline"
+) -> HttpResponse:
     body = calendar_build(
         events=events, name=name, url_for=lambda e: request.build_absolute_uri(e.get_absolute_url())
     )
@@ -316,11 +347,30 @@ def _feed_response(request, events, *, name: str, filename: str, private: bool =
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["ETag"] = etag
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if private:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex"
     return get_conditional_response(request, etag=etag, response=response)
+
+
+@require_GET
+def event_ical(request, global_id):
+    """One event (with its whole series) as an .ics file, for readers who may see its page."""
+    event = event_for_reader(user=request.user, global_id=global_id)
+    if event is None:
+        raise Http404
+    response = _feed_response(
+        request,
+        [event],
+        name=event.title,
+        filename=f"event-{local_start(event):%Y%m%d}.ics",
+        private=event.access_level != "public",
+        disposition="attachment",
+    )
+    if event.access_level == "public":
+        patch_cache_control(response, public=True, max_age=300)
+    return response
 
 
 def _public_events(**values):

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from django.db import connection
+from django.http import Http404
 
 from events.services import event_cancel, event_exception_set
 from tests.events.factories import EventFactory, days_ahead, shanghai, staff_member
@@ -132,7 +133,7 @@ def test_list_view_shows_upcoming_then_past_occurrences(client):
     EventFactory(title="即将召开的联席会议", starts_at=days_ahead(40))
     EventFactory(title="川渝党史部门第一次联席会议", starts_at=shanghai(2020, 5, 19, 9, 30))
     upcoming = client.get("/events/").content.decode()
-    past = client.get("/events/?when=past").content.decode()
+    past = client.get("/events/past/").content.decode()
     assert "即将召开的联席会议" in upcoming and "第一次联席会议" not in upcoming
     assert "第一次联席会议" in past and "即将召开的联席会议" not in past
     english = client.get("/en/events/").content.decode()
@@ -219,3 +220,12 @@ def test_the_calendar_page_hands_over_to_the_calendar_views_wherever_it_sits(rf)
     view, args, kwargs = page.resolve_subpage("/month/2030/3/")
     response = view(rf.get("/calendar-elsewhere/month/2030/3/"), *args, **kwargs)
     assert response["Location"] == reverse("events:event_month", kwargs={"year": 2030, "month": 3})
+    view, args, kwargs = page.resolve_subpage("/past/2025/")
+    response = view(rf.get("/calendar-elsewhere/past/2025/", {"type": "forum"}), *args, **kwargs)
+    assert response["Location"] == reverse("events:event_past_year", kwargs={"year": 2025}) + "?type=forum"
+    view, args, kwargs = page.resolve_subpage("/past/")
+    response = view(rf.get("/calendar-elsewhere/past/"), *args, **kwargs)
+    assert response["Location"] == reverse("events:event_past")
+    view, args, kwargs = page.resolve_subpage("/past/99999/")
+    with pytest.raises(Http404):
+        view(rf.get("/calendar-elsewhere/past/99999/"), *args, **kwargs)

@@ -55,6 +55,11 @@ def with_query(build, query):
     return lambda world, level: build(world, level) + query
 
 
+def past_event_title(world, level):
+    # The world's events are still to come; past listings show the ones held a month ago.
+    return world.extra["past_event"][level].title
+
+
 def page_url(kind):
     return lambda world, level: world.records[kind][level].url
 
@@ -92,6 +97,10 @@ MATRIX: dict[str, Case] = {
     ),
     # events
     "events:event_list": Case("listing", path("events:event_list"), title("event")),
+    "events:event_past": Case("listing", path("events:event_past"), past_event_title),
+    "events:event_past_year": Case(
+        "listing", path("events:event_past_year", lambda w, lv: w.extra["past_year"]), past_event_title
+    ),
     "events:event_month": Case("listing", lambda w, lv: w.extra["month_url"], title("event")),
     "events:feed_public": Case("public_feed", path("events:feed_public"), title("event")),
     "events:feed_type": Case("public_feed", path("events:feed_type", "joint_meeting"), title("event")),
@@ -104,6 +113,7 @@ MATRIX: dict[str, Case] = {
     "events:event_detail": Case(
         "record", path("events:event_detail", rec("event", "global_id")), title("event")
     ),
+    "events:event_ical": Case("record", path("events:event_ical", rec("event", "global_id")), title("event")),
     "events:event_rsvp": Case("write", path("events:event_rsvp", rec("event", "global_id")), title("event")),
     # training
     "training:course_list": Case("listing", path("training:course_list"), title("course")),

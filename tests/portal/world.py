@@ -12,6 +12,7 @@ Everything is owned by 成都 (the "owner" organisation of this region, Sichuan)
 
 import datetime
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -172,6 +173,17 @@ def build_world() -> World:
             venue="矩阵会议室",
             access_level=level,
         )
+        # Held a month ago: what the past events' pages list.
+        world.extra.setdefault("past_event", {})[level] = Event.objects.create(
+            title=f"矩阵{label}往期会议",
+            event_type="joint_meeting",
+            origin_organisation=owner,
+            starts_at=now - datetime.timedelta(days=30),
+            ends_at=now - datetime.timedelta(days=30, hours=-2),
+            city="成都",
+            venue="矩阵会议室",
+            access_level=level,
+        )
         course = Course.objects.create(
             title=f"矩阵{label}培训课程", summary="矩阵课程", origin_organisation=owner, access_level=level
         )
@@ -236,6 +248,8 @@ def build_world() -> World:
         stories.add_child(instance=pending)
         pending.save_revision().publish()
         world.records["pending_story"][level] = pending
+    held = world.extra["past_event"]["public"].starts_at
+    world.extra["past_year"] = held.astimezone(ZoneInfo("Asia/Shanghai")).year
     # Internal pages carry a restriction that only marks them as not public.
     assert not PageViewRestriction.objects.filter(restriction_type="groups").exists()
     return world
