@@ -33,6 +33,17 @@ def fixed_clock(request):
         yield traveller  # a test moves the clock on with fixed_clock.shift(seconds), never sleeps
 
 
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a request to /en/ leaves English active in the
+    thread, which would change what a later test's lazy strings say."""
+    from django.utils import translation
+
+    with translation.override(None):
+        translation.activate("zh-hans")
+        yield
+
+
 def _require_env(name: str) -> str:
     value = os.environ.get(name)
     if not value:

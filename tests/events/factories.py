@@ -51,3 +51,16 @@ def days_ahead(days: int, hour: int = 9, minute: int = 0) -> datetime:
 
     day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+def quarterly_meeting(**kwargs):
+    """The joint meeting's quarterly series: four sittings from 15 January 2030, 09:00–11:30."""
+    return EventFactory(
+        title="川渝党史部门季度联席会议",
+        starts_at=shanghai(2030, 1, 15, 9, 0),
+        ends_at=shanghai(2030, 1, 15, 11, 30),
+        frequency="MONTHLY",
+        interval=3,
+        count=4,
+        **kwargs,
+    )

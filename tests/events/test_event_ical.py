@@ -4,7 +4,7 @@ import icalendar
 import pytest
 
 from events.services import event_exception_set
-from tests.events.factories import EventFactory, shanghai, staff_member
+from tests.events.factories import EventFactory, quarterly_meeting, shanghai, staff_member
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -15,14 +15,7 @@ def _ics(event) -> str:
 
 
 def test_an_event_page_offers_its_own_ics_built_like_the_feeds(client):
-    event = EventFactory(
-        title="川渝党史部门季度联席会议",
-        starts_at=shanghai(2030, 1, 15, 9, 0),
-        ends_at=shanghai(2030, 1, 15, 11, 30),
-        frequency="MONTHLY",
-        interval=3,
-        count=4,
-    )
+    event = quarterly_meeting()
     EventFactory(title="另一个会议")
     event_exception_set(event=event, original_date=shanghai(2030, 4, 15).date(), kind="cancelled")
     event.refresh_from_db()

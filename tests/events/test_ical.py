@@ -4,7 +4,7 @@ import icalendar
 import pytest
 
 from events.services import event_cancel, event_exception_set
-from tests.events.factories import SHANGHAI, EventFactory, shanghai, staff_member
+from tests.events.factories import SHANGHAI, EventFactory, quarterly_meeting, shanghai, staff_member
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -29,14 +29,7 @@ def _by_uid(calendar) -> dict[str, list]:
 
 
 def test_recurring_meeting_is_one_series_with_exdate_and_a_moved_override(client):
-    event = EventFactory(
-        title="川渝党史部门季度联席会议",
-        starts_at=shanghai(2030, 1, 15, 9, 0),
-        ends_at=shanghai(2030, 1, 15, 11, 30),
-        frequency="MONTHLY",
-        interval=3,
-        count=4,
-    )
+    event = quarterly_meeting()
     event_exception_set(event=event, original_date=shanghai(2030, 4, 15).date(), kind="cancelled")
     event_exception_set(
         event=event,

@@ -6,27 +6,15 @@ from django.core.exceptions import ValidationError
 
 from events.recurrence import event_occurrences
 from events.services import event_exception_set
-from tests.events.factories import EventFactory, shanghai
+from tests.events.factories import EventFactory, quarterly_meeting, shanghai
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 YEAR_2030 = {"start": shanghai(2030, 1, 1), "end": shanghai(2031, 1, 1)}
 
 
-def _quarterly(**kwargs):
-    return EventFactory(
-        title="川渝党史部门季度联席会议",
-        starts_at=shanghai(2030, 1, 15, 9, 0),
-        ends_at=shanghai(2030, 1, 15, 11, 30),
-        frequency="MONTHLY",
-        interval=3,
-        count=4,
-        **kwargs,
-    )
-
-
 def test_quarterly_meeting_with_a_cancelled_and_a_moved_occurrence():
-    event = _quarterly()
+    event = quarterly_meeting()
     version = event.version
     event_exception_set(
         event=event, original_date=shanghai(2030, 4, 15).date(), kind="cancelled", note="春节调整"
@@ -56,7 +44,7 @@ def test_quarterly_meeting_with_a_cancelled_and_a_moved_occurrence():
 
 
 def test_moving_an_occurrence_twice_keeps_one_exception():
-    event = _quarterly()
+    event = quarterly_meeting()
     for day in (20, 21):
         event_exception_set(
             event=event,
@@ -113,7 +101,7 @@ def test_an_open_ended_series_is_expanded_only_inside_the_window():
 
 
 def test_an_exception_must_name_a_real_occurrence():
-    event = _quarterly()
+    event = quarterly_meeting()
     with pytest.raises(ValidationError):
         event_exception_set(event=event, original_date=shanghai(2030, 2, 15).date(), kind="cancelled")
     with pytest.raises(ValidationError):
@@ -124,7 +112,7 @@ def test_an_exception_must_name_a_real_occurrence():
 def test_a_cancelled_series_marks_every_occurrence_cancelled():
     from events.services import event_cancel
 
-    event = event_cancel(event=_quarterly())
+    event = event_cancel(event=quarterly_meeting())
     assert all(o.cancelled for o in event_occurrences(event, **YEAR_2030))
 
 

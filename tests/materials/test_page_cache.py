@@ -1,10 +1,10 @@
 """Anonymous pages come from the cache (real Redis) until the content they show changes."""
 
-import uuid
-
 import pytest
 
 from django.test import Client
+
+from tests.support.caching import use_redis_cache
 
 from .factories import MaterialFactory
 
@@ -13,13 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def page_cache(settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"test-page-cache-{uuid.uuid4().hex[:8]}",
-        }
-    }
+    use_redis_cache(settings, redis_url, name="page-cache")
     settings.PORTAL_PAGE_CACHE_SECONDS = 300
 
 

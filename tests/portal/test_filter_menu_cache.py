@@ -1,7 +1,5 @@
 """A list's filter menus come from the cache (real Redis) until the content they offer changes."""
 
-import uuid
-
 import pytest
 
 from django.db import connection
@@ -12,19 +10,14 @@ from portal.models import StaffProfile
 from portal.services import topic_get_or_create
 from tests.factories import OrganisationFactory, UserFactory
 from tests.materials.factories import MaterialFactory
+from tests.support.caching import use_redis_cache
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def filter_cache(settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": f"test-filter-cache-{uuid.uuid4().hex[:8]}",
-        }
-    }
+    use_redis_cache(settings, redis_url, name="filter-cache")
     settings.PORTAL_FILTER_CACHE_SECONDS = 300
 
 
