@@ -28,6 +28,11 @@ def quarterly_values(row: QuarterlyRow) -> list:
     ]
 
 
+def quarterly_totals(rows: list[QuarterlyRow]) -> list[int]:
+    """The 合计 row's figures, column by column after 地区 and 单位."""
+    return [sum(quarterly_values(row)[i] for row in rows) for i in range(2, len(quarterly_columns()))]
+
+
 def quarterly_xlsx(*, rows: list[QuarterlyRow], year: int, quarter: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
@@ -38,7 +43,6 @@ def quarterly_xlsx(*, rows: list[QuarterlyRow], year: int, quarter: int) -> byte
     xlsx_sheet_append(sheet, quarterly_columns())
     for row in rows:
         xlsx_sheet_append(sheet, quarterly_values(row))
-    totals = [sum(quarterly_values(r)[i] for r in rows) for i in range(2, 8)]
-    xlsx_sheet_append(sheet, [_("合计"), "", *totals])
+    xlsx_sheet_append(sheet, [_("合计"), "", *quarterly_totals(rows)])
     sheet.column_dimensions["B"].width = 32
     return xlsx_bytes(workbook)

@@ -138,9 +138,10 @@ def submission_quarterly_report(*, year: int, quarter: int, region: str = "") ->
     for entry in cross_posted:
         row = rows.setdefault(entry["origin_organisation"], QuarterlyRow(organisation=None))
         row.cross_posted = entry["n"]
-    organisations = Organisation.objects.in_bulk(list(rows))
-    for pk, row in rows.items():
-        row.organisation = organisations[pk]
+    # Every unit is listed: one with nothing to report in the quarter shows its zeros (通报 names it too).
+    units = Organisation.objects.filter(region=region) if region else Organisation.objects.all()
+    for organisation in units:
+        rows.setdefault(organisation.pk, QuarterlyRow(organisation=None)).organisation = organisation
     return sorted(rows.values(), key=lambda row: (row.organisation.region, row.organisation.name))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wagtail.models import TaskState, WorkflowState
 
+from portal.models import Organisation
 from portal.services import staff_user_create_or_update
 from publicity.models import Section, Story, SubmissionEvent
 from publicity.selectors import submission_quarterly_report
@@ -166,15 +167,25 @@ def test_quarterly_figures_match_the_items(client, story_index, people):
     figures = {
         code: (r.submitted, r.accepted, r.returned, r.declined, r.published) for code, r in rows.items()
     }
-    assert figures == {"cq-qijiang": (2, 2, 1, 0, 2), "cq-bishan": (2, 0, 0, 1, 0)}
+    assert figures.pop("cq-qijiang") == (2, 2, 1, 0, 2) and figures.pop("cq-bishan") == (2, 0, 0, 1, 0)
+    # Every other unit is listed too, with its zeros.
+    units = set(Organisation.objects.values_list("code", flat=True))
+    assert set(figures) == units - {"cq-qijiang", "cq-bishan"}
+    assert figures and set(figures.values()) == {(0, 0, 0, 0, 0)}
     last_year = submission_quarterly_report(year=today.year - 1, quarter=quarter)
-    assert last_year == []
+    assert len(last_year) == Organisation.objects.count()
+    assert {(r.submitted, r.accepted, r.published) for r in last_year} == {(0, 0, 0)}
 
     # The same figures in the admin and in the XLSX export.
     client.force_login(reviewer)
     page = client.get(f"/admin/publicity/quarterly/?year={today.year}&quarter={quarter}")
     assert page.status_code == 200
-    assert "綦江区委党史地方志研究室" in page.content.decode()
+    html = page.content.decode()
+    assert "綦江区委党史地方志研究室" in html
+    # The 合计 row, and bars named with their figures (readable without colour).
+    totals = '<th scope="row" colspan="2">合计</th><td>4</td><td>2</td><td>1</td><td>1</td><td>2</td>'
+    assert totals in html
+    assert '<span class="quarterly-chart__label">报送 2</span>' in html
     export = client.get(f"/admin/publicity/quarterly/?year={today.year}&quarter={quarter}&export=xlsx")
     sheet = load_workbook(io.BytesIO(export.content)).active
     rows_in_sheet = list(sheet.iter_rows(values_only=True))
