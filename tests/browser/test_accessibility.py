@@ -36,16 +36,17 @@ PUBLIC_PATHS = [
 DETAIL = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}|(sessions/)?\d+")
 PAGE_INDEXES = ("/stories/", "/red-sites/", "/organisations/")
 FILE_SUFFIXES = (".ics", ".pdf", ".rss", ".atom", ".csv", ".xlsx")
-# Index pages whose first record is checked too.
+# Listings whose first record (an address below the second path) is checked too. The demo's
+# meetings are held before the suite's clock, so the past meetings list them.
 INDEXES = [
-    "/materials/",
-    "/stories/",
-    "/events/",
-    "/research/",
-    "/training/",
-    "/bulletins/",
-    "/red-sites/",
-    "/organisations/",
+    ("/materials/", "/materials/"),
+    ("/stories/", "/stories/"),
+    ("/events/past/", "/events/"),
+    ("/research/", "/research/"),
+    ("/training/", "/training/"),
+    ("/bulletins/", "/bulletins/"),
+    ("/red-sites/", "/red-sites/"),
+    ("/organisations/", "/organisations/"),
 ]
 
 
@@ -95,10 +96,10 @@ def _failing(found: dict[str, list[dict]]) -> dict[str, list[dict]]:
     }
 
 
-def _first_detail_path(page, base: str, index: str) -> str | None:
+def _first_detail_path(page, base: str, listing: str, index: str) -> str | None:
     """The first link below an index to one of its records (a path ending in an id or a slug
     under the index), not to a sub-listing such as a month view or a file."""
-    page.goto(base + index)
+    page.goto(base + listing)
     for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
         parts = urlsplit(href)
         rest = parts.path[len(index) :].strip("/")
@@ -155,7 +156,7 @@ def test_public_pages_have_no_serious_or_critical_violations(live_site, browser,
     for href in menu:
         if urlsplit(href).netloc == urlsplit(live_site).netloc and urlsplit(href).path not in paths:
             paths.append(urlsplit(href).path)
-    details = {index: _first_detail_path(page, live_site, index) for index in INDEXES}
+    details = {listing: _first_detail_path(page, live_site, listing, index) for listing, index in INDEXES}
     paths += [path for path in details.values() if path and path not in paths]
     # Every module's detail template is reached, not just the index pages.
     assert all(details.values()), details
@@ -172,7 +173,7 @@ def test_public_pages_have_no_serious_or_critical_violations(live_site, browser,
         {
             "home": "/",
             "search": "/search/?q=长征",
-            "event": details["/events/"],
+            "event": details["/events/past/"],
             "story": details["/stories/"],
         },
     )

@@ -27,3 +27,27 @@ def test_reader_on_a_phone_switches_the_home_page_to_english(live_site, browser)
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
     page.close()
+
+
+def test_the_phone_menu_stays_one_bar_until_opened(live_site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page.goto(live_site + "/research/experts/")
+    nav = page.locator("nav.site-nav")
+    menu = page.locator("#site-nav-menu")
+    assert nav.bounding_box()["height"] <= 60
+    assert not menu.is_visible()
+
+    page.get_by_role("button", name="菜单").click()
+    assert menu.is_visible()
+    assert page.get_by_role("button", name="菜单").get_attribute("aria-expanded") == "true"
+    current = page.locator("#site-nav-menu > li.is-current > a")
+    assert current.inner_text() == "课题研究" and current.get_attribute("aria-current") == "true"
+    assert page.locator(".breadcrumbs li").all_inner_texts() == ["首页", "课题研究"]
+    page.close()
+
+    wide = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    wide.goto(live_site + "/")
+    assert wide.locator("#site-nav-menu").is_visible()
+    assert not wide.get_by_role("button", name="菜单").is_visible()
+    assert wide.locator("#site-nav-menu > li").count() <= 7
+    wide.close()
