@@ -361,11 +361,8 @@ class CalendarToken(models.Model):
 
 
 class EventCalendarPage(RoutablePageMixin, Page):
-    """The calendar's place in the page tree, so the site menu links to it.
-
-    Its address is /events/, which the calendar's own views answer (events.urls); should
-    Wagtail ever reach the page at another address, its routes hand over to those views.
-    """
+    """The calendar's place in the page tree, so the site menu links to it. Its address is /events/,
+    answered by the calendar's own views (events.urls); its routes hand over to those views."""
 
     introduction = models.TextField(_("导语"), blank=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import calendar_feeds, views
 
 
 class FourDigitYear:
@@ -33,13 +33,17 @@ urlpatterns = [
     path("events/past/", views.event_past, name="event_past"),
     path("events/past/<events_yyyy:year>/", views.event_past, name="event_past_year"),
     path("events/month/<events_yyyy:year>/<events_mm:month>/", views.event_month, name="event_month"),
-    path("events/calendar.ics", views.feed_public, name="feed_public"),
-    path("events/calendar/type/<slug:event_type>.ics", views.feed_type, name="feed_type"),
-    path("events/calendar/organisation/<slug:code>.ics", views.feed_organisation, name="feed_organisation"),
+    path("events/calendar.ics", calendar_feeds.feed_public, name="feed_public"),
+    path("events/calendar/type/<slug:event_type>.ics", calendar_feeds.feed_type, name="feed_type"),
+    path(
+        "events/calendar/organisation/<slug:code>.ics",
+        calendar_feeds.feed_organisation,
+        name="feed_organisation",
+    ),
     path("events/calendar/private/reset/", views.private_feed_reset, name="private_feed_reset"),
-    path("events/calendar/private/<str:token>.ics", views.feed_private, name="feed_private"),
-    path("events/calendar/<slug:region>.ics", views.feed_region, name="feed_region"),
+    path("events/calendar/private/<str:token>.ics", calendar_feeds.feed_private, name="feed_private"),
+    path("events/calendar/<slug:region>.ics", calendar_feeds.feed_region, name="feed_region"),
     path("events/<uuid:global_id>/", views.event_detail, name="event_detail"),
-    path("events/<uuid:global_id>/event.ics", views.event_ical, name="event_ical"),
+    path("events/<uuid:global_id>/event.ics", calendar_feeds.event_ical, name="event_ical"),
     path("events/<uuid:global_id>/rsvp/", views.event_rsvp, name="event_rsvp"),
 ]

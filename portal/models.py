@@ -207,14 +207,7 @@ class HomePage(Searchable, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from .selectors import organisation_page_urls
-
-        by_region = Organisation.objects.grouped_by_region()
-        page_urls = organisation_page_urls(request=request)
-        for organisations in by_region.values():
-            for organisation in organisations:
-                organisation.page_url = page_urls.get(organisation.pk)
-        context["organisations_by_region"] = by_region
+        context["organisations_by_region"] = Organisation.objects.grouped_by_region()
         context["menu_pages"] = self.get_children().live().public().in_menu().specific()
         panels = sorted((m for m in modules() if m.home_panel), key=lambda m: m.menu.order if m.menu else 99)
         context["home_panels"] = [module.home_panel for module in panels]

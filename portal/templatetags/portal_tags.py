@@ -4,6 +4,7 @@ from django.conf import settings
 from wagtail.models import Page, Site
 
 from portal.menu import CONTENT_LANGUAGE, site_menu_build
+from portal.selectors import organisation_page_urls
 
 register = template.Library()
 
@@ -48,6 +49,16 @@ def breadcrumbs(context):
             ]
             break
     return {"crumbs": crumbs, "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def organisation_page_links(context, organisations_by_region):
+    """The member units, each with its page's address on this site where it has one."""
+    urls = organisation_page_urls(request=context.get("request"))
+    return {
+        region: [{"name": o.name, "level": o.level, "url": urls.get(o.pk)} for o in organisations]
+        for region, organisations in organisations_by_region.items()
+    }
 
 
 @register.simple_tag
