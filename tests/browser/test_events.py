@@ -21,7 +21,9 @@ def live_site(tmp_path_factory):
 def test_reader_on_a_phone_browses_the_month_view_and_subscribes(live_site, browser):
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.goto(live_site + "/")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="联席会议", exact=True).click()
+    navigation = page.get_by_role("navigation", name="主导航")
+    navigation.get_by_role("button", name="菜单").click()  # a phone's menu opens from its button
+    navigation.get_by_role("link", name="联席会议", exact=True).click()
     page.wait_for_url(live_site + "/events/")
     page.get_by_role("link", name="月历").click()
     page.wait_for_url(live_site + "/events/month/**")
