@@ -61,10 +61,28 @@ step "pytest"
 
 # No test may depend on the day it runs: the tests that touch dates, times or calendars run
 # again with the clock on a new year's eve (already the next year in Asia/Shanghai) and on a
-# leap day. A targeted run (pytest arguments given) skips this.
+# leap day. The browser and process-starting (slow) tests already ran at the suite's fixed
+# clock; the moved clocks are for the date logic itself. Both moments run side by side, each
+# on its own test database and Redis database. A targeted run (pytest arguments given) skips this.
 if [ "$#" -eq 0 ]; then
-    for moment in 2027-12-31T23:30:00Z 2028-02-29T12:00:00Z; do
-        step "pytest -m clock, the clock moved to $moment"
-        PORTAL_TEST_NOW="$moment" .venv/bin/python -m pytest -m clock -q
+    step "pytest -m clock, the clock moved to a new year's eve and to a leap day (side by side)"
+    moments=(2027-12-31T23:30:00Z 2028-02-29T12:00:00Z)
+    mkdir -p "$ROOT/var"
+    pids=()
+    for i in "${!moments[@]}"; do
+        PORTAL_TEST_NOW="${moments[$i]}" DATABASE_URL="${DATABASE_URL}_clock$i" \
+            REDIS_URL="${REDIS_URL%/*}/$((12 + i))" \
+            .venv/bin/python -m pytest -m "clock and not browser and not slow" -q -p no:cacheprovider \
+            >"$ROOT/var/clock-$i.log" 2>&1 &
+        pids+=("$!")
     done
+    failed=0
+    for i in "${!moments[@]}"; do
+        status=0
+        wait "${pids[$i]}" || status=$?
+        printf -- '-- the clock at %s (exit %s)\n' "${moments[$i]}" "$status"
+        tail -n 25 "$ROOT/var/clock-$i.log"
+        [ "$status" -eq 0 ] || failed=1
+    done
+    exit "$failed"
 fi
