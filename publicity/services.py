@@ -15,6 +15,7 @@ from portal.access import page_restriction_kind
 from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
 from portal.roles import Role
 from portal.services import singleton_page_ensure
+from portal.text import chinese_punctuation_normalise
 
 from .bulletin import UNIT_SUFFIX, ParsedBulletin, parse_bulletin
 from .models import (
@@ -171,30 +172,36 @@ def bulletin_import(
         organisation, department, created = organisation_resolve(text=item.unit, region=region)
         if created:
             report.organisations_created.append(organisation.name)
-        story = Story.objects.filter(bulletin_issue=issue, title=item.title).first()
+        title = chinese_punctuation_normalise(item.title)
+        paragraphs = [chinese_punctuation_normalise(paragraph) for paragraph in item.paragraphs]
+        # A story imported before titles were normalised still carries the title as printed.
+        story = (
+            Story.objects.filter(bulletin_issue=issue, title=title).first()
+            or Story.objects.filter(bulletin_issue=issue, title=item.title).first()
+        )
         values = {
+            "title": title,
             "section": sections[item.section],
             "origin_organisation": organisation,
             "contributing_department": department,
             "publication_date": parsed.date,
-            "summary": item.paragraphs[0][:200] if item.paragraphs else "",
-            "body": _body(item.paragraphs),
+            "summary": paragraphs[0][:200] if paragraphs else "",
+            "body": _body(paragraphs),
             "bulletin_order": item.order,
             "access_level": access_level,
         }
         if story is None:
             story = Story(
-                title=item.title,
                 slug=f"bulletin-{issue.total_number or issue.pk}-{item.order:02d}",
                 bulletin_issue=issue,
                 **values,
             )
             index.add_child(instance=story)
-            report.created.append(item.title)
+            report.created.append(title)
         else:
             for key, value in values.items():
                 setattr(story, key, value)
-            report.updated.append(item.title)
+            report.updated.append(title)
         revision = story.save_revision()
         if publish:
             revision.publish()

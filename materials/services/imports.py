@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from portal.models import AccessLevel, HistoricalPeriod, Organisation, Topic
 from portal.services import topic_get_or_create
+from portal.text import chinese_punctuation_normalise
 
 from ..models import Material, MaterialType
 from . import material_create
@@ -109,7 +110,10 @@ def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Ma
     def cell(name: str) -> str:
         return (row.get(name) or "").strip()
 
-    filename, title = cell("filename"), cell("title")
+    def prose(name: str) -> str:
+        return chinese_punctuation_normalise(cell(name))
+
+    filename, title = cell("filename"), prose("title")
     if not filename:
         raise ValidationError(_("缺少文件名"))
     if not title:
@@ -128,7 +132,8 @@ def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Ma
     date_from = _date(cell("date_from"), end=False)
     date_to = _date(cell("date_to"), end=True)
     topics = import_row_topics(cell("topics"))
-    if Material.objects.filter(origin_organisation=organisation, title=title).exists():
+    # A material imported before titles were normalised carries the title as the sheet wrote it.
+    if Material.objects.filter(origin_organisation=organisation, title__in={title, cell("title")}).exists():
         raise ValidationError(_("本单位已有同名资料“%(value)s”") % {"value": title})
     uploaded = open_file(filename)
     if uploaded is None:
@@ -146,8 +151,8 @@ def _import_row(*, row: dict, open_file, organisation: Organisation, user) -> Ma
             access_level=access_level,
             date_from=date_from,
             date_to=date_to,
-            description=cell("description"),
-            collection=cell("collection"),
+            description=prose("description"),
+            collection=prose("collection"),
         )
 
 

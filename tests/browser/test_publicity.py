@@ -73,3 +73,45 @@ def test_submitted_item_is_accepted_and_reaches_feed_and_bulletin(live_site, bro
     SCREENSHOTS.mkdir(exist_ok=True)
     reviewer.screenshot(path=str(SCREENSHOTS / "publicity-bulletin.png"), full_page=True)
     reviewer.context.close()
+
+
+# Characters of each rendered line of the story's longest paragraph, and the text column's
+# width in that paragraph's font size.
+MEASURE_LINES = """prose => {
+    const paragraph = [...prose.querySelectorAll('p')]
+        .sort((a, b) => b.textContent.length - a.textContent.length)[0];
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    const lines = new Map();
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.length; i++) {
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (rect) lines.set(Math.round(rect.top), (lines.get(Math.round(rect.top)) || 0) + 1);
+        }
+    }
+    const fontSize = parseFloat(getComputedStyle(paragraph).fontSize);
+    return {lines: [...lines.values()], ems: prose.getBoundingClientRect().width / fontSize};
+}"""
+
+
+def test_a_story_line_holds_at_most_forty_chinese_characters(live_site, browser):
+    base, env = live_site
+    path = _shell(
+        env,
+        "from publicity.models import Story; "
+        "print(max(Story.objects.live(), key=lambda s: max(map(len, s.body_text()), default=0)).url)",
+    )
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page.goto(base + path)
+
+    measure = page.locator("article.story .prose").evaluate(MEASURE_LINES)
+
+    # The demo's longest paragraph (62 characters) wraps. A CJK character is one em wide: the
+    # column is 40 of them at most, however wide the window.
+    assert measure["ems"] <= 40.5, measure
+    assert len(measure["lines"]) >= 2, measure
+    assert max(measure["lines"]) <= 40, measure
+    assert max(measure["lines"]) >= 36, measure  # a full line, not a narrow column
+    page.close()

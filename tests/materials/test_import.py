@@ -98,3 +98,36 @@ def test_unknown_organisation_is_an_error(folder):
         call_command(
             "materials_import", str(folder), str(folder.parent / "metadata.csv"), organisation="nowhere"
         )
+
+
+NORMALISED_CSV = """filename,title,type,period,date_from,date_to,topics,access_level,description,collection
+hongyan.txt,红岩村(南方局旧址)调查报告,档案,,,,,公开,"调查对象:红岩村,曾家岩50号;共1,000页",档案馆"红岩"专藏
+"""
+
+
+def test_imported_chinese_text_has_full_width_punctuation(folder, own_organisation):
+    (folder / "hongyan.txt").write_text("红岩村调查", encoding="utf-8")
+    sheet = folder.parent / "normalised.csv"
+    sheet.write_text(NORMALISED_CSV, encoding="utf-8")
+
+    call_command("materials_import", str(folder), str(sheet), organisation="cq-qijiang", stdout=io.StringIO())
+
+    material = Material.objects.get()
+    assert material.title == "红岩村（南方局旧址）调查报告"
+    assert material.description == "调查对象：红岩村，曾家岩50号；共1,000页"
+    assert material.collection == "档案馆“红岩”专藏"
+
+
+def test_a_title_stored_as_the_sheet_wrote_it_is_still_the_same_material(folder, own_organisation):
+    (folder / "hongyan.txt").write_text("红岩村调查", encoding="utf-8")
+    sheet = folder.parent / "normalised.csv"
+    sheet.write_text(NORMALISED_CSV, encoding="utf-8")
+    call_command("materials_import", str(folder), str(sheet), organisation="cq-qijiang", stdout=io.StringIO())
+    # As imported before titles were normalised.
+    Material.objects.update(title="红岩村(南方局旧址)调查报告")
+
+    out = io.StringIO()
+    call_command("materials_import", str(folder), str(sheet), organisation="cq-qijiang", stdout=out)
+
+    assert "已有同名资料" in out.getvalue()
+    assert Material.objects.count() == 1

@@ -1,18 +1,22 @@
 import datetime
+import re
 
 import pytest
 
 from portal.models import Organisation
 from publicity.models import BulletinIssue, Story
 
+from .conftest import SEED
+
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 # (section, title, contributing unit as printed, unit organisation's name) for every item, in order.
+# The seed prints half-width quotes in Chinese titles; the stories carry full-width ones.
 EXPECTED = [
     ("工作动态", "市委党史研究室专题研究 2020 年意识形态工作", "市委党史研究室宣教处", "重庆市委党史研究室"),
     (
         "工作动态",
-        '市委党史研究室举办"读党史、守初心、担使命"读书分享活动',
+        "市委党史研究室举办“读党史、守初心、担使命”读书分享活动",
         "市委党史研究室宣教处",
         "重庆市委党史研究室",
     ),
@@ -24,7 +28,7 @@ EXPECTED = [
     ),
     (
         "工作动态",
-        '市委党史研究室与有关部门联合召开"红岩精神与中国革命精神学术研讨会"专家咨询会议',
+        "市委党史研究室与有关部门联合召开“红岩精神与中国革命精神学术研讨会”专家咨询会议",
         "市委党史研究室南方局研究室",
         "重庆市委党史研究室",
     ),
@@ -71,7 +75,7 @@ EXPECTED = [
     ),
     (
         "信息短波",
-        '酉阳县委党史研究室联合县红色景区管委会开展"浩气如虹烁古今——赵世炎烈士生平事迹发展"主题党史展览',
+        "酉阳县委党史研究室联合县红色景区管委会开展“浩气如虹烁古今——赵世炎烈士生平事迹发展”主题党史展览",
         "酉阳县委党史研究室",
         "酉阳县委党史研究室",
     ),
@@ -111,13 +115,27 @@ def test_bodies_are_whole_paragraphs_without_print_artefacts(imported_seed):
     study = Story.objects.get(bulletin_order=1)
     text = "".join(study.body_text())
     # Wrapped lines ("重要 论述") and a paragraph cut by a page break ("宣传\n\n力度") are joined.
-    assert "重要论述,审议了" in text
-    assert "加大党史正面宣传力度,围绕" in text
+    assert "重要论述，审议了" in text
+    assert "加大党史正面宣传力度，围绕" in text
     assert "供稿" not in text
     bishan = Story.objects.get(bulletin_order=8)
     assert [p[:4] for p in bishan.body_text()[1:]] == ["一是推进", "二是开展", "三是运用"]
     qijiang = Story.objects.get(section__name="经验交流")
     assert qijiang.body_text()[0].startswith("綦江区是中央红军长征在重庆的唯一过境地")
+
+
+def test_imported_chinese_text_has_full_width_punctuation(imported_seed):
+    printed = SEED.read_text(encoding="utf-8")
+    assert "5月15日上午,市委党史研究室" in printed and '为什么"能"' in printed
+
+    stories = _stories()
+    study = stories[0]
+    assert study.summary.startswith("5月15日上午，市委党史研究室召开室务会，集中学习")
+    assert "为什么“能”、马克思主义为什么“行”" in "".join(study.body_text())
+    half_width_beside_chinese = re.compile(r'[\u4e00-\u9fff][,;:?!()"]|[,;:?!()"][\u4e00-\u9fff]')
+    for story in stories:
+        for text in [story.title, story.summary, *story.body_text()]:
+            assert not half_width_beside_chinese.search(text), text
 
 
 def test_missing_organisations_are_created_with_a_guessed_level(imported_seed):

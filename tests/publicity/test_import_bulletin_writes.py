@@ -67,3 +67,19 @@ def test_unreadable_parts_are_reported(story_index, tmp_path):
     assert "《某某工作会议召开》没有供稿单位" in report
     assert "没有正文的供稿行" in report
     assert not Story.objects.filter(title="某某工作会议召开").exists()
+
+
+def test_reimport_finds_stories_stored_with_the_titles_as_printed(story_index):
+    """Stories imported before titles were normalised carry the half-width quotes of the seed."""
+    _import()
+    normalised = "市委党史研究室举办“读党史、守初心、担使命”读书分享活动"
+    printed = '市委党史研究室举办"读党史、守初心、担使命"读书分享活动'
+    story = Story.objects.get(title=normalised)
+    Story.objects.filter(pk=story.pk).update(title=printed, draft_title=printed)
+
+    output = _import()
+
+    assert "0 created, 14 updated" in output
+    assert Story.objects.count() == 14
+    story.refresh_from_db()
+    assert story.title == normalised

@@ -23,6 +23,9 @@ def test_bulletin_issue_web_page_looks_like_the_printed_issue(client, imported_s
     assert html.count("【工作动态】") == 2
     assert "(市委党史研究室南方局研究室供稿)" in html
     assert "(酉阳县委党史研究室供稿)" in html
+    # Imported with full-width punctuation in its Chinese text.
+    assert "市委党史研究室举办“读党史、守初心、担使命”读书分享活动" in html
+    assert "5月15日上午，市委党史研究室召开室务会，" in html
     assert "报：中央党史和文献研究院" in html
     assert "责编: 余敬春" in html
     assert client.get(f"/bulletins/{issue.pk + 1}/").status_code == 404
@@ -66,7 +69,7 @@ def test_bulletin_pdf_is_laid_out_like_the_printed_issue(client, imported_seed):
     assert positions == sorted(positions) and text.count("【工作动态】") == 2
     contents_end = text.index("【工作动态】", positions[0] + 1)
     assert "市委党史研究室专题研究 2020 年意识形态工作" in text[:contents_end]
-    assert "5月15日上午,市委党史研究室召开室务会" in text[contents_end:]
+    assert "5月15日上午，市委党史研究室召开室务会" in text[contents_end:]
     assert "（市委党史研究室宣教处供稿）" in text and "（酉阳县委党史研究室供稿）" in text
     # A short item whose title is its opening words is printed once, as on paper.
     assert text[contents_end:].count("酉阳县委党史研究室联合县红色景区管委会开展") == 1
