@@ -248,3 +248,11 @@ def test_the_contact_details_are_edited_in_the_wagtail_admin(units):
     with pytest.raises(Exception, match="邮政编码为 6 位数字"):
         page.full_clean()
     assert OrganisationPage.objects.get(pk=page.pk).postcode == ""
+
+
+def test_the_demo_province_office_page_shows_its_contact_details_and_records(client, home_page):
+    soup = _soup(client.get("/organisations/sc-province/"))
+    terms = [dt.get_text(strip=True) for dt in soup.select("dl.organisation-contact dt")]
+    assert terms == ["地址", "邮政编码", "联系电话", "电子邮箱", "办公时间"]
+    for module in ("materials", "research", "publicity"):
+        assert _titles(soup, module), module
