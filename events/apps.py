@@ -27,5 +27,6 @@ class EventsConfig(AppConfig):
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
                 home_panel="events/includes/home_panel.html",
+                organisation_panel="events/includes/organisation_panel.html",
             )
         )

@@ -29,6 +29,7 @@ class MaterialsConfig(AppConfig):
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
                 home_panel="materials/includes/home_panel.html",
+                organisation_panel="materials/includes/organisation_panel.html",
                 api=("/materials/", router),
             )
         )

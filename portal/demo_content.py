@@ -212,3 +212,21 @@ SITE_IDENTITY = {
         "site_code": "5000000000",
     },
 }
+
+# Contact details of the provincial offices' pages (demo values, like the footer's).
+ORGANISATION_CONTACTS = {
+    "sc-province": {
+        "address": "四川省成都市青羊区（演示地址）",
+        "postcode": "610000",
+        "phone": "028-0000 0001",
+        "email": "dangshi@sichuan.example.org",
+        "office_hours": "工作日 9:00—12:00，13:30—17:30",
+    },
+    "cq-municipal": {
+        "address": "重庆市渝中区（演示地址）",
+        "postcode": "400000",
+        "phone": "023-0000 0001",
+        "email": "dangshi@chongqing.example.org",
+        "office_hours": "工作日 9:00—12:00，14:00—18:00",
+    },
+}

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import BaseStreamBlock
-from .modules import modules
+from .modules import module_panels
 from .searchable import Searchable, searchable_fields
 
 
@@ -209,8 +210,7 @@ class HomePage(Searchable, Page):
         context = super().get_context(request, *args, **kwargs)
         context["organisations_by_region"] = Organisation.objects.grouped_by_region()
         context["menu_pages"] = self.get_children().live().public().in_menu().specific()
-        panels = sorted((m for m in modules() if m.home_panel), key=lambda m: m.menu.order if m.menu else 99)
-        context["home_panels"] = [module.home_panel for module in panels]
+        context["home_panels"] = module_panels("home_panel")
         return context
 
 
@@ -253,10 +253,34 @@ class OrganisationPage(Searchable, Page):
         Organisation, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="page"
     )
     introduction = RichTextField(_("单位简介"), blank=True)
+    # The contact details a government office publishes (政务公开); each is shown only when given.
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("邮政编码"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{6}$", _("邮政编码为 6 位数字。"))],
+    )
+    phone = models.CharField(_("联系电话"), max_length=64, blank=True, help_text=_("例如 028-86000000"))
+    fax = models.CharField(_("传真"), max_length=64, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    office_hours = models.CharField(
+        _("办公时间"), max_length=200, blank=True, help_text=_("例如 工作日 9:00—12:00，13:30—17:30")
+    )
 
     content_panels = Page.content_panels + [
-        MultiFieldPanel([FieldPanel("organisation"), FieldPanel("address")], _("单位")),
+        FieldPanel("organisation"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("postcode"),
+                FieldPanel("phone"),
+                FieldPanel("fax"),
+                FieldPanel("email"),
+                FieldPanel("office_hours"),
+            ],
+            heading=_("联系方式"),
+        ),
         FieldPanel("introduction"),
     ]
     search_text = ("title", "introduction")
@@ -266,6 +290,12 @@ class OrganisationPage(Searchable, Page):
 
     class Meta:
         verbose_name = _("单位主页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each module lists the unit's own records as far as the reader may see them.
+        context["organisation_panels"] = module_panels("organisation_panel")
+        return context
 
 
 @register_setting(icon="site")

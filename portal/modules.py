@@ -1,7 +1,8 @@
 """The collaboration modules, as each declares itself from its AppConfig.ready().
 
 A module (materials, research, events, training, publicity) registers what it brings:
-its menu entry, URLs, role permissions, search sources, demo seeder, API router and home panel.
+its menu entry, URLs, role permissions, search sources, demo seeder, API router, home panel
+and organisation panel.
 The infrastructure (the menu, roles, URLs, seed_demo, search, the public API) reads
 this registry and never names a module. What a module shares with the partner region
 is declared the same way, by its own sync.py (sync.registry), imported from ready().
@@ -52,6 +53,9 @@ class Module:
     api: tuple[str, Any] | None = None
     # A template the home page includes: the module's own panel (its newest items).
     home_panel: str | None = None
+    # A template an organisation's page includes, given ``organisation``: that unit's newest items
+    # the reader may see, with a link to the module's list filtered by the unit (?organisation=).
+    organisation_panel: str | None = None
 
 
 _modules: dict[str, Module] = {}
@@ -70,3 +74,10 @@ def modules() -> list[Module]:
 
 def module_get(label: str) -> Module | None:
     return _modules.get(label)
+
+
+def module_panels(attribute: str) -> list[str]:
+    """The panel templates the modules declare under ``attribute`` (home_panel, organisation_panel),
+    in the site menu's order."""
+    declaring = [m for m in modules() if getattr(m, attribute)]
+    return [getattr(m, attribute) for m in sorted(declaring, key=lambda m: m.menu.order if m.menu else 99)]

@@ -45,5 +45,6 @@ class PublicityConfig(AppConfig):
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
                 home_panel="publicity/includes/home_panel.html",
+                organisation_panel="publicity/includes/organisation_panel.html",
             )
         )

@@ -39,6 +39,7 @@ class ResearchConfig(AppConfig):
                 role_permissions=ROLE_MODEL_PERMISSIONS,
                 search_sources=search.SOURCES,
                 demo_seed=demo.seed,
+                organisation_panel="research/includes/organisation_panel.html",
                 api=("/research/", router),
             )
         )

@@ -28,6 +28,8 @@ PUBLIC_PATHS = [
     "/events/?when=past",
     "/research/experts/",
     "/bulletins/",
+    # A unit's page: its contact details and its records of every module.
+    "/organisations/sc-province/",
     "/training/verify/",
     "/admin/login/",
     "/no-such-page/",
@@ -175,6 +177,7 @@ def test_public_pages_have_no_serious_or_critical_violations(live_site, browser,
             "search": "/search/?q=长征",
             "event": details["/events/past/"],
             "story": details["/stories/"],
+            "organisation": "/organisations/sc-province/",
         },
     )
     page.close()

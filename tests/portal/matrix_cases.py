@@ -60,6 +60,10 @@ def past_event_title(world, level):
     return world.extra["past_event"][level].title
 
 
+def owner_page_url(world, level):
+    return world.extra["owner_page"].url
+
+
 def page_url(kind):
     return lambda world, level: world.records[kind][level].url
 
@@ -280,6 +284,12 @@ WAGTAIL_PATHS: dict[str, Case] = {
     "page:red_heritage_site": Case("record", page_url("site"), title("site")),
     "page:story_index": Case("listing", lambda w, lv: w.extra["story_index"].url, title("story")),
     "page:red_heritage_index": Case("listing", lambda w, lv: w.extra["site_index"].url, title("site")),
+    # The owner's page lists its newest records of each module (events still to come; the world's
+    # pending stories are its newest).
+    "page:organisation_materials": Case("listing", owner_page_url, title("material")),
+    "page:organisation_events": Case("listing", owner_page_url, title("event")),
+    "page:organisation_projects": Case("listing", owner_page_url, title("project")),
+    "page:organisation_stories": Case("listing", owner_page_url, title("pending_story")),
     "admin:explorer": Case(
         "no_leak",
         lambda w, lv: reverse("wagtailadmin_explore", args=[w.extra["story_index"].pk]),

@@ -10,7 +10,15 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-PAGES = ["/en/", "/en/materials/", "/en/stories/", "/en/events/", "/en/research/experts/", "/en/about/"]
+PAGES = [
+    "/en/",
+    "/en/materials/",
+    "/en/stories/",
+    "/en/events/",
+    "/en/research/experts/",
+    "/en/about/",
+    "/en/organisations/sc-province/",
+]
 
 
 def _unmarked_chinese(html: bytes) -> dict[str, list[str]]:

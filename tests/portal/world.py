@@ -20,9 +20,14 @@ from django.utils import timezone
 
 from wagtail.models import Page, PageViewRestriction, Site
 
-from portal.models import Organisation, StaffProfile
+from portal.models import Organisation, OrganisationIndexPage, StaffProfile
 from portal.roles import Role
-from portal.services import organisation_groups_ensure, staff_user_create_or_update
+from portal.services import (
+    organisation_groups_ensure,
+    organisation_page_ensure,
+    singleton_page_ensure,
+    staff_user_create_or_update,
+)
 
 LEVELS = ("public", "partners", "internal")
 READERS = ("anonymous", "no_profile", "owner_role", "owner_norole", "same_region", "partner", "superuser")
@@ -123,11 +128,16 @@ def build_world() -> World:
     # As in production: every editor of the region may add and change stories in the index.
     submission_workflow_ensure(region="sichuan", index=stories)
     sites = red_heritage_index_ensure(home=home)
+    # The owner's own page, which lists its records of every module.
+    units = singleton_page_ensure(
+        model=OrganisationIndexPage, parent=home, title="矩阵成员单位", slug="units"
+    )
+    owner_page = organisation_page_ensure(organisation=owner, parent=units)
     section = Section.objects.order_by("order").first()
     issue = BulletinIssue.objects.create(
         title="矩阵党史工作", region="sichuan", year=2020, number=3, date=datetime.date(2020, 6, 30)
     )
-    world.extra.update(home=home, story_index=stories, site_index=sites, issue=issue)
+    world.extra.update(home=home, story_index=stories, site_index=sites, issue=issue, owner_page=owner_page)
 
     now = timezone.now()
     kinds = ("material", "project", "expert", "event", "course", "story", "site", "milestone", "session")

@@ -117,7 +117,13 @@ class Command(BaseCommand):
         )
         for organisation in organisations.values():
             if organisation.region == region:
-                organisation_page_ensure(organisation=organisation, parent=index)
+                page = organisation_page_ensure(organisation=organisation, parent=index)
+                contact = demo_content.ORGANISATION_CONTACTS.get(organisation.code)
+                # Filled in once: details an editor has since given are kept.
+                if contact and not any(getattr(page, name) for name in contact):
+                    for name, value in contact.items():
+                        setattr(page, name, value)
+                    page.save_revision().publish()
 
     def _standard_page(self, home, slug, title, introduction, paragraphs):
         page = StandardPage.objects.child_of(home).filter(slug=slug).first()
