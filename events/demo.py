@@ -155,6 +155,8 @@ def calendar_page_ensure() -> EventCalendarPage | None:
         title="联席会议日历",
         slug="events",
         introduction="川渝两地党史部门的联席会议、学术研讨会、论坛和考察交流。",
+        title_en="Joint meetings calendar",
+        introduction_en="Joint meetings, symposia, forums and study visits of the party-history offices of both regions.",
     )
 
 

@@ -23,7 +23,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.dates import date_display
-from portal.models import Organisation
+from portal.models import EnglishVersion, Organisation
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
@@ -360,13 +360,13 @@ class CalendarToken(models.Model):
         return str(self.user)
 
 
-class EventCalendarPage(RoutablePageMixin, Page):
+class EventCalendarPage(RoutablePageMixin, EnglishVersion, Page):
     """The calendar's place in the page tree, so the site menu links to it. Its address is /events/,
     answered by the calendar's own views (events.urls); its routes hand over to those views."""
 
     introduction = models.TextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = Page.content_panels + [FieldPanel("introduction"), *EnglishVersion.english_panels]
     parent_page_types = ["portal.HomePage"]
     subpage_types: list[str] = []
     max_count = 1

@@ -167,6 +167,14 @@ HOME = {
             "分别签署合作框架协议，并召开第一次联席会议。本平台服务协议确定的各项协作：共享党史资料"
             "和研究成果、协同开展课题研究、联合举办学术交流、互推互展宣传教育、联合培养党史干部。"
         ),
+        "title_en": "Sichuan–Chongqing Party History Collaboration · Sichuan",
+        "introduction_en": (
+            "On 19 May 2020 the Chongqing Party History Research Office signed framework agreements in "
+            "Chengdu with the Sichuan Provincial and the Chengdu Municipal Party History Research Offices, "
+            "and held the first joint meeting. This portal serves the cooperation they agreed: sharing "
+            "archives and research results, joint research projects, academic exchange, reciprocal "
+            "publicity and joint training of party-history staff."
+        ),
     },
     "chongqing": {
         "title": "川渝党史协作平台 · 重庆站",
@@ -175,10 +183,22 @@ HOME = {
             "重庆各区县党史部门与四川各市（州）、区（县、市）党史部门在此共享资料、联合研究、"
             "互推互展、共同培训。"
         ),
+        "title_en": "Sichuan–Chongqing Party History Collaboration · Chongqing",
+        "introduction_en": (
+            "The party-history offices of Sichuan and Chongqing, and of Chengdu and Chongqing, signed "
+            "strategic cooperation agreements and set up a joint-meeting system. Chongqing's district "
+            "offices and Sichuan's city and county offices share archives, research jointly, publicise "
+            "each other's work and train together here."
+        ),
     },
 }
 
 ABOUT_TITLE = "关于川渝党史协作"
+ABOUT_TITLE_EN = "About the Sichuan–Chongqing party-history cooperation"
+ABOUT_INTRODUCTION_EN = (
+    "To serve the Chengdu–Chongqing economic circle, the party-history offices of both provinces "
+    "at every level have set up channels of exchange and cooperation."
+)
 ABOUT_INTRODUCTION = "为服务成渝地区双城经济圈建设，川渝两地各级党史部门建立不同层级的交流沟通协作机制。"
 ABOUT_PARAGRAPHS = [
     "<p>协议明确建立联席会议制度，通过联席会议加强川渝两地各级党史部门的沟通联系，"

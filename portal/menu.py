@@ -8,13 +8,25 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from wagtail.models import Page, Site
 
 from portal.modules import MenuEntry, MenuLink, modules
 
 CONTENT_LANGUAGE = "zh-Hans"
+
+
+def in_reader_language(page, field: str = "title") -> tuple[str, str]:
+    """A page's title (or introduction) in the reader's language, and the lang mark it needs: the
+    English an editor wrote (portal.models.EnglishVersion), else the Chinese, marked for English readers."""
+    chinese = getattr(page, field, "") or ""
+    if (get_language() or "zh").startswith("zh"):
+        return chinese, ""
+    english = getattr(page, f"{field}_en", "") or ""
+    if english:
+        return english, ""
+    return chinese, CONTENT_LANGUAGE if chinese else ""
 
 
 @dataclass
@@ -29,6 +41,11 @@ class MenuItem:
 
     def __getitem__(self, key):  # templates and older callers read items as mappings
         return getattr(self, key)
+
+
+def _page_item(page, url: str) -> MenuItem:
+    title, lang = in_reader_language(page)
+    return MenuItem(title=title, url=url, lang=lang)
 
 
 def _page_urls(entries: list[MenuEntry], request) -> dict[str, str]:
@@ -77,8 +94,8 @@ def site_menu_build(*, request=None) -> list[MenuItem]:
     if site is not None:
         taken = {item.url for item in items} | {child.url for item in items for child in item.children}
         pages = [
-            MenuItem(title=page.title, url=url, lang=CONTENT_LANGUAGE)
-            for page in site.root_page.get_children().live().public().in_menu()
+            _page_item(page, url)
+            for page in site.root_page.get_children().live().public().in_menu().specific()
             if (url := page.get_url(request)) not in taken
         ]
         if len(pages) == 1:

@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .modules import module_panels
+from .page_mixins import EnglishVersion
 from .searchable import Searchable, searchable_fields
 
 
@@ -189,13 +190,14 @@ class OrganisationRole(models.Model):
         return f"{self.organisation.short_name} · {self.role}"
 
 
-class HomePage(Searchable, Page):
+class HomePage(EnglishVersion, Searchable, Page):
     introduction = models.TextField(_("导语"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
         FieldPanel("body"),
+        *EnglishVersion.english_panels,
     ]
     search_text = ("title", "introduction")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
@@ -214,13 +216,14 @@ class HomePage(Searchable, Page):
         return context
 
 
-class StandardPage(Searchable, Page):
+class StandardPage(EnglishVersion, Searchable, Page):
     introduction = models.TextField(_("导语"), blank=True)
     body = StreamField(BaseStreamBlock(), verbose_name=_("正文"), blank=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
         FieldPanel("body"),
+        *EnglishVersion.english_panels,
     ]
     search_text = ("title", "introduction", "body")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
@@ -229,10 +232,10 @@ class StandardPage(Searchable, Page):
         verbose_name = _("普通页面")
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(EnglishVersion, Page):
     introduction = models.TextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = Page.content_panels + [FieldPanel("introduction"), *EnglishVersion.english_panels]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["portal.OrganisationPage"]
     max_count = 1

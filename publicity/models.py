@@ -14,7 +14,7 @@ from wagtail.search import index
 
 from portal.access import access_q
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
-from portal.models import AccessLevel, Organisation, Region
+from portal.models import AccessLevel, EnglishVersion, Organisation, Region
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
@@ -92,12 +92,12 @@ class BulletinIssue(models.Model):
         return f"{self.title} {self.year}年第{self.number}期{total}"
 
 
-class StoryIndexPage(Page):
+class StoryIndexPage(EnglishVersion, Page):
     """The list of stories of both regions, filterable by section, region, unit and topic."""
 
     introduction = models.TextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = Page.content_panels + [FieldPanel("introduction"), *EnglishVersion.english_panels]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["publicity.Story"]
     max_count = 1
@@ -255,10 +255,10 @@ class Story(Searchable, SharedRecord, Page):
         return super().serve(request, *args, **kwargs)
 
 
-class RedHeritageIndexPage(Page):
+class RedHeritageIndexPage(EnglishVersion, Page):
     introduction = models.TextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    content_panels = Page.content_panels + [FieldPanel("introduction"), *EnglishVersion.english_panels]
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["publicity.RedHeritageSite"]
     max_count = 1

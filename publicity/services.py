@@ -47,6 +47,8 @@ def story_index_ensure(*, home: Page | None = None) -> StoryIndexPage:
         title="互推互展",
         slug="stories",
         introduction="川渝两地党史部门的工作动态、经验交流和信息短波。",
+        title_en="Reciprocal publicity",
+        introduction_en="News, shared experience and brief reports from both regions.",
     )
 
 
@@ -57,6 +59,8 @@ def red_heritage_index_ensure(*, home: Page | None = None) -> RedHeritageIndexPa
         title="红色景点",
         slug="red-sites",
         introduction="川渝两地的红色景点和革命遗址。",
+        title_en="Red-heritage sites",
+        introduction_en="Red-heritage sites and revolutionary landmarks in Sichuan and Chongqing.",
     )
 
 

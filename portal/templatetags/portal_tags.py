@@ -3,7 +3,7 @@ from django.conf import settings
 
 from wagtail.models import Page, Site
 
-from portal.menu import CONTENT_LANGUAGE, site_menu_build
+from portal.menu import in_reader_language, site_menu_build
 from portal.selectors import organisation_page_urls
 
 register = template.Library()
@@ -24,6 +24,11 @@ def site_menu(context):
     return _menu(context.get("request"))
 
 
+def _crumb(page, url: str | None) -> dict:
+    title, lang = in_reader_language(page)
+    return {"title": title, "url": url, "lang": lang}
+
+
 @register.inclusion_tag("portal/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     """首页 › section › … › this page: a page's ancestors below the site root, or, for a
@@ -35,7 +40,7 @@ def breadcrumbs(context):
         if site is not None and page.depth > site.root_page.depth:
             ancestors = page.get_ancestors().live().filter(depth__gt=site.root_page.depth).specific()
             trail = [*((a, a.get_url(request)) for a in ancestors), (page, None)]
-            crumbs = [{"title": p.title, "url": url, "lang": CONTENT_LANGUAGE} for p, url in trail]
+            crumbs = [_crumb(p, url) for p, url in trail]
     elif request is not None:
         for item in _menu(request):
             if not item.current:
@@ -49,6 +54,13 @@ def breadcrumbs(context):
             ]
             break
     return {"crumbs": crumbs, "request": request}
+
+
+@register.simple_tag
+def page_text(page, field: str = "title") -> dict:
+    """A page's title or introduction for the reader's language: {"text", "lang"} (portal.menu)."""
+    text, lang = in_reader_language(page, field)
+    return {"text": text, "lang": lang}
 
 
 @register.simple_tag(takes_context=True)

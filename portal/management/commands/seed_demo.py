@@ -77,10 +77,11 @@ class Command(BaseCommand):
         texts = demo_content.HOME[region]
         home = HomePage.objects.first()
         if home is None:
-            home = HomePage(title=texts["title"], slug=f"home-{region}", introduction=texts["introduction"])
+            home = HomePage(slug=f"home-{region}")
+        for field in ("title", "introduction", "title_en", "introduction_en"):
+            setattr(home, field, texts[field])
+        if home.pk is None:
             root.add_child(instance=home)
-        else:
-            home.title, home.introduction = texts["title"], texts["introduction"]
         home.save_revision().publish()
         default_port = port or (8001 if region == "sichuan" else 8002)
         Site.objects.exclude(root_page=home).filter(is_default_site=True).delete()
@@ -104,9 +105,11 @@ class Command(BaseCommand):
         self._standard_page(
             home,
             "about",
-            demo_content.ABOUT_TITLE,
-            demo_content.ABOUT_INTRODUCTION,
-            demo_content.ABOUT_PARAGRAPHS,
+            title=demo_content.ABOUT_TITLE,
+            introduction=demo_content.ABOUT_INTRODUCTION,
+            title_en=demo_content.ABOUT_TITLE_EN,
+            introduction_en=demo_content.ABOUT_INTRODUCTION_EN,
+            body=[{"type": "paragraph", "value": html} for html in demo_content.ABOUT_PARAGRAPHS],
         )
         index = singleton_page_ensure(
             model=OrganisationIndexPage,
@@ -114,6 +117,8 @@ class Command(BaseCommand):
             title="成员单位",
             slug="organisations",
             introduction="川渝两地省级、市级和区县级党史部门。",
+            title_en="Member organisations",
+            introduction_en="Party-history offices of Sichuan and Chongqing at every level.",
         )
         for organisation in organisations.values():
             if organisation.region == region:
@@ -125,15 +130,14 @@ class Command(BaseCommand):
                         setattr(page, name, value)
                     page.save_revision().publish()
 
-    def _standard_page(self, home, slug, title, introduction, paragraphs):
-        page = StandardPage.objects.child_of(home).filter(slug=slug).first()
-        body = [{"type": "paragraph", "value": html} for html in paragraphs]
-        if page is None:
-            page = StandardPage(title=title, slug=slug, show_in_menus=True)
-            page.introduction, page.body = introduction, body
+    def _standard_page(self, home, slug, **fields):
+        page = StandardPage.objects.child_of(home).filter(slug=slug).first() or StandardPage(
+            slug=slug, show_in_menus=True
+        )
+        for field, value in fields.items():
+            setattr(page, field, value)
+        if page.pk is None:
             home.add_child(instance=page)
-        else:
-            page.title, page.introduction, page.body = title, introduction, body
         page.save_revision().publish()
 
     def _staff(self, region: str, organisations: dict[str, Organisation], password: str):
