@@ -61,7 +61,7 @@ step "pytest"
 
 # No test may depend on the day it runs: the tests that touch dates, times or calendars run
 # again with the clock on a new year's eve (already the next year in Asia/Shanghai) and on a
-# leap day. The browser and process-starting (slow) tests already ran at the suite's fixed
+# leap day. The tests that start sites, workers or a browser (services, slow) ran at the fixed
 # clock; the moved clocks are for the date logic itself. Both moments run side by side, each
 # on its own test database and Redis database. A targeted run (pytest arguments given) skips this.
 if [ "$#" -eq 0 ]; then
@@ -72,7 +72,7 @@ if [ "$#" -eq 0 ]; then
     for i in "${!moments[@]}"; do
         PORTAL_TEST_NOW="${moments[$i]}" DATABASE_URL="${DATABASE_URL}_clock$i" \
             REDIS_URL="${REDIS_URL%/*}/$((12 + i))" \
-            .venv/bin/python -m pytest -m "clock and not browser and not slow" -q -p no:cacheprovider \
+            .venv/bin/python -m pytest -m "clock and not services and not slow" -q -p no:cacheprovider \
             >"$ROOT/var/clock-$i.log" 2>&1 &
         pids+=("$!")
     done
