@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .modules import modules
+from .page_forms import PortalPageForm
 from .searchable import Searchable, searchable_fields
 
 
@@ -224,6 +225,7 @@ class StandardPage(Searchable, Page):
     ]
     search_text = ("title", "introduction", "body")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
+    base_form_class = PortalPageForm
 
     class Meta:
         verbose_name = _("普通页面")
@@ -263,6 +265,7 @@ class OrganisationPage(Searchable, Page):
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["portal.OrganisationIndexPage"]
     subpage_types = ["portal.StandardPage"]
+    base_form_class = PortalPageForm
 
     class Meta:
         verbose_name = _("单位主页")

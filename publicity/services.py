@@ -14,6 +14,7 @@ from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, Workf
 from portal.access import page_restriction_kind
 from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
 from portal.roles import Role
+from portal.selectors import page_slug_next
 from portal.services import singleton_page_ensure
 
 from .bulletin import UNIT_SUFFIX, ParsedBulletin, parse_bulletin
@@ -185,7 +186,7 @@ def bulletin_import(
         if story is None:
             story = Story(
                 title=item.title,
-                slug=f"bulletin-{issue.total_number or issue.pk}-{item.order:02d}",
+                slug=page_slug_next(parent=index, date=parsed.date),
                 bulletin_issue=issue,
                 **values,
             )
