@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .modules import modules
+from .names import staff_display_name
 from .page_forms import PortalPageForm
 from .searchable import Searchable, searchable_fields
 
@@ -170,7 +171,7 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("工作人员")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} · {self.organisation}"
+        return f"{staff_display_name(self.user)} · {self.organisation}"
 
 
 class OrganisationRole(models.Model):
