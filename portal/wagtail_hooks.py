@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.sites.views import IndexView as SiteIndexView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.wagtail_hooks import require_wagtail_login
@@ -149,3 +150,14 @@ def admin_init_js():
 
 
 searchable_select_register()
+
+
+def site_columns_in_chinese() -> None:
+    """Wagtail's site listing heads three columns with their field names (Port, Site name, Root
+    page), which gettext never sees; the labels come from here."""
+    labels = {"port": _("端口号"), "site_name": _("站点名称"), "root_page": _("根页面")}
+    for column in SiteIndexView.columns:
+        column.label = labels.get(column.name, column.label)
+
+
+site_columns_in_chinese()
