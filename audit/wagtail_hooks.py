@@ -4,10 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
+
+from portal.names import staff_full_name
 
 from .models import AuditEntry, Event, Outcome
 from .selectors import audit_entry_list, audit_reader
@@ -64,6 +67,11 @@ class AuditEntryIndexView(IndexView):
         )
 
 
+def actor_name(entry) -> str:
+    """The account holder's name as Chinese names are written (曾编辑); the username stays as typed."""
+    return staff_full_name(entry.actor) if entry.actor else ""
+
+
 class AuditEntryViewSet(ModelViewSet):
     model = AuditEntry
     icon = "list-ul"
@@ -71,7 +79,16 @@ class AuditEntryViewSet(ModelViewSet):
     add_to_settings_menu = True
     index_view_class = AuditEntryIndexView
     form_fields = []
-    list_display = ["at", "event", "outcome", "username", "ip_address", "path", "target"]
+    list_display = [
+        "at",
+        "event",
+        "outcome",
+        "username",
+        Column("actor", label=_("姓名"), accessor=actor_name),
+        "ip_address",
+        "path",
+        "target",
+    ]
     list_export = ["at", "event", "outcome", "username", "ip_address", "path", "target", "details"]
     export_filename = "audit-log"
     filterset_class = AuditEntryFilterSet

@@ -13,6 +13,8 @@ from wagtail.search import index
 
 from .blocks import BaseStreamBlock
 from .modules import module_panels
+from .names import staff_display_name
+from .page_forms import PortalPageForm
 from .page_mixins import EnglishVersion
 from .searchable import Searchable, searchable_fields
 
@@ -171,7 +173,7 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("工作人员")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} · {self.organisation}"
+        return f"{staff_display_name(self.user)} · {self.organisation}"
 
 
 class OrganisationRole(models.Model):
@@ -227,6 +229,7 @@ class StandardPage(EnglishVersion, Searchable, Page):
     ]
     search_text = ("title", "introduction", "body")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
+    base_form_class = PortalPageForm
 
     class Meta:
         verbose_name = _("普通页面")
@@ -290,6 +293,7 @@ class OrganisationPage(Searchable, Page):
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["portal.OrganisationIndexPage"]
     subpage_types = ["portal.StandardPage"]
+    base_form_class = PortalPageForm
 
     class Meta:
         verbose_name = _("单位主页")

@@ -8,3 +8,10 @@ def staff_full_name(user) -> str:
 
 def staff_display_name(user) -> str:
     return staff_full_name(user) or user.get_username()
+
+
+def staff_choice_label(user) -> str:
+    """A staff account offered in a form: 曾编辑 · 成都市委党史研究室 (the name alone without a profile)."""
+    profile = getattr(user, "staff_profile", None)
+    name = staff_display_name(user)
+    return f"{name} · {profile.organisation.name}" if profile is not None else name

@@ -1,3 +1,5 @@
+import datetime
+
 from .models import Organisation, OrganisationPage, StaffProfile
 
 
@@ -35,3 +37,11 @@ def user_roles(*, user) -> set[str]:
     if organisation is None:
         return set()
     return set(organisation.role_groups.filter(group__user=user).values_list("role", flat=True))
+
+
+def page_slug_next(*, parent, date: datetime.date) -> str:
+    """The first free date-number slug under a parent page: 2020-06-09-1, then 2020-06-09-2…"""
+    prefix = f"{date:%Y-%m-%d}-"
+    slugs = parent.get_children().filter(slug__regex=rf"^{prefix}[0-9]+$").values_list("slug", flat=True)
+    taken = {int(slug.removeprefix(prefix)) for slug in slugs}
+    return f"{prefix}{next(n for n in range(1, len(taken) + 2) if n not in taken)}"

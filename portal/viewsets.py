@@ -25,6 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .access import visible_to
 from .forms import SharedReferencesForm
 from .models import Organisation
+from .names import staff_choice_label
 from .records.models import SharedRecord
 from .selectors import staff_accounts, staff_organisation
 
@@ -99,7 +100,8 @@ class OrganisationScopedForm(
             elif name == self.parent_field:
                 field.queryset = organisation_scope(user=user, queryset=queryset) if user else queryset.none()
             elif queryset.model is get_user_model():
-                field.queryset = staff_accounts()
+                field.queryset = staff_accounts().select_related("staff_profile__organisation")
+                field.label_from_instance = staff_choice_label
             elif user is not None:
                 field.queryset = choices_for(user=user, queryset=queryset)
 

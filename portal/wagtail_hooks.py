@@ -6,13 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.sites.views import IndexView as SiteIndexView
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail.wagtail_hooks import require_wagtail_login
 
 from .access import page_readable, pages_visible_to
 from .models import Organisation, StaffProfile, Topic
+from .names import staff_display_name
 from .selectors import staff_organisation
 from .viewsets import OBJECT_VIEWS, _OwnRecordOnly
 from .widgets import searchable_select_register
@@ -89,7 +92,11 @@ class StaffProfileViewSet(ModelViewSet):
     icon = "user"
     menu_label = _("工作人员")
     add_to_settings_menu = True
-    list_display = ["user", "organisation", "position"]
+    list_display = [
+        Column("user", label=_("姓名"), accessor=lambda profile: staff_display_name(profile.user)),
+        "organisation",
+        "position",
+    ]
     list_filter = ["organisation__region", "organisation"]
     form_fields = ["user", "organisation", "position", "phone"]
 
@@ -143,3 +150,14 @@ def admin_init_js():
 
 
 searchable_select_register()
+
+
+def site_columns_in_chinese() -> None:
+    """Wagtail's site listing heads three columns with their field names (Port, Site name, Root
+    page), which gettext never sees; the labels come from here."""
+    labels = {"port": _("端口号"), "site_name": _("站点名称"), "root_page": _("根页面")}
+    for column in SiteIndexView.columns:
+        column.label = labels.get(column.name, column.label)
+
+
+site_columns_in_chinese()

@@ -1,16 +1,15 @@
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.forms import TaskStateCommentForm
 
 from portal.models import Level, Organisation
+from portal.page_forms import PortalPageForm
 from portal.selectors import staff_organisation
 
 
-class SharedPageForm(WagtailAdminPageForm):
+class SharedPageForm(PortalPageForm):
     """A story or site is owned by an organisation of this region; district and city editors name their own.
 
     Province-level staff (and superusers) may name any unit of the region, never one of the
@@ -34,21 +33,9 @@ class SharedPageForm(WagtailAdminPageForm):
 
 
 class StoryForm(SharedPageForm):
-    """District and city editors submit stories in their own unit's name only."""
-
-    def clean_slug(self):
-        """A new story's address is its date and a number (2020-06-09-2), not its percent-encoded title.
-
-        Stories already saved keep their slug, and so their URL; an ASCII slug typed by the editor stays.
-        """
-        slug = self.cleaned_data.get("slug", "")
-        if self.instance.pk or (slug and slug.isascii()):
-            return slug
-        from .selectors import story_slug_next
-
-        return story_slug_next(
-            parent=self.parent_page, date=self.cleaned_data.get("publication_date") or timezone.localdate()
-        )
+    def slug_date(self):
+        """A new story's address starts with its publication date (2020-06-09-2)."""
+        return self.cleaned_data.get("publication_date") or super().slug_date()
 
 
 class ReviewCommentForm(TaskStateCommentForm):

@@ -170,10 +170,3 @@ def story_submissions_of(*, user, limit: int = 10) -> list[tuple[Story, str]]:
         for story in stories
     ]
 
-
-def story_slug_next(*, parent, date: datetime.date) -> str:
-    """The first free date-number slug under an index page: 2020-06-09-1, then 2020-06-09-2…"""
-    prefix = f"{date:%Y-%m-%d}-"
-    slugs = parent.get_children().filter(slug__regex=rf"^{prefix}[0-9]+$").values_list("slug", flat=True)
-    taken = {int(slug.removeprefix(prefix)) for slug in slugs}
-    return f"{prefix}{next(n for n in range(1, len(taken) + 2) if n not in taken)}"

@@ -14,6 +14,7 @@ from wagtail.models import GroupPagePermission, Page, TaskState, Workflow, Workf
 from portal.access import page_restriction_kind
 from portal.models import AccessLevel, HomePage, Level, Organisation, OrganisationRole, Region
 from portal.roles import Role
+from portal.selectors import page_slug_next
 from portal.services import singleton_page_ensure
 from portal.text import chinese_punctuation_normalise
 
@@ -196,7 +197,7 @@ def bulletin_import(
         }
         if story is None:
             story = Story(
-                slug=f"bulletin-{issue.total_number or issue.pk}-{item.order:02d}",
+                slug=page_slug_next(parent=index, date=parsed.date),
                 bulletin_issue=issue,
                 **values,
             )

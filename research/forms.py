@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import SharedReferencesForm
 from portal.models import Organisation
-from portal.names import staff_display_name
+from portal.names import staff_choice_label
 from portal.selectors import staff_accounts
 
 from .models import Milestone, ProjectMember, ProjectOutput
@@ -30,7 +30,7 @@ class OutputForm(SharedReferencesForm, forms.ModelForm):
 
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{staff_display_name(obj)} · {obj.staff_profile.organisation.name}"
+        return staff_choice_label(obj)
 
 
 class MemberForm(forms.Form):

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from materials.models import Material
 from materials.services import material_create
+from portal.models import Topic
 
 from .conftest import pdf_upload, stored_files
 from .factories import ELF, PDF
@@ -52,6 +53,19 @@ def test_editor_deposits_a_material_with_a_file(client, own_editor, own_organisa
     assert material.current_file.original_name == "报告.pdf"
     assert material.current_file.uploaded_by == own_editor
     assert material.version == 1
+
+
+def test_topics_ticked_in_the_searchable_multi_select_are_saved(client, own_editor, own_organisation):
+    topics = [Topic.objects.create(kind="theme", name=f"主题{n}", slug=f"theme-{n}") for n in range(3)]
+    client.force_login(own_editor)
+    assert 'data-searchable-select' in client.get(ADD_URL).content.decode()
+
+    chosen = [topics[0].pk, topics[2].pk]
+    upload = SimpleUploadedFile("报告.pdf", PDF)
+    response = client.post(ADD_URL, {**form_data(own_organisation, topics=chosen), "upload": upload})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert set(Material.objects.get().topics.values_list("pk", flat=True)) == set(chosen)
 
 
 def test_a_refused_upload_in_the_admin_says_why_and_leaves_nothing(

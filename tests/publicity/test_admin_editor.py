@@ -1,10 +1,13 @@
 """What an editor and a reviewer meet in the admin: 我的报送 on the dashboard, 审核意见 and a
-confirmation after each review decision, short slugs for new stories, one topic widget."""
+confirmation after each review decision, short slugs for new stories, one topic widget (stories,
+materials, projects)."""
 
 import re
 
 import pytest
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -14,6 +17,7 @@ from portal.models import Topic
 from portal.services import staff_user_create_or_update
 from publicity.models import Section, Story
 from publicity.services import submission_workflow_ensure
+from research.models import Project
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -158,21 +162,50 @@ def test_new_stories_get_short_date_number_slugs_and_old_ones_keep_theirs(client
     assert Page.objects.get(pk=old.pk).slug == "旧稿件"
 
 
-def test_topics_use_one_searchable_multi_select_on_stories_and_materials(client, story_index, people):
-    for n in range(3):
-        Topic.objects.create(kind="theme", name=f"主题{n}", slug=f"theme-{n}")
-    client.force_login(people["editor"])
-    story_form = client.get(f"/admin/pages/add/publicity/story/{story_index.pk}/").content.decode()
-    from django.contrib.auth import get_user_model
+def _topics_widget(html: str) -> str:
+    widgets = re.findall(r'<div class="portal-searchable-select".*?</div>\s*</div>', html, re.S)
+    topics = [widget for widget in widgets if 'name="topics"' in widget]
+    assert topics, "the topics field is not the searchable multi-select"
+    assert "/static/portal/js/searchable-select.js" in html
+    assert '<select name="topics"' not in html
+    return topics[0]
 
+
+def test_stories_materials_and_projects_share_one_topics_widget_and_save_it(client, story_index, people):
+    topics = [Topic.objects.create(kind="theme", name=f"主题{n}", slug=f"theme-{n}") for n in range(3)]
+    client.force_login(people["editor"])
+    story_add = f"/admin/pages/add/publicity/story/{story_index.pk}/"
+    forms = {"story": client.get(story_add).content.decode()}
     superuser = get_user_model().objects.create_superuser("root-admin", password="pw-123456")
     client.force_login(superuser)
-    material_form = client.get("/admin/snippets/materials/material/add/").content.decode()
+    forms["material"] = client.get("/admin/snippets/materials/material/add/").content.decode()
+    forms["project"] = client.get("/admin/snippets/research/project/add/").content.decode()
 
-    for html in (story_form, material_form):
-        widget = re.search(r'<div class="portal-searchable-select".*?</div>\s*</div>', html, re.S)
-        assert widget, "the topics field is not the searchable multi-select"
-        assert 'name="topics"' in widget.group(0) and 'type="checkbox"' in widget.group(0)
-        assert "主题1" in widget.group(0)
-        assert "/static/portal/js/searchable-select.js" in html
-        assert '<select name="topics"' not in html
+    widgets = {name: _topics_widget(html) for name, html in forms.items()}
+    for widget in widgets.values():
+        assert 'type="checkbox"' in widget and "主题1" in widget
+    # The same markup on all three forms: the filter box and the chosen line above one list of boxes.
+    assert len({re.sub(r"<label.*", "", widget, flags=re.S) for widget in widgets.values()}) == 1
+
+    # What is ticked is saved, on a story and on a project.
+    chosen = [topics[0], topics[2]]
+    client.force_login(people["editor"])
+    story_form = _story_form(story_index, people, title="綦江主题稿件", slug="topics-story", topics=chosen)
+    assert client.post(story_add, story_form).status_code == 302
+    assert set(Story.objects.get(slug="topics-story").topics.all()) == set(chosen)
+
+    client.force_login(superuser)
+    # A project is owned by a unit of this deployment's region.
+    own = OrganisationFactory(code="own-office", name="本地区党史研究室", region=settings.PORTAL_REGION)
+    project = {
+        "title": "川渝红色交通线研究",
+        "summary": "",
+        "status": "proposed",
+        "lead_organisations": [own.pk],
+        "topics": [topic.pk for topic in chosen],
+        "origin_organisation": own.pk,
+        "access_level": "partners",
+    }
+    saved = client.post("/admin/snippets/research/project/add/", project)
+    assert saved.status_code == 302, saved.context["form"].errors
+    assert set(Project.objects.get(title="川渝红色交通线研究").topics.all()) == set(chosen)

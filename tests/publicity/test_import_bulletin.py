@@ -98,6 +98,11 @@ def test_every_item_of_the_seed_bulletin_is_imported(imported_seed):
     assert "every part of the file was read" in output
 
 
+def test_imported_stories_are_addressed_by_the_bulletins_date_and_their_order(imported_seed):
+    # The same short address an editor's new story gets: the date, then a number.
+    assert [s.slug for s in _stories()] == [f"2020-06-09-{n}" for n in range(1, len(EXPECTED) + 1)]
+
+
 def test_import_reads_the_masthead_and_the_distribution_block(imported_seed):
     issue = BulletinIssue.objects.get()
     assert (issue.title, issue.number, issue.total_number) == ("重庆党史工作", 3, 198)

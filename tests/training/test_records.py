@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from django.core import mail
 from django.test import Client
 
+from portal.dates import date_display
 from tests.publicity.pdf_reading import Pdf
 from training import services
 from training.models import Enrolment
@@ -84,6 +85,9 @@ def test_organiser_saves_attendance_from_the_roster_page(course_run, trainer):
     organiser = signed_in(trainer)
     page = organiser.get(f"/training/sessions/{session.pk}/roster/").content.decode()
     assert "60%" in page and "100%" in page
+    # Each trainee by name, family name first, on the row and on its boxes.
+    assert "<td>李学员 <small>li</small></td>" in page
+    assert f'aria-label="李学员 于 {date_display(sittings[0].starts_at)} 出席"' in page
 
     # Tick every box for 李 and none for 王.
     ticks = {f"present-{li.pk}-{sitting.pk}": "on" for sitting in sittings}
