@@ -2,9 +2,10 @@
 
     DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/writes.py [--creates 300] [--stock]
 
-In its own database (`<db>_bench_writes`, dropped first): times `material_create` (no file) at
-several sizes of Wagtail's search index (wagtailsearch_indexentry), and counts the ChangeLog rows and
-advisory locks one create writes; then the search-index update the worker runs for each.
+In its own database (`<db>_bench_writes`, dropped first): times `material_create`, without a file
+and with a small first file (stored in a temporary directory), at several sizes of Wagtail's search
+index (wagtailsearch_indexentry), and counts the ChangeLog rows and advisory locks one create
+writes; then the search-index update the worker runs for each.
 `--stock` runs Wagtail's own PostgreSQL backend instead of search.wagtail_backend (the title-norm
 scans on every save). No worker, no partner: the floor.
 """
@@ -12,7 +13,9 @@ scans on every save). No worker, no partner: the floor.
 import argparse
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +41,15 @@ def main():
     # Its own cache keys: its creates must not invalidate a pages benchmark running beside it.
     os.environ["BENCH_CACHE_PREFIX"] = "bench-writes"
     os.environ.setdefault("PORTAL_REGION", "sichuan")
+    files_dir = tempfile.mkdtemp(prefix="bench-writes-")
+    os.environ["MATERIALS_PRIVATE_ROOT"] = files_dir
+    try:
+        run(args)
+    finally:
+        shutil.rmtree(files_dir, ignore_errors=True)
+
+
+def run(args):
     import django
     from django.conf import settings
 
@@ -45,6 +57,7 @@ def main():
     if args.stock:
         settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
     from django.core.cache import cache
+    from django.core.files.base import ContentFile
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -69,9 +82,13 @@ def main():
     print(f"backend: {type(backend).__module__}.{type(backend).__name__}")
     rng = random.Random(6)
 
-    def create_one():
+    def create_one(with_file):
         title, summary = generated_text(rng)
-        material_create(organisation=organisation, title=title, material_type="archive", description=summary)
+        upload = ContentFile(summary.encode(), name="summary.txt") if with_file else None
+        material_create(
+            organisation=organisation, title=title, material_type="archive", description=summary,
+            uploaded_file=upload,
+        )  # fmt: skip
 
     entries = 0
     for size in (int(s) for s in args.sizes.split(",")):
@@ -92,23 +109,26 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM wagtailsearch_indexentry")
             indexed = cursor.fetchone()[0]
-        logged_before = ChangeLog.objects.count()
-        with CaptureQueriesContext(connection) as captured:
-            create_one()
-        locks = sum("advisory" in q["sql"] for q in captured.captured_queries)
-        rows_one = ChangeLog.objects.count() - logged_before
-        if os.environ.get("BENCH_SHOW_QUERIES"):
-            print("\n".join(q["sql"][:160] for q in captured.captured_queries))
-        started = time.perf_counter()
-        for _ in range(args.creates):
-            create_one()
-        elapsed = time.perf_counter() - started
-        print(
-            f"index entries {indexed:>6}: material_create {args.creates / elapsed:6.1f} records/s "
-            f"({elapsed / args.creates * 1000:5.1f} ms each), one create: {rows_one} ChangeLog row(s), "
-            f"{locks} advisory lock(s), {len(captured)} queries",
-            flush=True,
-        )
+        for with_file in (False, True):
+            logged_before = ChangeLog.objects.count()
+            with CaptureQueriesContext(connection) as captured:
+                create_one(with_file)
+            locks = sum("advisory" in q["sql"] for q in captured.captured_queries)
+            rows_one = ChangeLog.objects.count() - logged_before
+            if os.environ.get("BENCH_SHOW_QUERIES"):
+                print("\n".join(q["sql"][:160] for q in captured.captured_queries))
+            started = time.perf_counter()
+            for _ in range(args.creates):
+                create_one(with_file)
+            elapsed = time.perf_counter() - started
+            what = "material_create with a file" if with_file else "material_create, no file   "
+            print(
+                f"index entries {indexed:>6}: {what} {args.creates / elapsed:6.1f} records/s "
+                f"({elapsed / args.creates * 1000:5.1f} ms each), one create: {rows_one} ChangeLog row(s), "
+                f"{locks} advisory lock(s), {len(captured)} queries",
+                flush=True,
+            )
+            entries += args.creates + 1
         # The worker's share: material_create queues the search-index update for a Celery worker.
         fresh = list(Material.objects.order_by("-pk")[: args.creates])
         started = time.perf_counter()
@@ -121,7 +141,6 @@ def main():
             f"({index_elapsed / len(fresh) * 1000:5.1f} ms each)",
             flush=True,
         )
-        entries += args.creates + 1
     print(f"os.getloadavg(): {tuple(round(v, 2) for v in os.getloadavg())}, {os.cpu_count()} cores")
 
 

@@ -5,13 +5,13 @@ The bulk import and text extraction are ``services.imports`` and ``services.extr
 
 import contextlib
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import Event
 from audit.services import audit_record
 from portal.models import Organisation, Topic
+from sync.services.feed import one_change_per_record
 
 from ..models import DownloadLog, Material, MaterialFile
 from ..validators import CheckedUpload, check_upload
@@ -63,7 +63,8 @@ def material_file_add(
     name = name or uploaded_file.name
     # Validate before any write so a rejected file leaves no row and no file.
     checked = check_upload(uploaded_file, name=name)
-    with _stored_files_cleanup() as written, transaction.atomic():
+    # One transaction, logged as one change of the material (not one for the file, one for the save).
+    with _stored_files_cleanup() as written, one_change_per_record():
         record = _store_version(
             material=material,
             uploaded_file=uploaded_file,
@@ -92,7 +93,7 @@ def material_save(
     name = file_name or (uploaded_file.name if uploaded_file is not None else "")
     if uploaded_file is not None and checked is None:
         checked = check_upload(uploaded_file, name=name)
-    with _stored_files_cleanup() as written, transaction.atomic():
+    with _stored_files_cleanup() as written, one_change_per_record():
         if material.pk is None and getattr(user, "is_authenticated", False):
             material.deposited_by = user
         material.save()
@@ -126,7 +127,8 @@ def material_create(
     if uploaded_file is not None:
         file_name = file_name or uploaded_file.name
         checked = check_upload(uploaded_file, name=file_name)
-    with _stored_files_cleanup() as written, transaction.atomic():
+    # The record, its topics and its first file travel as one change.
+    with _stored_files_cleanup() as written, one_change_per_record():
         material = Material(
             origin_organisation=organisation,
             title=title,

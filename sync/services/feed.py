@@ -1,5 +1,8 @@
 """The feed (origin side): each change of a shared record logged in its transaction; the partner nudged."""
 
+import contextlib
+import contextvars
+
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -7,6 +10,9 @@ from .. import registry
 from ..context import applying
 from ..models import ChangeLog
 from ..tasks import nudge_partner
+
+# Inside one_change_per_record(): the change noted for each record, written when the block ends.
+_pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sync_pending_changes", default=None)
 
 
 def _serialise_writers():
@@ -31,6 +37,39 @@ def _nudge_after_commit():
     transaction.on_commit(_send_nudges, robust=True)
 
 
+def _changes_write(changes: list[ChangeLog]) -> None:
+    # No savepoint: the lock is held to the end of the caller's transaction whatever happens here.
+    with transaction.atomic(savepoint=False):
+        _serialise_writers()
+        ChangeLog.objects.bulk_create(changes)
+    _nudge_after_commit()
+
+
+@contextlib.contextmanager
+def one_change_per_record():
+    """One transaction (``transaction.atomic``) that logs one change per record it writes.
+
+    For a write made of several saves (a record, its topics, its first file): inside the block a
+    change is only noted, a record's last replacing its earlier; as the block ends, the lock is
+    taken once and one row per record is logged, in the same transaction. The feed serves a row
+    with the record's state when read, so the partner receives everything the block wrote.
+    A block inside another joins the outer one. A change undone by a savepoint rolled back inside
+    the block is still logged: the partner is then sent the record as it stands, or its deletion.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending: dict = {}
+    token = _pending.set(pending)
+    with transaction.atomic():
+        try:
+            yield
+        finally:
+            _pending.reset(token)
+        if pending:
+            _changes_write(list(pending.values()))
+
+
 def log_change(instance, *, op: str | None = None) -> None:
     """Log a change of a record this region owns: upsert, withdraw when no longer shared, or ``op``."""
     spec = registry.spec_for_model(type(instance))
@@ -38,13 +77,18 @@ def log_change(instance, *, op: str | None = None) -> None:
         return
     if op is None:
         op = ChangeLog.Op.UPSERT if spec.shares(instance) else ChangeLog.Op.WITHDRAW
-    with transaction.atomic():
-        _serialise_writers()
-        ChangeLog.objects.create(
-            global_id=instance.global_id,
-            model_label=spec.label,
-            op=op,
-            version=instance.version or 0,
-            payload={"origin_region": instance.origin_region} if op != ChangeLog.Op.UPSERT else {},
-        )
-    _nudge_after_commit()
+    change = ChangeLog(
+        global_id=instance.global_id,
+        model_label=spec.label,
+        op=op,
+        version=instance.version or 0,
+        payload={"origin_region": instance.origin_region} if op != ChangeLog.Op.UPSERT else {},
+    )
+    pending = _pending.get()
+    if pending is not None:
+        # Ordered by each record's last change, as the feed's entries are (the last carries the state).
+        key = (spec.label, instance.global_id)
+        pending.pop(key, None)
+        pending[key] = change
+        return
+    _changes_write([change])

@@ -1,11 +1,17 @@
 """The change log, the feed, and applying a partner's changes: once, in order, nothing internal."""
 
+import hashlib
 import json
 
 import pytest
 
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from materials.models import Material
-from materials.services import material_create
+from materials.services import material_create, material_file_add
+from portal.services import topic_get_or_create
 from sync.models import ChangeLog, Conflict
 from sync.selectors import changes_page
 from sync.services.apply import change_apply
@@ -173,3 +179,40 @@ def test_a_replica_applied_by_sync_keeps_the_partners_version(partners, remote_c
     change = remote_change(version=7)
     change_apply(change=change, partner_region="chongqing")
     assert Material.objects.get(global_id=change["global_id"]).version == 7
+
+
+def _logged_and_locked(write):
+    """Run ``write``; the ChangeLog rows it added and the writers' locks it took."""
+    logged_before = ChangeLog.objects.count()
+    with CaptureQueriesContext(connection) as captured:
+        result = write()
+    locks = sum("pg_advisory_xact_lock" in query["sql"] for query in captured.captured_queries)
+    return result, ChangeLog.objects.count() - logged_before, locks
+
+
+def test_a_deposit_with_topics_and_its_first_file_is_one_change_taking_the_lock_once(partners, sichuan_org):
+    content = "川陕苏区红军标语".encode()
+    material, logged, locks = _logged_and_locked(
+        lambda: material_create(
+            organisation=sichuan_org,
+            title="红军石刻标语拓片",
+            material_type="archive",
+            topics=[topic_get_or_create(kind="place", name="通江")],
+            uploaded_file=ContentFile(content, name="标语.txt"),
+        )
+    )
+    assert (logged, locks) == (1, 1)
+    [entry] = [c for c in changes_page(after=0)["changes"] if c["global_id"] == str(material.global_id)]
+    assert entry["op"] == "upsert" and entry["version"] == 1
+    [file] = entry["payload"]["children"]["files"]
+    assert file["version"] == 1 and file["_file"]["sha256"] == hashlib.sha256(content).hexdigest()
+    assert entry["payload"]["m2m"]["topics"] == [["place", "通江"]]
+
+
+def test_a_new_file_version_is_one_change(partners, sichuan_org):
+    material = material_create(organisation=sichuan_org, title="会议纪要", material_type="archive")
+    _record, logged, locks = _logged_and_locked(
+        lambda: material_file_add(material=material, uploaded_file=ContentFile(b"v2", name="v2.txt"))
+    )
+    assert (logged, locks) == (1, 1)
+    assert ChangeLog.objects.filter(global_id=material.global_id).last().version == 2

@@ -24,10 +24,18 @@ def live(database_url, redis_url, tmp_path_factory):
         yield regions
 
 
-def publish(region, *, prefix, count=1, access="public", org=None, content="川渝党史资料"):
+def publish(region, *, prefix, count=1, access="public", org=None, content="川渝党史资料", topics=()):
     org = org or {"sichuan": "sc-chengdu", "chongqing": "cq-qijiang"}[region.name]
     output = region.shell(
-        script("material_publish", org=org, count=count, prefix=prefix, access=access, content=content)
+        script(
+            "material_publish",
+            org=org,
+            count=count,
+            prefix=prefix,
+            access=access,
+            content=content,
+            topics=[list(topic) for topic in topics],
+        )
     )
     return [line.strip() for line in output.splitlines() if _is_uuid(line.strip())]
 
@@ -63,6 +71,38 @@ def test_a_public_material_published_at_sichuan_is_visible_at_chongqing_with_its
         (global_id,),
     )
     assert origin == "sichuan" and hashlib.sha256(download.content).hexdigest() == sha
+
+
+def test_a_deposit_with_topics_and_a_file_is_one_change_and_the_partner_receives_all_of_it(live):
+    sichuan, chongqing = live["sichuan"], live["chongqing"]
+    topics = [("place", "綦江"), ("event", "遵义会议")]
+    [(logged_before,)] = sichuan.query("SELECT count(*) FROM sync_changelog")
+    [global_id] = publish(
+        sichuan, prefix=f"一次-{uuid.uuid4().hex[:6]}-", content="红军长征过綦江", topics=topics
+    )
+    [(logged_after,)] = sichuan.query("SELECT count(*) FROM sync_changelog")
+    assert logged_after - logged_before == 1
+    logged = sichuan.query("SELECT op, version FROM sync_changelog WHERE global_id = %s", (global_id,))
+    assert logged == [("upsert", 1)]
+
+    def files_at_chongqing():
+        return chongqing.query(
+            "SELECT f.version, f.sha256 FROM materials_material m JOIN materials_materialfile f "
+            "ON f.material_id = m.id WHERE m.global_id = %s",
+            (global_id,),
+        )
+
+    wait_until(files_at_chongqing, timeout=20, what="the copy and its file at Chongqing")
+    assert files_at_chongqing() == [(1, hashlib.sha256("红军长征过綦江0".encode()).hexdigest())]
+    tagged = chongqing.query(
+        "SELECT t.kind, t.name FROM materials_material m "
+        "JOIN materials_material_topics mt ON mt.material_id = m.id "
+        "JOIN portal_topic t ON t.id = mt.topic_id WHERE m.global_id = %s",
+        (global_id,),
+    )
+    assert sorted(tagged) == sorted(topics)
+    download = requests.get(f"{chongqing.url}/materials/{global_id}/download/", timeout=5)
+    assert download.status_code == 200 and download.content == "红军长征过綦江0".encode()
 
 
 def test_and_back_from_chongqing_to_sichuan(live):
