@@ -98,6 +98,24 @@ def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedPro
 
 
 @pytest.fixture
+def site_home(db):
+    """A home page as the default site's root, without the modules' demo content."""
+    from wagtail.models import Page, Site
+
+    from portal.models import HomePage
+
+    root = Page.get_first_root_node()
+    for page in root.get_children():
+        page.delete()
+    home = HomePage(title="川渝党史协作平台", slug="home")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    Site.objects.all().delete()
+    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    return home
+
+
+@pytest.fixture
 def home_page(db):
     """The region's seeded home page, the site root, as a real visitor meets it."""
     from django.core.management import call_command

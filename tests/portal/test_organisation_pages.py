@@ -10,8 +10,6 @@ from bs4 import BeautifulSoup
 
 from django.test import Client
 
-from wagtail.models import Page, Site
-
 from events.models import Event
 from materials.models import Material
 from portal.models import HomePage, OrganisationIndexPage, OrganisationPage
@@ -36,16 +34,9 @@ PANELS = {
 
 
 @pytest.fixture
-def units(db):
+def units(site_home):
     """A site with two member units' pages (成都 and 雅安), each unit with one record of every module."""
-    root = Page.get_first_root_node()
-    for page in root.get_children():
-        page.delete()
-    home = HomePage(title="川渝党史协作平台", slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.all().delete()
-    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+    home = site_home
     index = singleton_page_ensure(
         model=OrganisationIndexPage, parent=home, title="成员单位", slug="organisations"
     )

@@ -10,20 +10,6 @@ from publicity.services import story_index_ensure
 
 
 @pytest.fixture
-def site_home(db):
-    """A home page as the default site's root, without the other modules' demo content."""
-    root = Page.get_first_root_node()
-    for page in root.get_children():
-        page.delete()
-    home = HomePage(title="川渝党史协作平台", slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.all().delete()
-    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
-    return home
-
-
-@pytest.fixture
 def story_index(site_home):
     return story_index_ensure(home=site_home)
 

@@ -4,9 +4,6 @@ import threading
 
 import pytest
 
-from wagtail.models import Page, Site
-
-from portal.models import HomePage
 from portal.settings.environment import Partner
 from publicity.services import red_heritage_index_ensure, story_index_ensure
 from tests.factories import OrganisationFactory
@@ -21,15 +18,8 @@ def private_cache(settings):
 
 
 @pytest.fixture
-def home(db):
-    root = Page.get_first_root_node()
-    for page in root.get_children():
-        page.delete()
-    home = HomePage(title="川渝党史协作平台", slug="home")
-    root.add_child(instance=home)
-    home.save_revision().publish()
-    Site.objects.all().delete()
-    Site.objects.create(hostname="testserver", port=80, root_page=home, is_default_site=True)
+def home(site_home):
+    home = site_home
     story_index_ensure(home=home)
     red_heritage_index_ensure(home=home)
     return home
