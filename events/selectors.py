@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from portal.access import visible_to
 from portal.records.filters import RecordFilters
@@ -74,6 +75,15 @@ def occurrences_first(
             edge = window_end
         span *= 2
     return found[:limit]
+
+
+def occurrences_upcoming(*, user, limit: int, filters: RecordFilters | None = None) -> list[Occurrence]:
+    """The next ``limit`` occurrences within a year that this reader may see, the cancelled ones left
+    out (a panel lists what will take place), for the home page and an organisation's page."""
+    now = timezone.now()
+    year = now + timedelta(days=366)
+    found = occurrences_first(user=user, start=now, end=year, limit=limit, filters=filters)
+    return [occurrence for occurrence in found if not occurrence.cancelled]
 
 
 def _year_start(year: int) -> datetime:

@@ -180,10 +180,7 @@ def bulletin_import(
         title = chinese_punctuation_normalise(item.title)
         paragraphs = [chinese_punctuation_normalise(paragraph) for paragraph in item.paragraphs]
         # A story imported before titles were normalised still carries the title as printed.
-        story = (
-            Story.objects.filter(bulletin_issue=issue, title=title).first()
-            or Story.objects.filter(bulletin_issue=issue, title=item.title).first()
-        )
+        story = Story.objects.filter(bulletin_issue=issue, title__in={title, item.title}).first()
         values = {
             "title": title,
             "section": sections[item.section],

@@ -1,11 +1,8 @@
-import datetime
-
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 
 from ..filters import EventFilters
-from ..selectors import occurrences_first
+from ..selectors import occurrences_upcoming
 
 register = template.Library()
 
@@ -16,11 +13,7 @@ def organisation_events(context, organisation, count: int = 5):
     for its page; 更多 opens the calendar's list narrowed to the organisation by its own filter."""
     user = getattr(context.get("request"), "user", None)
     filters = EventFilters({"organisation": organisation.code}, user=user)
-    now = timezone.now()
-    occurrences = occurrences_first(
-        user=user, start=now, end=now + datetime.timedelta(days=366), limit=count, filters=filters
-    )
     return {
-        "occurrences": [o for o in occurrences if not o.cancelled],
+        "occurrences": occurrences_upcoming(user=user, limit=count, filters=filters),
         "more_url": f"{reverse('events:event_list')}?{filters.query_string()}",
     }
