@@ -14,7 +14,7 @@ from wagtail.search import index
 from .blocks import BaseStreamBlock
 from .modules import module_panels
 from .names import staff_display_name
-from .page_forms import PortalPageForm
+from .page_forms import PortalCopyForm, PortalPageForm
 from .page_mixins import EnglishVersion
 from .searchable import Searchable, searchable_fields
 
@@ -230,6 +230,7 @@ class StandardPage(EnglishVersion, Searchable, Page):
     search_text = ("title", "introduction", "body")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     base_form_class = PortalPageForm
+    copy_form_class = PortalCopyForm
 
     class Meta:
         verbose_name = _("普通页面")
@@ -294,6 +295,7 @@ class OrganisationPage(Searchable, Page):
     parent_page_types = ["portal.OrganisationIndexPage"]
     subpage_types = ["portal.StandardPage"]
     base_form_class = PortalPageForm
+    copy_form_class = PortalCopyForm
 
     class Meta:
         verbose_name = _("单位主页")

@@ -1,5 +1,6 @@
-"""The admin form of the page types editors create (those without max_count): each names it, or
-a subclass, as its base_form_class. The singletons (home, index pages, calendar) are made by code."""
+"""The admin forms of the page types editors create (those without max_count): each names
+PortalPageForm, or a subclass, as its base_form_class and PortalCopyForm as its copy_form_class.
+The singletons (home, index pages, calendar) are made by code."""
 
 import datetime
 
@@ -7,6 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
+
+
+def _is_typed_slug(slug: str) -> bool:
+    return bool(slug) and slug.isascii()
 
 
 class PortalPageForm(WagtailAdminPageForm):
@@ -33,9 +39,37 @@ class PortalPageForm(WagtailAdminPageForm):
 
     def clean(self):
         slug = self.cleaned_data.get("slug", "")
-        made_by_hand = slug and slug.isascii()
-        if "slug" in self.fields and "slug" not in self.errors and self._is_new_page() and not made_by_hand:
+        if (
+            "slug" in self.fields
+            and "slug" not in self.errors
+            and self._is_new_page()
+            and not _is_typed_slug(slug)
+        ):
             from .selectors import page_slug_next
 
             self.cleaned_data["slug"] = page_slug_next(parent=self.parent_page, date=self.slug_date())
+        return super().clean()
+
+
+class PortalCopyForm(CopyForm):
+    """A copy's address follows the same rule as a new page's: Wagtail offers the original's
+    slug, which is taken under the same parent, so the copy is offered the next date-number
+    there instead, and gets one under whichever parent is chosen when the slug is left empty."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .selectors import page_slug_next
+
+        slug = self.fields["new_slug"]
+        slug.required = False
+        slug.initial = page_slug_next(parent=self.page.get_parent(), date=timezone.localdate())
+        slug.help_text = _("副本的页面地址。留空或含中文时自动使用“日期-序号”，如 2026-11-30-1。")
+
+    def clean(self):
+        parent = self.cleaned_data.get("new_parent_page")
+        slug = self.cleaned_data.get("new_slug", "")
+        if parent is not None and "new_slug" not in self.errors and not _is_typed_slug(slug):
+            from .selectors import page_slug_next
+
+            self.cleaned_data["new_slug"] = page_slug_next(parent=parent, date=timezone.localdate())
         return super().clean()

@@ -15,6 +15,7 @@ from wagtail.search import index
 from portal.access import access_q
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import AccessLevel, EnglishVersion, Organisation, Region
+from portal.page_forms import PortalCopyForm
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
@@ -204,6 +205,7 @@ class Story(Searchable, SharedRecord, Page):
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["global_id"]
     base_form_class = StoryForm
+    copy_form_class = PortalCopyForm
 
     class Meta:
         verbose_name = _("稿件")
@@ -307,6 +309,7 @@ class RedHeritageSite(Searchable, SharedRecord, Page):
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["global_id"]
     base_form_class = SharedPageForm
+    copy_form_class = PortalCopyForm
 
     class Meta:
         verbose_name = _("红色景点")

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from wagtail.models import Page, get_page_models
 
 from portal.models import StandardPage
-from portal.page_forms import PortalPageForm
+from portal.page_forms import PortalCopyForm, PortalPageForm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
@@ -22,6 +22,7 @@ def test_every_page_type_editors_create_takes_the_short_address_rule():
     assert {model.__name__ for model in created_by_editors} >= {"Story", "RedHeritageSite", "StandardPage"}
     for model in created_by_editors:
         assert issubclass(model.get_edit_handler().get_form_class(), PortalPageForm), model
+        assert issubclass(model.copy_form_class, PortalCopyForm), model
 
 
 def _standard_page_form(*, title, slug):
@@ -64,3 +65,25 @@ def test_the_slug_field_says_what_an_empty_or_chinese_slug_becomes(client, home_
     client.force_login(get_user_model().objects.get(username="admin"))
     html = client.get(f"/admin/pages/add/portal/standardpage/{home_page.pk}/").content.decode()
     assert "留空或含中文时自动使用“日期-序号”" in html
+
+
+def test_a_copy_is_offered_and_given_the_next_date_number_address(client, home_page):
+    client.force_login(get_user_model().objects.get(username="admin"))
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    original = home_page.add_child(instance=StandardPage(title=TITLE, slug=f"{today}-1"))
+    copy_url = f"/admin/pages/{original.pk}/copy/"
+
+    # Wagtail would offer the original's slug, which is taken under the same parent.
+    form = client.get(copy_url).context["form"]
+    assert form["new_slug"].value() == f"{today}-2"
+
+    def copy(slug):
+        data = {"new_title": TITLE, "new_slug": slug, "new_parent_page": home_page.pk}
+        response = client.post(copy_url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    for slug, expected in ((f"{today}-2", f"{today}-2"), ("", f"{today}-3"), ("重走长征路", f"{today}-4")):
+        copy(slug)
+        assert StandardPage.objects.child_of(home_page).filter(slug=expected).exists(), expected
+    copy("long-march")
+    assert StandardPage.objects.child_of(home_page).filter(slug="long-march").exists()

@@ -20,8 +20,13 @@ def test_the_one_rule_writes_the_family_name_first():
     assert staff_full_name(user) == "曾编辑" == user.get_full_name()
     assert staff_display_name(user) == "曾编辑"
     assert staff_choice_label(user) == "曾编辑"  # no staff profile: the name alone
+    assert str(user) == "曾编辑"  # as Wagtail's reports print a user: locked by, workflow started by
     nameless = User(username="someone")
-    assert (staff_full_name(nameless), staff_display_name(nameless)) == ("", "someone")
+    assert (staff_full_name(nameless), staff_display_name(nameless), str(nameless)) == (
+        "",
+        "someone",
+        "someone",
+    )
 
 
 @pytest.mark.django_db
@@ -48,3 +53,15 @@ def test_names_in_admin_lists_choices_the_audit_list_and_the_public_header(clien
     header = client.get("/about/").content.decode().split("<main")[0]
     assert "曾编辑，您好" in header
     assert "编辑 曾" not in header
+
+
+@pytest.mark.django_db
+def test_the_locked_pages_report_names_who_locked_a_page(client, home_page):
+    from django.utils import timezone
+
+    editor = User.objects.get(username="cd_editor")
+    home_page.locked, home_page.locked_by, home_page.locked_at = True, editor, timezone.now()
+    home_page.save(update_fields=["locked", "locked_by", "locked_at"])
+    client.force_login(User.objects.get(username="admin"))
+    report = client.get("/admin/reports/locked/").content.decode()
+    assert "曾编辑" in report and "cd_editor" not in report
