@@ -13,12 +13,13 @@ from portal.models import Organisation
 from portal.selectors import staff_organisation
 from portal.services import partner_staff_payload, partner_staff_stand_in
 from sync.services.commands import command_enqueue
+from sync.services.feed import one_change_per_record
 
 from .models import RSVP, CalendarToken, Event, EventException, EventStatus
 from .recurrence import next_occurrence, occurrence_for, original_start_on
 
 
-@transaction.atomic
+@one_change_per_record()
 def event_exception_set(
     *,
     event: Event,
@@ -47,7 +48,7 @@ def event_exception_set(
     return exception
 
 
-@transaction.atomic
+@one_change_per_record()
 def event_cancel(*, event: Event) -> Event:
     event.status = EventStatus.CANCELLED
     event.save()

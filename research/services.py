@@ -4,12 +4,12 @@ import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import AccessLevel, Organisation, Topic
 from portal.selectors import staff_organisation
+from sync.services.feed import one_change_per_record
 
 from .models import Milestone, Project, ProjectMember, ProjectOutput
 from .selectors import is_project_lead
@@ -20,7 +20,7 @@ def _require_lead(*, project: Project, user) -> None:
         raise PermissionDenied(_("只有课题负责人可以执行此操作。"))
 
 
-@transaction.atomic
+@one_change_per_record()
 def project_create(
     *,
     title: str,
@@ -58,7 +58,7 @@ def project_create(
     return project
 
 
-@transaction.atomic
+@one_change_per_record()
 def member_add(
     *,
     project: Project,
@@ -93,7 +93,7 @@ def member_add(
     return member
 
 
-@transaction.atomic
+@one_change_per_record()
 def milestone_add(
     *,
     project: Project,
@@ -109,7 +109,7 @@ def milestone_add(
     return milestone
 
 
-@transaction.atomic
+@one_change_per_record()
 def milestone_complete(*, milestone: Milestone, user) -> Milestone:
     _require_lead(project=milestone.project, user=user)
     milestone.state = Milestone.State.DONE
@@ -118,7 +118,7 @@ def milestone_complete(*, milestone: Milestone, user) -> Milestone:
     return milestone
 
 
-@transaction.atomic
+@one_change_per_record()
 def output_add(
     *,
     project: Project,

@@ -6,8 +6,6 @@ import json
 import pytest
 
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from materials.models import Material
 from materials.services import material_create, material_file_add
@@ -16,6 +14,7 @@ from sync.models import ChangeLog, Conflict
 from sync.selectors import changes_page
 from sync.services.apply import change_apply
 from sync.signal_handlers import ReplicaReadOnly
+from tests.support.changes import logged_and_locked
 
 pytestmark = pytest.mark.django_db
 
@@ -181,18 +180,9 @@ def test_a_replica_applied_by_sync_keeps_the_partners_version(partners, remote_c
     assert Material.objects.get(global_id=change["global_id"]).version == 7
 
 
-def _logged_and_locked(write):
-    """Run ``write``; the ChangeLog rows it added and the writers' locks it took."""
-    logged_before = ChangeLog.objects.count()
-    with CaptureQueriesContext(connection) as captured:
-        result = write()
-    locks = sum("pg_advisory_xact_lock" in query["sql"] for query in captured.captured_queries)
-    return result, ChangeLog.objects.count() - logged_before, locks
-
-
 def test_a_deposit_with_topics_and_its_first_file_is_one_change_taking_the_lock_once(partners, sichuan_org):
     content = "川陕苏区红军标语".encode()
-    material, logged, locks = _logged_and_locked(
+    material, logged, locks = logged_and_locked(
         lambda: material_create(
             organisation=sichuan_org,
             title="红军石刻标语拓片",
@@ -211,7 +201,7 @@ def test_a_deposit_with_topics_and_its_first_file_is_one_change_taking_the_lock_
 
 def test_a_new_file_version_is_one_change(partners, sichuan_org):
     material = material_create(organisation=sichuan_org, title="会议纪要", material_type="archive")
-    _record, logged, locks = _logged_and_locked(
+    _record, logged, locks = logged_and_locked(
         lambda: material_file_add(material=material, uploaded_file=ContentFile(b"v2", name="v2.txt"))
     )
     assert (logged, locks) == (1, 1)

@@ -7,12 +7,16 @@ import pytest
 from django.test import override_settings
 
 from events.models import ActionItem, Event, EventException
+from events.services import event_exception_set
+from portal.services import topic_get_or_create
 from research.models import Milestone, Project
+from research.services import member_add, project_create
 from sync import registry
 from sync.context import apply_context
 from sync.models import ChangeLog
 from sync.selectors import change_entry
 from sync.services.apply import change_apply
+from tests.support.changes import logged_and_locked
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +129,42 @@ def test_every_shared_model_has_its_handlers_whatever_order_the_apps_are_install
     assert f"sync_saved_{spec.label}" not in sync_receiver_uids(post_save)
     registry.register(spec)
     assert f"sync_saved_{spec.label}" in sync_receiver_uids(post_save)
+
+
+def test_a_project_created_with_its_leads_topics_and_first_member_is_one_change(partners, sichuan_org):
+    from django.contrib.auth import get_user_model
+
+    creator = get_user_model().objects.create_user(username="project_lead")
+    project, logged, locks = logged_and_locked(
+        lambda: project_create(
+            title="川陕苏区红军文献整理",
+            origin_organisation=sichuan_org,
+            lead_organisations=[sichuan_org],
+            topics=[topic_get_or_create(kind="place", name="通江")],
+            created_by=creator,
+        )
+    )
+    assert (logged, locks) == (1, 1)
+    entry = change_entry(ChangeLog.objects.filter(global_id=project.global_id).get())
+    assert entry["payload"]["m2m"]["topics"] == [["place", "通江"]]
+    _member, logged, locks = logged_and_locked(
+        lambda: member_add(project=project, organisation=sichuan_org, full_name="王研究")
+    )
+    assert (logged, locks) == (1, 1)
+
+
+def test_moving_one_occurrence_is_one_change_of_its_event(partners, sichuan_org):
+    event = Event.objects.create(
+        title="川渝党史部门月度例会",
+        event_type="joint_meeting",
+        origin_organisation=sichuan_org,
+        starts_at=datetime.datetime(2030, 3, 18, 9, tzinfo=SHANGHAI),
+        ends_at=datetime.datetime(2030, 3, 18, 11, tzinfo=SHANGHAI),
+        frequency="MONTHLY",
+    )
+    _exception, logged, locks = logged_and_locked(
+        lambda: event_exception_set(event=event, original_date=datetime.date(2030, 4, 18), kind="cancelled")
+    )
+    assert (logged, locks) == (1, 1)
+    entry = change_entry(ChangeLog.objects.filter(global_id=event.global_id).last())
+    assert [child["kind"] for child in entry["payload"]["children"]["exceptions"]] == ["cancelled"]
