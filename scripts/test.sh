@@ -11,9 +11,14 @@ step() { printf '\n== %s\n' "$*"; }
 step "python environment"
 bash scripts/bootstrap.sh dev test
 
+# The compose plugin is compiled from Go sources on a fresh machine (minutes of CPU): it builds
+# while apt installs and the services start, and is waited for before the checks that use it.
+mkdir -p "$ROOT/var"
+bash scripts/compose_plugin.sh >"$ROOT/var/compose-plugin.log" 2>&1 &
+compose_pid=$!
+
 step "system packages (apt)"
 bash scripts/services.sh install
-bash scripts/compose_plugin.sh
 eval "$(bash scripts/browser_assets.sh)"
 export AXE_CORE_JS
 
@@ -36,6 +41,12 @@ export DJANGO_SETTINGS_MODULE=portal.settings.test
 export PORTAL_REGION=sichuan
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
+step "docker compose plugin"
+status=0
+wait "$compose_pid" || status=$?
+cat "$ROOT/var/compose-plugin.log"
+[ "$status" -eq 0 ] || exit "$status"
+
 step "ruff"
 .venv/bin/ruff check .
 
@@ -57,32 +68,54 @@ step "translations compiled"
 .venv/bin/python scripts/check_translations.py
 
 step "pytest"
-.venv/bin/python -m pytest --durations=25 "$@"
-
-# No test may depend on the day it runs: the tests that touch dates, times or calendars run
-# again with the clock on a new year's eve (already the next year in Asia/Shanghai) and on a
-# leap day. The tests that start sites, workers or a browser (services, slow) ran at the fixed
-# clock; the moved clocks are for the date logic itself. Both moments run side by side, each
-# on its own test database and Redis database. A targeted run (pytest arguments given) skips this.
-if [ "$#" -eq 0 ]; then
-    step "pytest -m clock, the clock moved to a new year's eve and to a leap day (side by side)"
-    moments=(2027-12-31T23:30:00Z 2028-02-29T12:00:00Z)
-    mkdir -p "$ROOT/var"
-    pids=()
-    for i in "${!moments[@]}"; do
-        PORTAL_TEST_NOW="${moments[$i]}" DATABASE_URL="${DATABASE_URL}_clock$i" \
-            REDIS_URL="${REDIS_URL%/*}/$((12 + i))" \
-            .venv/bin/python -m pytest -m "clock and not services and not slow" -q -p no:cacheprovider \
-            >"$ROOT/var/clock-$i.log" 2>&1 &
-        pids+=("$!")
-    done
-    failed=0
-    for i in "${!moments[@]}"; do
-        status=0
-        wait "${pids[$i]}" || status=$?
-        printf -- '-- the clock at %s (exit %s)\n' "${moments[$i]}" "$status"
-        tail -n 25 "$ROOT/var/clock-$i.log"
-        [ "$status" -eq 0 ] || failed=1
-    done
-    exit "$failed"
+if [ "$#" -gt 0 ]; then
+    .venv/bin/python -m pytest --durations=25 "$@"
+    exit 0
 fi
+
+# A full run is four pytest processes, each on its own test database and Redis database, so
+# they never see each other's data. The tests that start sites, workers or a browser (markers
+# services, slow) mostly wait on those processes, so they run beside the rest, which keep the
+# CPU busy: first the unit tests, then the tests that touch dates, times or calendars again,
+# with the clock moved to a new year's eve (already the next year in Asia/Shanghai) and to a
+# leap day. No test may depend on the day it runs; the moved clocks are for the date logic
+# itself, which the live tests (run at the fixed clock) do not add to.
+pass() { # pass NAME DATABASE_SUFFIX REDIS_DB [PORTAL_TEST_NOW] -- pytest arguments...
+    local name="$1" suffix="$2" redis_db="$3" now="$4"
+    shift 5
+    env ${now:+PORTAL_TEST_NOW="$now"} DATABASE_URL="${DATABASE_URL}$suffix" REDIS_URL="${REDIS_URL%/*}/$redis_db" \
+        .venv/bin/python -m pytest -p no:cacheprovider "$@" >"$ROOT/var/pytest-$name.log" 2>&1
+}
+report() { # report NAME STATUS: the end of a pass's log (all of it when it failed)
+    printf -- '\n-- %s (exit %s), log var/pytest-%s.log\n' "$1" "$2" "$1"
+    if [ "$2" -eq 0 ]; then tail -n 40 "$ROOT/var/pytest-$1.log"; else cat "$ROOT/var/pytest-$1.log"; fi
+}
+
+pass live "" 0 "" -- -m "services or slow" --durations=25 &
+live_pid=$!
+failed=0
+status=0
+pass unit _unit 11 "" -- -m "not services and not slow" --durations=25 || status=$?
+report unit "$status"
+[ "$status" -eq 0 ] || failed=1
+
+step "pytest -m clock, the clock moved to a new year's eve and to a leap day (side by side)"
+moments=(2027-12-31T23:30:00Z 2028-02-29T12:00:00Z)
+pids=()
+for i in "${!moments[@]}"; do
+    pass "clock-$i" "_clock$i" $((12 + i)) "${moments[$i]}" -- -m "clock and not services and not slow" -q &
+    pids+=("$!")
+done
+for i in "${!moments[@]}"; do
+    status=0
+    wait "${pids[$i]}" || status=$?
+    report "clock-$i" "$status"
+    [ "$status" -eq 0 ] || failed=1
+done
+
+step "pytest -m 'services or slow' (started beside the unit tests)"
+status=0
+wait "$live_pid" || status=$?
+report live "$status"
+[ "$status" -eq 0 ] || failed=1
+exit "$failed"
