@@ -65,6 +65,19 @@ def test_on_a_desktop_no_filter_label_wraps(live_site, staff_context):
     page.goto(live_site + "/materials/")
     keyword = page.get_by_label("关键词", exact=True)
     assert keyword.get_attribute("type") == "search"
+    # Reached by the keyboard, the box and the next menu show where the focus is.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    for _step in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_q":
+            break
+    for control in ("#id_q", "#id_type"):
+        assert page.evaluate("document.activeElement.id") == control[1:]
+        outline = page.locator(control).evaluate(
+            "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth"
+        )
+        assert outline.split()[0] != "none" and outline.split()[1] != "0px", outline
+        page.keyboard.press("Tab")
     label = page.locator("label[for=id_q]")
     height = label.bounding_box()["height"]
     print(f"\nfilter bar, 1366 px: the 关键词 label is {label.evaluate(LINES_OF)} line, {height:.0f} px high")
