@@ -20,6 +20,7 @@ class EventFilters(RecordFilters):
 
     field_order = ("region", "type", "organisation")
     known_values_only = True
+    bar_label = _("筛选活动")
     everything = {"region": _("全部地区"), "type": _("全部类型"), "organisation": _("全部单位")}
 
     class Meta:

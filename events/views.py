@@ -96,7 +96,7 @@ def event_list(request):
 def _list_context(request, filters: EventFilters, now: datetime, occurrences: list, **extra) -> dict:
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return {
-        "form": filters.page_form(),
+        "filter_bar": filters.bar(),
         "occurrences": occurrences,
         "past": False,
         "query": _query_string(filters),
@@ -167,7 +167,7 @@ def event_month(request, year: int, month: int):
         request,
         "events/event_month.html",
         {
-            "form": filters.page_form(),
+            "filter_bar": filters.bar(),
             "month_start": month_start,
             "weeks": grid,
             "has_events": has_events,

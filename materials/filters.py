@@ -2,7 +2,6 @@
 
 import django_filters
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import HistoricalPeriod, Topic
@@ -18,13 +17,15 @@ class MaterialFilters(RecordFilters):
     place = django_filters.CharFilter(label=_("地点"), method="filter_topic_of_kind")
     person = django_filters.CharFilter(label=_("人物"), method="filter_topic_of_kind")
     event = django_filters.CharFilter(label=_("事件"), method="filter_topic_of_kind")
-    topic = django_filters.CharFilter(method="filter_topic", widget=forms.HiddenInput)
 
     class Meta:
         model = Material
         fields = []
 
-    field_order = ("q", "type", "period", "place", "person", "event", "organisation", "region", "topic")
+    field_order = ("q", "type", "period", "place", "person", "event", "topic", "organisation", "region")
+    keyword = "q"
+    bar_label = _("筛选资料")
+    placeholders = {"q": _("标题、说明或文件内容")}
 
     def filter_topic_of_kind(self, queryset, name, value):
         return self.match(queryset, self.topic_lookups, value, kind=name)
@@ -43,4 +44,6 @@ class MaterialFilters(RecordFilters):
         # Menus only offer places and people the reader can find.
         for kind in (Topic.Kind.PLACE, Topic.Kind.PERSON, Topic.Kind.EVENT):
             options[kind] = topic_options(topics_used(user=self.user, kind=kind))
+        # Any topic a material carries, so a topic's link (?topic=…) shows chosen in this menu.
+        options["topic"] = topic_options(topics_used(user=self.user))
         return options

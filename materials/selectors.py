@@ -53,10 +53,13 @@ def material_file_get(*, user, global_id, version: int | None = None) -> Materia
     return record
 
 
-def topics_used(*, user, kind: str) -> QuerySet[Topic]:
-    """Topics of a kind that tag at least one material the reader may see (for filter menus)."""
+def topics_used(*, user, kind: str | None = None) -> QuerySet[Topic]:
+    """Topics (of a kind) that tag at least one material the reader may see (for filter menus)."""
     visible = visible_to(user, Material.objects.all()).values("pk")
-    return Topic.objects.filter(kind=kind, materials__in=visible).distinct().order_by("name")
+    topics = Topic.objects.filter(materials__in=visible)
+    if kind is not None:
+        topics = topics.filter(kind=kind)
+    return topics.distinct().order_by("kind", "name")
 
 
 def material_search_ids(*, query: str) -> list[int]:

@@ -25,7 +25,7 @@ def material_index(request):
         request,
         "materials/material_index.html",
         {
-            "form": filters.page_form(),
+            "filter_bar": filters.bar(),
             "page_obj": page,
             "materials": page.object_list,
             "query": filters.query_string(),

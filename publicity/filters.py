@@ -18,6 +18,7 @@ class StoryFilters(RecordFilters):
     region_lookups = ("origin_organisation__region",)
 
     field_order = ("section", "region", "organisation", "topic")
+    bar_label = _("筛选稿件")
 
     class Meta:
         model = Story

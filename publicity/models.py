@@ -113,9 +113,8 @@ class StoryIndexPage(EnglishVersion, Page):
         filters = StoryFilters(request.GET or None, user=request.user)
         stories = Story.objects.listed(user=request.user, filters=filters)
         context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
-        context["filters"] = filters.values()
+        context["filter_bar"] = filters.bar()
         context["filter_query"] = filters.query_string()
-        context["menus"] = filters.menu_options()
         return context
 
 

@@ -21,6 +21,7 @@ class ProjectFilters(RecordFilters):
     organisation_lookups = ("lead_organisations__code",)
 
     field_order = ("status", "topic", "organisation", "region")
+    bar_label = _("筛选课题")
 
     class Meta:
         model = Project
@@ -51,6 +52,8 @@ class ExpertFilters(RecordFilters):
 
     topic_lookups = ("fields__slug",)
     field_order = ("q", "field")
+    keyword = "q"
+    bar_label = _("检索专家")
 
     class Meta:
         model = Expert

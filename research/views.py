@@ -30,7 +30,7 @@ def project_index(request):
         request,
         "research/project_index.html",
         {
-            "form": filters.page_form(),
+            "filter_bar": filters.bar(),
             "page_obj": page,
             "projects": page.object_list,
             "query": filters.query_string(),
@@ -141,4 +141,4 @@ def milestone_complete(request, global_id, milestone_id):
 def expert_index(request):
     filters = ExpertFilters(request.GET or None, user=request.user)
     experts = selectors.expert_list(user=request.user, filters=filters)
-    return render(request, "research/expert_index.html", {"form": filters.page_form(), "experts": experts})
+    return render(request, "research/expert_index.html", {"filter_bar": filters.bar(), "experts": experts})

@@ -69,7 +69,7 @@ def organiser_required(view):
 def course_list_page(request):
     filters = CourseFilters(request.GET or None, user=request.user)
     courses = course_list(user=request.user, filters=filters)
-    return render(request, "training/course_list.html", {"courses": courses, "form": filters.page_form()})
+    return render(request, "training/course_list.html", {"courses": courses, "filter_bar": filters.bar()})
 
 
 @require_GET

@@ -4,6 +4,7 @@ A list names where region, organisation and topic live on its model; values pass
 as given (an unknown code finds nothing), and the page's form offers the known ones.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import django_filters
@@ -58,6 +59,13 @@ class RecordFilters(django_filters.FilterSet):
     region_lookups: tuple[str, ...] = ("origin_region",)
     organisation_lookups: tuple[str, ...] = ("origin_organisation__code",)
     topic_lookups: tuple[str, ...] = ("topics__slug",)
+
+    # What the page's filter bar (portal/includes/filter_bar.html) reads besides the fields:
+    # the free-text field shown first (None: the list has none), the name assistive technology
+    # gives the bar (“筛选资料”), and a hint inside a text box by field name.
+    keyword: str | None = None
+    bar_label = _("筛选")
+    placeholders: dict[str, str] = {}
 
     # Values the menus do not offer are ignored rather than emptying the list (the calendar's way).
     known_values_only = False
@@ -172,7 +180,52 @@ class RecordFilters(django_filters.FilterSet):
             if name in form.fields:
                 everything = self.everything.get(name, _("全部"))
                 form.fields[name].widget = forms.Select(choices=[("", everything), *choices])
+        for name, placeholder in self.placeholders.items():
+            if name in form.fields:
+                form.fields[name].widget.attrs["placeholder"] = placeholder
+        if self.keyword in form.fields:
+            form.fields[self.keyword].widget.input_type = "search"
         return form
+
+    def bar(self) -> "FilterBar":
+        """What the page's filter bar shows: the keyword box, the other fields, the filters in use."""
+        form = self.page_form()
+        menus = self.menu_options()
+        values = self.values()
+        fields = [field for field in form.visible_fields() if field.name != self.keyword]
+        active = []
+        for field in form.visible_fields():
+            if field.name not in values:
+                continue
+            value = str(values[field.name])
+            shown = dict(menus.get(field.name, ())).get(value, value)
+            others = {name: v for name, v in values.items() if name != field.name}
+            remove = "?" + urlencode(others)
+            active.append(ActiveFilter(name=field.name, label=field.label, value=shown, remove_url=remove))
+        return FilterBar(
+            label=self.bar_label,
+            keyword=form[self.keyword] if self.keyword in form.fields else None,
+            fields=fields,
+            hidden=form.hidden_fields(),
+            active=active,
+        )
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str
+    label: str
+    value: str
+    remove_url: str  # the list without this one filter (the others kept)
+
+
+@dataclass(frozen=True)
+class FilterBar:
+    label: str
+    keyword: forms.BoundField | None
+    fields: list
+    hidden: list
+    active: list[ActiveFilter]
 
 
 def topic_options(topics) -> list[tuple[str, str]]:
