@@ -147,8 +147,10 @@ def _demo_photo(slug: str):
     """A drawn stand-in for a photograph (the demo ships none): sky, hills, a memorial hall, a flag."""
     import io
 
-    from django.core.files.images import ImageFile
     from PIL import Image, ImageDraw
+
+    from django.core.files.images import ImageFile
+
     from wagtail.images import get_image_model
 
     model = get_image_model()
@@ -158,7 +160,9 @@ def _demo_photo(slug: str):
         return found
     picture = Image.new("RGB", (1200, 675), "#cfe3f2")
     draw = ImageDraw.Draw(picture)
-    draw.polygon([(0, 460), (260, 300), (520, 430), (820, 280), (1200, 450), (1200, 675), (0, 675)], "#6f9a5b")
+    draw.polygon(
+        [(0, 460), (260, 300), (520, 430), (820, 280), (1200, 450), (1200, 675), (0, 675)], "#6f9a5b"
+    )
     draw.rectangle([380, 330, 820, 560], "#e8dcc4", "#8a6d4b", 4)
     draw.polygon([(350, 335), (600, 230), (850, 335)], "#7b2e22")
     for column in range(430, 800, 70):

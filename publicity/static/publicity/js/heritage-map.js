@@ -35,6 +35,8 @@
     // The wheel scrolls the page, not the map: the list of sites is what readers came for.
     var map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
     L.control.zoom({ zoomInTitle: config.zoom_in, zoomOutTitle: config.zoom_out }).addTo(map);
+    // Leaflet credited by name only (its default prefix adds a flag to the credit line).
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
     var corners = [];
     config.points.forEach(function (point) {
