@@ -32,12 +32,13 @@ class TileStub:
     """A tile server on loopback: a PNG for /{z}/{x}/{y}.png, 404 for anything else; every path kept."""
 
     def __init__(self):
-        tile, self.requests = _png(), []
+        tile, self.requests, self.referers = _png(), [], []
         stub = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 stub.requests.append(self.path)
+                stub.referers.append(self.headers.get("Referer"))
                 found = TILE.match(self.path)
                 self.send_response(200 if found else 404)
                 self.send_header("Content-Type", "image/png" if found else "text/plain")
@@ -106,6 +107,8 @@ def test_the_map_shows_the_sites_with_tiles_from_the_configured_server_only(mapp
         lambda: [p for p in tiles.requests if TILE.match(p)], timeout=10, what="a tile asked of the stub"
     )
     assert tiles.requests and all(TILE.match(path) for path in tiles.requests), tiles.requests
+    # Tile servers want a Referer: they get the site's origin, never the page a reader is on.
+    assert set(tiles.referers) == {base + "/"}, set(tiles.referers)
     assert page.get_by_role("region", name="红色景点地图").is_visible()
     assert "测试图源" in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "放大"

@@ -37,7 +37,10 @@
     L.control.zoom({ zoomInTitle: config.zoom_in, zoomOutTitle: config.zoom_out }).addTo(map);
     // Leaflet credited by name only (its default prefix adds a flag to the credit line).
     map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
+    // The site sends no Referer (same-origin policy); tile servers such as OpenStreetMap's want one:
+    // the origin alone, never the page's path.
+    L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18, referrerPolicy: "strict-origin" })
+      .addTo(map);
     var corners = [];
     config.points.forEach(function (point) {
       L.marker([point.lat, point.lng], { icon: icon, title: point.title, alt: point.title })
