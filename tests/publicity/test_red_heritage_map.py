@@ -172,3 +172,13 @@ def test_the_tile_setting_is_checked_and_gives_the_host_the_csp_allows():
     ):
         with pytest.raises(ImproperlyConfigured):
             read(wrong)
+
+
+def test_editors_find_address_and_coordinates_in_the_page_editor(client, index, unit):
+    from tests.factories import UserFactory
+
+    site = site_add(index, unit, title="邓小平故里", slug="deng")
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    html = client.get(f"/admin/pages/{site.pk}/edit/").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    assert all(soup.find(id=f"id_{name}") for name in ("place", "address", "latitude", "longitude"))
