@@ -32,6 +32,8 @@ def _checks_hold(model, fields: dict, where: str) -> None:
         names = constraint.condition.referenced_base_fields
         if not names <= fields.keys():
             continue  # a partner that does not send these fields leaves them as they are
+        if any(model._meta.get_field(name).is_relation for name in names):
+            continue  # related records travel as codes or global ids: the database checks those
         instance = model()
         try:
             for name in names:
