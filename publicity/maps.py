@@ -40,3 +40,28 @@ def heritage_map(*, request, sites, links: bool = True) -> dict | None:
         "zoom_in": _("放大"),
         "zoom_out": _("缩小"),
     }
+
+
+THUMBNAIL = "fill-480x300"
+
+
+def thumbnails_attach(sites) -> list:
+    """The sites, each with its first photo as ``thumbnail`` (and ``thumbnail_alt``): one query for
+    the whole list, where reading each site's photos would cost one a card."""
+    from wagtail.images import get_image_model
+
+    sites, chosen = list(sites), {}
+    for site in sites:
+        block = next((b for b in site.images.raw_data if b.get("type") == "image"), None)
+        image = ((block or {}).get("value") or {}).get("image")
+        chosen[site.pk] = image if isinstance(image, dict) else {"image": image}
+    ids = {choice["image"] for choice in chosen.values() if choice.get("image")}
+    images = get_image_model().objects.prefetch_renditions(THUMBNAIL).in_bulk(ids)
+    for site in sites:
+        choice = chosen[site.pk]
+        site.thumbnail = images.get(choice.get("image"))
+        if choice.get("decorative") or site.thumbnail is None:
+            site.thumbnail_alt = ""
+        else:
+            site.thumbnail_alt = choice.get("alt_text") or site.thumbnail.default_alt_text
+    return sites

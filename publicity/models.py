@@ -21,7 +21,7 @@ from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
 from .forms import ReviewCommentForm, SharedPageForm, StoryForm
-from .maps import heritage_map
+from .maps import heritage_map, thumbnails_attach
 from .signals import submission_declined
 
 
@@ -267,9 +267,11 @@ class RedHeritageIndexPage(EnglishVersion, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sites"] = visible_to(
-            request.user, RedHeritageSite.objects.live().select_related("origin_organisation")
-        ).order_by("origin_region", "title")
+        context["sites"] = thumbnails_attach(
+            visible_to(
+                request.user, RedHeritageSite.objects.live().select_related("origin_organisation")
+            ).order_by("origin_region", "title")
+        )
         context["heritage_map"] = heritage_map(request=request, sites=context["sites"])
         return context
 

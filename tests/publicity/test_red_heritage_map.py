@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from portal.settings.environment import read_environment
 from publicity.models import RedHeritageSite
@@ -182,3 +182,40 @@ def test_editors_find_address_and_coordinates_in_the_page_editor(client, index, 
     html = client.get(f"/admin/pages/{site.pk}/edit/").content.decode()
     soup = BeautifulSoup(html, "html.parser")
     assert all(soup.find(id=f"id_{name}") for name in ("place", "address", "latitude", "longitude"))
+
+
+def test_the_index_reads_every_card_photo_at_once(client, settings, index, unit):
+    import io
+
+    from PIL import Image
+
+    from django.core.files.images import ImageFile
+    from django.test.utils import CaptureQueriesContext
+
+    from wagtail.images import get_image_model
+
+    settings.PORTAL_MAP_TILE_URL = TILES
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 400), "#b3121b").save(buffer, "JPEG")
+    photo = get_image_model().objects.create(title="照片", file=ImageFile(buffer, name="photo.jpg"))
+
+    def add(n):
+        chosen = {"image": photo.pk, "decorative": False, "alt_text": f"景点{n}的照片"}
+        images = [{"type": "image", "value": {"image": chosen, "caption": "", "attribution": ""}}]
+        site_add(index, unit, title=f"景点{n}", slug=f"site-{n}", latitude=30, longitude=104, images=images)
+
+    def queries() -> int:
+        client.get("/red-sites/")  # renditions made on the first view
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/red-sites/").content.decode()
+        assert html.count('class="card__photo"') == RedHeritageSite.objects.count()
+        return len(captured)
+
+    for n in range(2):
+        add(n)
+    few = queries()
+    for n in range(2, 8):
+        add(n)
+    assert queries() == few
+    html = client.get("/red-sites/").content.decode()
+    assert 'alt="景点7的照片"' in html
