@@ -1,6 +1,7 @@
 """Demo stories and red-heritage sites, written for the portal from the facts of the seed bulletin."""
 
 import datetime
+from decimal import Decimal
 
 from portal.models import Topic
 
@@ -100,7 +101,8 @@ STORIES = [
     ),
 ]
 
-# region, slug, unit code, title, place, history, visiting information
+# region, slug, unit code, title, place, history, visiting information, address, latitude, longitude
+# (WGS-84; 红岩 as the memorial publishes it, the two 故里 near their memorial halls).
 RED_SITES = [
     (
         "chongqing",
@@ -110,6 +112,9 @@ RED_SITES = [
         "重庆市渝中区红岩村",
         "<p>抗日战争时期和解放战争初期，中共中央南方局和八路军驻重庆办事处在这里办公，周恩来等同志在此领导国民党统治区的工作，孕育了红岩精神。</p>",
         "全年开放，免费参观；团体参观请提前预约。",
+        "重庆市渝中区红岩村52号（红岩革命纪念馆）",
+        "29.563000",
+        "106.499000",
     ),
     (
         "sichuan",
@@ -119,8 +124,71 @@ RED_SITES = [
         "四川省广安市广安区协兴镇",
         "<p>邓小平同志的出生地和青少年时期生活的地方，保存有故居、纪念馆等，是全国爱国主义教育示范基地。</p>",
         "纪念馆周一闭馆，其余时间开放。",
+        "四川省广安市广安区协兴镇牌坊村（邓小平故里管理局）",
+        "30.498000",
+        "106.689000",
+    ),
+    (
+        "sichuan",
+        "zhu-de-hometown",
+        "sc-province",
+        "朱德故里",
+        "四川省南充市仪陇县马鞍镇",
+        "<p>朱德同志的诞生地和青少年时期生活的地方，有朱德故居、朱德同志故居纪念馆和琳琅山等，是全国重点文物保护单位。</p>",
+        "朱德故居免费开放；纪念馆周一闭馆。",
+        "四川省南充市仪陇县马鞍镇琳琅村（朱德故里景区）",
+        "31.524000",
+        "106.394000",
     ),
 ]
+
+
+def _demo_photo(slug: str):
+    """A drawn stand-in for a photograph (the demo ships none): sky, hills, a memorial hall, a flag."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from django.core.files.images import ImageFile
+
+    from wagtail.images import get_image_model
+
+    model = get_image_model()
+    name = f"demo-red-site-{slug}"
+    found = model.objects.filter(title=name).first()
+    if found is not None:
+        return found
+    picture = Image.new("RGB", (1200, 675), "#cfe3f2")
+    draw = ImageDraw.Draw(picture)
+    draw.polygon(
+        [(0, 460), (260, 300), (520, 430), (820, 280), (1200, 450), (1200, 675), (0, 675)], "#6f9a5b"
+    )
+    draw.rectangle([380, 330, 820, 560], "#e8dcc4", "#8a6d4b", 4)
+    draw.polygon([(350, 335), (600, 230), (850, 335)], "#7b2e22")
+    for column in range(430, 800, 70):
+        draw.rectangle([column, 380, column + 24, 560], "#fbf6ea")
+    draw.rectangle([560, 470, 640, 560], "#5b3b25")
+    draw.line([(600, 230), (600, 120)], "#444", 5)
+    draw.rectangle([602, 120, 692, 178], "#c8102e")
+    draw.rectangle([0, 620, 1200, 675], "#9c8b72")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82)
+    return model.objects.create(title=name, file=ImageFile(buffer, name=f"{name}.jpg"))
+
+
+def _site_images(slug: str, title: str) -> list[dict]:
+    image = _demo_photo(slug)
+    alt = f"{title}：纪念馆、旗帜与山峦的示意图"
+    return [
+        {
+            "type": "image",
+            "value": {
+                "image": {"image": image.pk, "decorative": False, "alt_text": alt},
+                "caption": f"{title}（演示用示意图，非实景照片）",
+                "attribution": "程序绘制",
+            },
+        }
+    ]
 
 
 def seed(*, region: str, organisations: dict, stdout) -> None:
@@ -155,7 +223,7 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
         story.topics.set([topics[tag] for tag in tags])
         story.save_revision().publish()
         stories += 1
-    for site_region, slug, unit, title, place, history, visiting in RED_SITES:
+    for site_region, slug, unit, title, place, history, visiting, address, latitude, longitude in RED_SITES:
         if site_region != region or unit not in organisations:
             continue
         site = RedHeritageSite.objects.child_of(sites_index).filter(slug=slug).first()
@@ -165,6 +233,10 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
             "history": history,
             "visiting_information": visiting,
             "origin_organisation": organisations[unit],
+            "address": address,
+            "latitude": Decimal(latitude),
+            "longitude": Decimal(longitude),
+            "images": _site_images(slug, title),
         }
         if site is None:
             site = RedHeritageSite(slug=slug, **values)

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,14 +13,16 @@ from wagtail.models import AbstractGroupApprovalTask, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.access import access_q
+from portal.access import access_q, can_view, visible_to
 from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import AccessLevel, EnglishVersion, Organisation, Region
 from portal.page_forms import PortalCopyForm
+from portal.page_mixins import Located
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
 from .forms import ReviewCommentForm, SharedPageForm, StoryForm
+from .maps import heritage_map, thumbnails_attach
 from .signals import submission_declined
 
 
@@ -247,10 +250,6 @@ class Story(Searchable, SharedRecord, Page):
         return context
 
     def serve(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from portal.access import can_view
-
         if not can_view(request.user, self):
             raise Http404
         return super().serve(request, *args, **kwargs)
@@ -268,17 +267,18 @@ class RedHeritageIndexPage(EnglishVersion, Page):
         verbose_name = _("红色景点目录")
 
     def get_context(self, request, *args, **kwargs):
-        from portal.access import visible_to
-
         context = super().get_context(request, *args, **kwargs)
-        context["sites"] = visible_to(
-            request.user, RedHeritageSite.objects.live().select_related("origin_organisation")
-        ).order_by("origin_region", "title")
+        context["sites"] = thumbnails_attach(
+            visible_to(
+                request.user, RedHeritageSite.objects.live().select_related("origin_organisation")
+            ).order_by("origin_region", "title")
+        )
+        context["heritage_map"] = heritage_map(request=request, sites=context["sites"])
         return context
 
 
-class RedHeritageSite(Searchable, SharedRecord, Page):
-    """A red-heritage site (红色景点/革命遗址), shown on both regions' sites."""
+class RedHeritageSite(Located, Searchable, SharedRecord, Page):
+    """A red-heritage site (红色景点/革命遗址), shown on both regions' sites; mapped by its coordinates."""
 
     place = models.CharField(_("地点"), max_length=200)
     history = RichTextField(_("历史沿革"), blank=True)
@@ -294,6 +294,7 @@ class RedHeritageSite(Searchable, SharedRecord, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("place"),
+        *Located.location_panels,
         FieldPanel("origin_organisation"),
         FieldPanel("history"),
         FieldPanel("visiting_information"),
@@ -302,7 +303,7 @@ class RedHeritageSite(Searchable, SharedRecord, Page):
         FieldPanel("related_stories"),
         FieldPanel("access_level"),
     ]
-    search_text = ("title", "place", "history", "visiting_information")
+    search_text = ("title", "place", "address", "history", "visiting_information")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["publicity.RedHeritageIndexPage"]
     subpage_types: list[str] = []
@@ -310,7 +311,7 @@ class RedHeritageSite(Searchable, SharedRecord, Page):
     base_form_class = SharedPageForm
     copy_form_class = PortalCopyForm
 
-    class Meta:
+    class Meta(Located.Meta):
         verbose_name = _("红色景点")
         verbose_name_plural = _("红色景点")
 
@@ -319,20 +320,15 @@ class RedHeritageSite(Searchable, SharedRecord, Page):
         return self.syndication.get("url", "") if self.is_replica else ""
 
     def serve(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from portal.access import can_view
-
         if not can_view(request.user, self):
             raise Http404
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from portal.access import visible_to
-
         context = super().get_context(request, *args, **kwargs)
         context["stories"] = visible_to(request.user, self.related_stories.live())
         context["is_replica"] = self.is_replica
+        context["heritage_map"] = heritage_map(request=request, sites=[self], links=False)
         return context
 
 

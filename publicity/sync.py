@@ -107,6 +107,10 @@ SITE_FIELDS = {
     "title": kinds.Text(),
     "slug": kinds.Slug(),
     "place": kinds.Text(),
+    "address": kinds.Text(),
+    # Both or neither, within range: the model's check, applied to what arrives (kinds.payload).
+    "latitude": kinds.Decimal(),
+    "longitude": kinds.Decimal(),
     "history": kinds.RichText(),
     "visiting_information": kinds.Text(),
     "images": kinds.Stream(),

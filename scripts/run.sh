@@ -9,4 +9,10 @@ ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 
 bash scripts/bootstrap.sh dev
+# The red-heritage maps draw OpenStreetMap's tiles on a developer's machine; PORTAL_MAP_TILE_URL=
+# (empty) shows addresses and coordinates as text instead. Production has no map until one is set.
+osm_tiles='https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+osm_credit='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+export PORTAL_MAP_TILE_URL="${PORTAL_MAP_TILE_URL-$osm_tiles}"
+export PORTAL_MAP_ATTRIBUTION="${PORTAL_MAP_ATTRIBUTION-$osm_credit}"
 exec .venv/bin/python scripts/supervise.py

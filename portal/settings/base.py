@@ -355,7 +355,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:"],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [ENV.map_tile_origin])],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "frame-src": [SELF],
@@ -364,6 +364,9 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# Red-heritage maps: Leaflet tiles from here, allowed in img-src above (empty: no map, text only).
+PORTAL_MAP_TILE_URL = ENV.map_tile_url
+PORTAL_MAP_ATTRIBUTION = ENV.map_attribution
 # Forwarded headers count only from these proxies; /readyz answers only these networks.
 TRUSTED_PROXIES = ENV.trusted_proxies
 READINESS_ALLOWED_NETWORKS = ENV.readiness_networks

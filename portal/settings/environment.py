@@ -61,6 +61,19 @@ class Environment:
     sync_ca_certs: Path | None = None
     trusted_proxies: list[str] = field(default_factory=list)
     readiness_networks: list[str] = field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
+    map_tile_url: str = ""
+    map_attribution: str = ""
+
+    @property
+    def map_tile_origin(self) -> str | None:
+        """Where the map's tiles come from, for the CSP's img-src: ``{s}`` (a, b, c) as a wildcard."""
+        if not self.map_tile_url:
+            return None
+        scheme, _sep, rest = self.map_tile_url.partition("://")
+        host = rest.split("/", 1)[0]
+        if "{s}" in host:
+            host = "*." + host.split(".", 1)[1]
+        return f"{scheme}://{host}"
 
 
 @dataclass(frozen=True)
@@ -228,6 +241,25 @@ def _networks(name: str, raw: str | None) -> list[str] | None:
     return networks
 
 
+def _map_tile_url(value: str | None) -> str:
+    """PORTAL_MAP_TILE_URL: a Leaflet tile template, https://host/{z}/{x}/{y}.png; empty: no map."""
+    url = (value or "").strip()
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    if not sep or scheme not in ("http", "https") or not host or "/" not in rest:
+        raise ImproperlyConfigured(f"PORTAL_MAP_TILE_URL must be an http(s) address, not {url!r}")
+    if any(part not in url for part in ("{z}", "{x}", "{y}")):
+        raise ImproperlyConfigured("PORTAL_MAP_TILE_URL must contain {z}, {x} and {y}")
+    # The CSP names the host: a placeholder may only stand for the whole first label's subdomain.
+    if "{" in host.replace("{s}", "") or ("{s}" in host and "{s}" not in host.split(".", 1)[0]):
+        raise ImproperlyConfigured("PORTAL_MAP_TILE_URL may use only {s} in its host, in the first label")
+    if any(c.isspace() or c in "'\"<>;," for c in url):
+        raise ImproperlyConfigured("PORTAL_MAP_TILE_URL contains spaces, quotes or separators")
+    return url
+
+
 def _path(value: str | None) -> Path | None:
     return Path(value).expanduser().resolve() if value else None
 
@@ -268,6 +300,8 @@ def read_environment(
         trusted_proxies=_networks("TRUSTED_PROXIES", env.get("TRUSTED_PROXIES")) or [],
         readiness_networks=_networks("READINESS_ALLOWED_NETWORKS", env.get("READINESS_ALLOWED_NETWORKS"))
         or ["127.0.0.0/8", "::1/128"],
+        map_tile_url=_map_tile_url(env.get("PORTAL_MAP_TILE_URL")),
+        map_attribution=(env.get("PORTAL_MAP_ATTRIBUTION") or "").strip(),
     )
 
 

@@ -20,6 +20,30 @@ def _values_clean(model, kinds: dict, values, context: Context) -> dict:
     }
 
 
+def _checks_hold(model, fields: dict, where: str) -> None:
+    """The model's check constraints on what the partner sent (coordinates both or neither, …):
+    refused here with the rule's name, rather than failing at the database."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import CheckConstraint
+
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, CheckConstraint):
+            continue
+        names = constraint.condition.referenced_base_fields
+        if not names <= fields.keys():
+            continue  # a partner that does not send these fields leaves them as they are
+        if any(model._meta.get_field(name).is_relation for name in names):
+            continue  # related records travel as codes or global ids: the database checks those
+        instance = model()
+        try:
+            for name in names:
+                setattr(instance, name, model._meta.get_field(name).to_python(fields[name]))
+            others = {field.name for field in model._meta.concrete_fields} - names
+            constraint.validate(model, instance, exclude=others)
+        except ValidationError:
+            refuse("bad_value", where, f"breaks the rule {constraint.name}")
+
+
 def payload_clean(spec, payload, *, sender: str, global_id: str, notes: list | None = None) -> dict:
     """The partner's record checked field by field; ChangeRefused if anything is outside policy.
 
@@ -64,6 +88,7 @@ def payload_clean(spec, payload, *, sender: str, global_id: str, notes: list | N
         "m2m": _values_clean(spec.model, spec.m2m, payload.get("m2m") or {}, context),
         "children": {},
     }
+    _checks_hold(spec.model, cleaned["fields"], spec.label)
     children = payload.get("children") or {}
     if not isinstance(children, dict):
         refuse("bad_value", spec.label, "children: an object expected")

@@ -1,6 +1,7 @@
 """Kinds of plain values, addresses and references to organisations, topics and records."""
 
 import datetime
+import decimal
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -88,6 +89,31 @@ class Integer(Kind):
         if self.maximum is not None and value > self.maximum:
             refuse("too_large", context.where, f"{value} exceeds {self.maximum}")
         return value
+
+
+@dataclass(frozen=True)
+class Decimal(Kind):
+    """A decimal number (coordinates, amounts) within the model field's digits, places and range.
+
+    Sent as text ("29.563", "1E+2": see registry.field_value) or a JSON number; never NaN or infinite.
+    """
+
+    def clean(self, value, model_field, context):
+        if value is None and getattr(model_field, "null", False):
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float) or len(str(value)) > 40:
+            refuse("bad_value", context.where, "a decimal number expected")
+        try:
+            number = decimal.Decimal(str(value).strip())
+        except decimal.InvalidOperation:
+            refuse("bad_value", context.where, "a decimal number expected")
+        if not number.is_finite():
+            refuse("bad_value", context.where, "a finite number expected")
+        try:
+            model_field.run_validators(number)
+        except ValidationError:
+            refuse("bad_value", context.where, f"{str(value)[:40]!r} is out of range")
+        return str(number)
 
 
 @dataclass(frozen=True)

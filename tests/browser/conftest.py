@@ -41,14 +41,35 @@ def _migrated_sqlite(env: dict, region: str) -> Path:
 
 
 @contextmanager
-def demo_site(tmp_path_factory, *, name: str, region: str = "sichuan", after_seed=()):
-    """A region's embedded default (SQLite, no services) with its demo content, served on loopback."""
+def runserver(env: dict, port: int):
+    """Django's development server for the site of ``env`` on loopback; its address."""
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@contextmanager
+def demo_site(tmp_path_factory, *, name: str, region: str = "sichuan", after_seed=(), environment=None):
+    """A region's embedded default (SQLite, no services) with its demo content, served on loopback.
+
+    ``environment``: variables of its own (PORTAL_MAP_TILE_URL, …) over the test process's."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.dev",
         PORTAL_REGION=region,
         PORTAL_VAR_DIR=str(tmp_path_factory.mktemp(f"browser-{name}")),
+        **(environment or {}),
     )
     database = Path(env["PORTAL_VAR_DIR"]) / region / "db.sqlite3"
     database.parent.mkdir(parents=True, exist_ok=True)
@@ -62,19 +83,8 @@ def demo_site(tmp_path_factory, *, name: str, region: str = "sichuan", after_see
     manage("seed_demo", "--port", str(port), env=env)
     for command in after_seed:
         manage(*command, env=env)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
-        yield DemoSite(url=f"http://127.0.0.1:{port}", env=env)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with runserver(env, port) as url:
+        yield DemoSite(url=url, env=env)
 
 
 DEMO_PASSWORD = "chuanyu-demo-2020"

@@ -1,6 +1,7 @@
 """互推互展 through sync: the partner's offered, live stories appear here; nothing else does."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -159,7 +160,14 @@ def test_a_partner_red_heritage_site_arrives_read_only(client, site_home, chongq
 
     def build():
         site = RedHeritageSite(
-            title="綦江红军桥", slug="hongjun-bridge", place="綦江区", origin_organisation=chongqing_org
+            title="綦江红军桥",
+            slug="hongjun-bridge",
+            place="綦江区",
+            origin_organisation=chongqing_org,
+            address="重庆市綦江区古南街道",
+            # 100 travels as "1E+2" (a normalised Decimal): still a number on arrival.
+            latitude=Decimal("29.028000"),
+            longitude=Decimal("100.000000"),
         )
         index.add_child(instance=site)
         site.save_revision().publish()
@@ -170,6 +178,8 @@ def test_a_partner_red_heritage_site_arrives_read_only(client, site_home, chongq
 
     copy = RedHeritageSite.objects.get(global_id=change["global_id"])
     assert copy.live and copy.get_parent().specific == index and copy.place == "綦江区"
+    assert change["payload"]["fields"]["longitude"] == "1E+2"
+    assert (copy.address, copy.coordinates) == ("重庆市綦江区古南街道", (29.028, 100.0))
     html = client.get(copy.url).content.decode()
     assert "本文转载自重庆站" in html and f'href="{copy.origin_url}"' in html
 

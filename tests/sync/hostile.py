@@ -198,17 +198,21 @@ def event(*, online_url="", agenda="<p>议程</p>", minutes="", links=(), **extr
     )
 
 
-def site(*, history):
+def site(*, history="<p>沿革</p>", title="红军桥", **fields):
     return record(
         "publicity.redheritagesite",
         fields={
-            "title": "红军桥",
+            "title": title,
             "slug": f"r-{uuid.uuid4().hex[:8]}",
             "place": "綦江",
+            "address": "重庆市綦江区古南街道",
+            "latitude": "29.028",
+            "longitude": "106.651",
             "history": history,
             "visiting_information": "",
             "images": [],
             "syndication": {"url": "http://chongqing.example/red-sites/a/"},
+            **fields,
         },
         m2m={"topics": [], "related_stories": []},
     )
