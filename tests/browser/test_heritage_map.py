@@ -5,7 +5,6 @@ a marker per site, popups that lead to the site; and without a tile server, text
 import http.server
 import io
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOTS, demo_site, runserver
 from tests.browser.test_accessibility import _failing, _report, _violations
 from tests.conftest import free_port
+from tests.support.loopback import LoopbackServer
 from tests.support.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
@@ -50,14 +50,11 @@ class TileStub:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,9 @@
 import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import ROOT, free_port, manage, wait_for_http
+from tests.browser.conftest import SCREENSHOTS, runserver
+from tests.conftest import free_port, manage
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -21,17 +19,8 @@ def search_site(tmp_path_factory):
     manage("seed_demo", "--port", str(port), env=env)
     # Wagtail queues index updates as background jobs; no worker runs here, so index once.
     manage("update_index", env=env)
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    wait_for_http(f"http://127.0.0.1:{port}/healthz", process=server)
-    yield f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=20)
+    with runserver(env, port) as url:
+        yield url
 
 
 def test_reader_gets_suggestions_while_typing_and_filters_results(search_site, browser):  # noqa: F811

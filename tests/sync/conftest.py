@@ -1,6 +1,5 @@
 import http.server
 import json
-import threading
 
 import pytest
 
@@ -8,6 +7,7 @@ from django.test import override_settings
 
 from portal.settings.environment import Partner
 from tests.factories import OrganisationFactory
+from tests.support.loopback import LoopbackServer
 
 CHONGQING = Partner(
     region="chongqing", base_url="http://127.0.0.1:9", key_id="cq-key", secret="川渝-shared-secret"
@@ -118,16 +118,14 @@ class PartnerStub:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def answer(self, method: str, path_prefix: str, *answers: tuple[int, dict]) -> None:
         self.answers[(method, path_prefix)] = list(answers)
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture

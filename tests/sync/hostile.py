@@ -9,10 +9,10 @@ streamed lazily without end.
 import hashlib
 import http.server
 import json
-import threading
 import uuid
 
 from sync.signing import signature
+from tests.support.loopback import LoopbackServer
 
 CREATED = "2030-03-01T08:00:00+08:00"
 
@@ -71,10 +71,8 @@ class HostilePartner:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def _signed(self, request) -> bool:
         headers = request.headers
@@ -112,8 +110,7 @@ class HostilePartner:
         return change
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 def record(model, *, fields, m2m=None, children=None, version=1, access="public", region="chongqing",

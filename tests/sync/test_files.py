@@ -2,7 +2,6 @@
 
 import hashlib
 import http.server
-import threading
 
 import pytest
 
@@ -14,6 +13,7 @@ from portal.settings.environment import Partner
 from sync.errors import FileCheckFailed
 from sync.services.apply import change_apply
 from sync.signing import sign_headers
+from tests.support.loopback import LoopbackServer
 
 from .conftest import CHONGQING
 
@@ -42,12 +42,11 @@ class FileServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def close(self):
-        self.httpd.shutdown()
+        self.server.close()
 
 
 @pytest.fixture

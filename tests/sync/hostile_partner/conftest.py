@@ -1,12 +1,11 @@
 """A hostile Chongqing partner on loopback, and the site it attacks (tests/sync/hostile.py serves it)."""
 
-import threading
-
 import pytest
 
 from portal.settings.environment import Partner
 from publicity.services import red_heritage_index_ensure, story_index_ensure
 from tests.factories import OrganisationFactory
+from tests.support.loopback import LoopbackServer
 
 from .. import hostile
 from ..conftest import CHONGQING
@@ -69,13 +68,11 @@ class Listener:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture
