@@ -36,6 +36,9 @@ class MaterialType(models.TextChoices):
 class Material(Searchable, index.Indexed, SharedRecord):
     """An archive, document, photo, recording or research result shared between the regions."""
 
+    # The public list's order (portal.pagination reads it), the last term unique; the index below matches.
+    LISTING_ORDER = ("-deposited_at", "-pk")
+
     title = models.CharField(_("题名"), max_length=255)
     description = models.TextField(_("内容提要"), blank=True)
     material_type = models.CharField(_("类型"), max_length=16, choices=MaterialType.choices)
@@ -83,7 +86,7 @@ class Material(Searchable, index.Indexed, SharedRecord):
         ordering = ["-deposited_at", "-pk"]
         indexes = [
             models.Index(fields=["access_level", "material_type", "period"]),
-            # The listing's order (selectors.material_list): a page is read off the index, not sorted.
+            # LISTING_ORDER: a page is read off the index, from its cursor on, not sorted.
             models.Index(fields=["-deposited_at", "-id"], name="material_listing_order"),
         ]
 

@@ -25,7 +25,7 @@ def material_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Mat
             Prefetch("topics", queryset=Topic.objects.order_by("kind", "name")),
             Prefetch("files", queryset=MaterialFile.objects.order_by("-version")),
         )
-        .order_by("-deposited_at", "-pk")
+        .order_by(*Material.LISTING_ORDER)
     )
 
 

@@ -1,13 +1,13 @@
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from portal.models import AccessLevel
+from portal.pagination import keyset_page
 
 from .filters import MaterialFilters
 from .selectors import material_file_get, material_get, material_list
@@ -20,16 +20,12 @@ PAGE_SIZE = 20
 def material_index(request):
     filters = MaterialFilters(request.GET or None, user=request.user)
     materials = material_list(user=request.user, filters=filters)
-    page = Paginator(materials, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = filters.query_string()
+    page = keyset_page(request, materials, page_size=PAGE_SIZE, query=query)
     return render(
         request,
         "materials/material_index.html",
-        {
-            "filter_bar": filters.bar(),
-            "page_obj": page,
-            "materials": page.object_list,
-            "query": filters.query_string(),
-        },
+        {"filter_bar": filters.bar(), "page_obj": page, "materials": page.object_list, "query": query},
     )
 
 

@@ -46,6 +46,13 @@ class Reader:
             Grant((AccessLevel.INTERNAL,), owner_id=self.organisation_id),
         )
 
+    @property
+    def scope(self) -> str:
+        """A name for every reader the rule treats alike (for caching what they share)."""
+        if self.sees_all:
+            return "all"
+        return f"org-{self.organisation_id}" if self.organisation_id else "public"
+
     def allows(self, *, level: str, owner_id) -> bool:
         return self.sees_all or any(
             level in g.levels and (g.owner_id is None or g.owner_id == owner_id) for g in self.grants

@@ -1,6 +1,5 @@
 from django import forms
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +17,7 @@ from portal.blocks import BaseStreamBlock, CaptionedImageBlock
 from portal.models import AccessLevel, EnglishVersion, Organisation, Region
 from portal.page_forms import PortalCopyForm
 from portal.page_mixins import Located
+from portal.pagination import keyset_page
 from portal.records.models import SharedRecord
 from portal.searchable import Searchable, searchable_fields
 
@@ -115,9 +115,9 @@ class StoryIndexPage(EnglishVersion, Page):
         context = super().get_context(request, *args, **kwargs)
         filters = StoryFilters(request.GET or None, user=request.user)
         stories = Story.objects.listed(user=request.user, filters=filters)
-        context["stories"] = Paginator(stories, 20).get_page(request.GET.get("page"))
-        context["filter_bar"] = filters.bar()
         context["filter_query"] = filters.query_string()
+        context["stories"] = keyset_page(request, stories, page_size=20, query=context["filter_query"])
+        context["filter_bar"] = filters.bar()
         return context
 
 

@@ -17,6 +17,10 @@ from portal.searchable import Searchable, searchable_fields
 class Project(Searchable, index.Indexed, SharedRecord):
     """A research project run jointly by offices of both regions (协同开展党史课题研究)."""
 
+    # The public list's order (portal.pagination reads it): the id makes it total, since two projects
+    # may share a start date and a title; the index below matches.
+    LISTING_ORDER = ("-start_date", "title", "-pk")
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("拟立项")
         ACTIVE = "active", _("进行中")
@@ -60,9 +64,9 @@ class Project(Searchable, index.Indexed, SharedRecord):
     class Meta:
         verbose_name = _("联合研究课题")
         verbose_name_plural = _("联合研究课题")
-        ordering = ["-start_date", "title"]
-        # The listing's order (selectors.project_list).
-        indexes = [models.Index(fields=["-start_date", "title"], name="project_listing_order")]
+        ordering = ["-start_date", "title", "-pk"]
+        # LISTING_ORDER, read off the index.
+        indexes = [models.Index(fields=["-start_date", "title", "-id"], name="project_listing_order")]
 
     def __str__(self):
         return self.title

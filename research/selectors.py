@@ -16,7 +16,7 @@ def project_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Proj
     projects = visible_to(user, Project.objects.all())
     if filters is not None:
         projects = filters.apply(projects)
-    return projects.prefetch_related("lead_organisations", "topics").order_by("-start_date", "title")
+    return projects.prefetch_related("lead_organisations", "topics").order_by(*Project.LISTING_ORDER)
 
 
 def project_get(*, user, global_id) -> Project | None:

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.pagination import keyset_page
 
 from . import selectors, services
 from .filters import ExpertFilters, ProjectFilters
@@ -25,16 +26,12 @@ def _login(request):
 def project_index(request):
     filters = ProjectFilters(request.GET or None, user=request.user)
     projects = selectors.project_list(user=request.user, filters=filters)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = filters.query_string()
+    page = keyset_page(request, projects, page_size=PAGE_SIZE, query=query)
     return render(
         request,
         "research/project_index.html",
-        {
-            "filter_bar": filters.bar(),
-            "page_obj": page,
-            "projects": page.object_list,
-            "query": filters.query_string(),
-        },
+        {"filter_bar": filters.bar(), "page_obj": page, "projects": page.object_list, "query": query},
     )
 
 

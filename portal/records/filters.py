@@ -153,11 +153,7 @@ class RecordFilters(django_filters.FilterSet):
         joins every visible record; publishing, withdrawing or re-levelling a record moves the
         content generation on (portal.page_cache), so a changed menu is built afresh.
         """
-        reader = reader_for(self.user)
-        if reader.sees_all:
-            kind = "all"
-        else:
-            kind = f"org-{reader.organisation_id}" if reader.organisation_id else "public"
+        kind = reader_for(self.user).scope
         key = f"record-filters:{type(self).__module__}.{type(self).__qualname__}:{kind}:{get_language()}"
         return content_cached(key, self._options_as_text, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
 

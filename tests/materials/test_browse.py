@@ -3,6 +3,7 @@
 import pytest
 
 from portal.services import topic_get_or_create
+from tests.support.pages import page_links
 
 from .factories import MaterialFactory
 
@@ -70,7 +71,9 @@ def test_listing_and_api_are_paginated(client, own_organisation):
         MaterialFactory(title=f"綦江党史资料第{number:02d}号", origin_organisation=own_organisation)
     first = client.get("/materials/").content.decode()
     assert first.count('class="material-list__item') == 20 and "第 1 页，共 2 页" in first
-    second = client.get("/materials/", {"page": 2}).content.decode()
-    assert second.count('class="material-list__item') == 5
+    second = client.get("/materials/" + page_links(first)["next"]).content.decode()
+    assert second.count('class="material-list__item') == 5 and "第 2 页，共 2 页" in second
+    old_link = client.get("/materials/", {"page": 2}).content.decode()
+    assert old_link.count('class="material-list__item') == 5
     api = client.get("/api/materials/", {"limit": 10, "offset": 20}).json()
     assert api["count"] == 25 and len(api["items"]) == 5
