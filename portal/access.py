@@ -46,6 +46,13 @@ class Reader:
             Grant((AccessLevel.INTERNAL,), owner_id=self.organisation_id),
         )
 
+    @property
+    def scope(self) -> str:
+        """A name shared by exactly the readers the rule treats alike, for caches of what they may see."""
+        if self.sees_all:
+            return "all"
+        return "public" if self.organisation_id is None else f"org-{self.organisation_id}"
+
     def allows(self, *, level: str, owner_id) -> bool:
         return self.sees_all or any(
             level in g.levels and (g.owner_id is None or g.owner_id == owner_id) for g in self.grants

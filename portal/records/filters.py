@@ -4,6 +4,7 @@ A list names where region, organisation and topic live on its model; values pass
 as given (an unknown code finds nothing), and the page's form offers the known ones.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 import django_filters
@@ -127,6 +128,12 @@ class RecordFilters(django_filters.FilterSet):
     def query_string(self) -> str:
         return urlencode(self.values())
 
+    def applied_key(self) -> str:
+        """Everything ``apply`` depends on, for a cache of its results (an invalid value matches nothing)."""
+        if self.is_bound and not self.is_valid():
+            return "none"
+        return hashlib.sha256(self.query_string().encode()).hexdigest()[:32] if self.values() else "all"
+
     # -- the page's form ------------------------------------------------------------------
 
     def options(self) -> dict[str, list[tuple[str, str]]]:
@@ -145,11 +152,7 @@ class RecordFilters(django_filters.FilterSet):
         joins every visible record; publishing, withdrawing or re-levelling a record moves the
         content generation on (portal.page_cache), so a changed menu is built afresh.
         """
-        reader = reader_for(self.user)
-        if reader.sees_all:
-            kind = "all"
-        else:
-            kind = f"org-{reader.organisation_id}" if reader.organisation_id else "public"
+        kind = reader_for(self.user).scope
         key = f"record-filters:{type(self).__module__}.{type(self).__qualname__}:{kind}:{get_language()}"
         return content_cached(key, self._options_as_text, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
 
