@@ -58,7 +58,7 @@ def _occurrence_rows(
 
     applied = filters.applied_key() if filters is not None else ""
     key = f"events-occurrences:{reader_for(user).scope}:{applied}:{start.isoformat()}:{end.isoformat()}"
-    return content_cached(key, build, timeout=settings.EVENTS_OCCURRENCE_CACHE_SECONDS)
+    return content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
 
 
 def _occurrences_from_rows(*, user, rows: list[OccurrenceRow]) -> list[Occurrence]:

@@ -87,7 +87,8 @@ def site_menu_build(*, request=None) -> list[MenuItem]:
         items = _menu_items(request)
     else:
         key = f"site-menu:{request.get_host()}:{get_language()}"
-        items = content_cached(key, lambda: _menu_items(request), timeout=settings.PORTAL_MENU_CACHE_SECONDS)
+        timeout = settings.PORTAL_CONTENT_CACHE_SECONDS
+        items = content_cached(key, lambda: _menu_items(request), timeout=timeout)
     path = request.path if request else ""
     for item in items:
         for child in item.children:

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.clock]
 @pytest.fixture(autouse=True)
 def occurrence_cache(settings, redis_url):
     use_redis_cache(settings, redis_url, name="occurrence-cache")
-    settings.EVENTS_OCCURRENCE_CACHE_SECONDS = 300
+    settings.PORTAL_CONTENT_CACHE_SECONDS = 300
 
 
 def _calendar(client) -> tuple[str, bool]:
@@ -30,6 +30,14 @@ def _calendar(client) -> tuple[str, bool]:
     html = response.content.decode()
     listed = html.split('id="subscribe"', 1)[0]
     return listed, any('"events_eventexception"' in q["sql"] for q in queries.captured_queries)
+
+
+def _month(client, day) -> tuple[str, bool]:
+    """The month view of ``day``'s month, and whether it was built for this request."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/events/month/{day.year}/{day.month:02d}/")
+    assert response.status_code == 200
+    return response.content.decode(), any('"events_event"' in q["sql"] for q in queries.captured_queries)
 
 
 def _reader(user=None) -> Client:
@@ -57,6 +65,10 @@ def test_readers_of_one_organisation_share_the_cache_and_a_lowered_event_is_gone
     assert "每周协作例会" in listed and not expanded
     listed, expanded = _calendar(_reader(host))
     assert "每周协作例会" in listed and expanded  # another organisation: its own entry
+    html, built = _month(_reader(first), series.starts_at)
+    assert "每周协作例会" in html and built
+    html, built = _month(_reader(second), series.starts_at)
+    assert "每周协作例会" in html and not built
 
     # Lowered to the host's own staff: gone for Chengdu's readers at once, still there for the host.
     series.access_level = "internal"
@@ -64,7 +76,9 @@ def test_readers_of_one_organisation_share_the_cache_and_a_lowered_event_is_gone
     for reader in (first, second):
         listed, _ = _calendar(_reader(reader))
         assert "每周协作例会" not in listed
+        assert "每周协作例会" not in _month(_reader(reader), series.starts_at)[0]
     assert "每周协作例会" in _calendar(_reader(host))[0]
+    assert "每周协作例会" in _month(_reader(host), series.starts_at)[0]
 
     # A new event and a cancelled one show on the next request.
     EventFactory(title="新增的联席会议", starts_at=days_ahead(3), access_level="partners",

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def menu_cache(settings, redis_url):
     use_redis_cache(settings, redis_url, name="menu-cache")
-    settings.PORTAL_MENU_CACHE_SECONDS = 300
+    settings.PORTAL_CONTENT_CACHE_SECONDS = 300
 
 
 def _menu(client, path: str = "/") -> tuple[list[str], list[str]]:
