@@ -37,7 +37,7 @@ def occurrence_list(
 ) -> list[Occurrence]:
     """The occurrences overlapping [start, end) of the events this reader may see, in order."""
     rows = _occurrence_rows(user=user, start=start, end=end, filters=filters)
-    return _occurrences_from_rows(user=user, rows=rows)
+    return occurrences_from_rows(user=user, rows=rows)
 
 
 def _occurrence_rows(
@@ -61,7 +61,7 @@ def _occurrence_rows(
     return content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
 
 
-def _occurrences_from_rows(*, user, rows: list[OccurrenceRow]) -> list[Occurrence]:
+def occurrences_from_rows(*, user, rows: list[OccurrenceRow]) -> list[Occurrence]:
     # The events are read again under the access rule, so a cached row never shows one this reader
     # may no longer see.
     events = visible_to(user, Event.objects.select_related("origin_organisation")).in_bulk(
@@ -86,9 +86,9 @@ def events_in_window(events: QuerySet[Event], *, start: datetime, end: datetime)
     return events.filter((Q(starts_at__lt=end) & ~over) | Exists(moved_in))
 
 
-def occurrences_first(
+def occurrence_rows_first(
     *, user, start: datetime, end: datetime, limit: int, filters: RecordFilters | None = None
-) -> list[Occurrence]:
+) -> list[OccurrenceRow]:
     """The first ``limit`` occurrences overlapping [start, end), expanded a widening window at a time,
     so a list of 100 does not expand years of weekly meetings.
 
@@ -106,7 +106,17 @@ def occurrences_first(
                 found.append(row)
         edge += span
         span *= 2
-    return _occurrences_from_rows(user=user, rows=found[:limit])
+    # Checked again under the access rule, so a cached row never names an event this reader may not see.
+    events = visible_to(user, Event.objects.filter(pk__in={row[0] for row in found}))
+    visible = set(events.values_list("pk", flat=True))
+    return [row for row in found if row[0] in visible][:limit]
+
+
+def occurrences_first(
+    *, user, start: datetime, end: datetime, limit: int, filters: RecordFilters | None = None
+) -> list[Occurrence]:
+    rows = occurrence_rows_first(user=user, start=start, end=end, limit=limit, filters=filters)
+    return occurrences_from_rows(user=user, rows=rows)
 
 
 def occurrences_upcoming(*, user, limit: int, filters: RecordFilters | None = None) -> list[Occurrence]:

@@ -1,4 +1,5 @@
 import calendar
+import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 
@@ -28,7 +29,8 @@ from .selectors import (
     event_for_reader,
     occurrence_list,
     occurrence_months_nearest,
-    occurrences_first,
+    occurrence_rows_first,
+    occurrences_from_rows,
     past_occurrence_years,
     past_occurrences_in_year,
     rsvp_counts,
@@ -93,17 +95,32 @@ def event_list(request):
         return redirect(reverse("events:event_past") + (f"?{encoded}" if encoded else ""), permanent=True)
     filters = _filters(request)
     now = timezone.now()
-    occurrences = occurrences_first(
+    rows = occurrence_rows_first(
         user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
     )
-    return render(request, "events/event_list.html", _list_context(request, filters, now, occurrences))
+
+    def build() -> str:
+        return _cards(occurrences_from_rows(user=request.user, rows=rows))
+
+    # The cards depend only on which occurrences of which events they show (rows this reader may see)
+    # and on the events' content, so any reader with the same rows is served the same HTML.
+    key = f"events-cards:{get_language()}:{hashlib.sha256(repr(rows).encode()).hexdigest()}"
+    cards = mark_safe(content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS))
+    return render(request, "events/event_list.html", _list_context(request, filters, now, rows, cards=cards))
 
 
-def _list_context(request, filters: EventFilters, now: datetime, occurrences: list, **extra) -> dict:
+def _cards(occurrences: list) -> str:
+    return render_to_string("events/includes/occurrence_cards.html", {"occurrences": occurrences})
+
+
+def _list_context(
+    request, filters: EventFilters, now: datetime, occurrences: list, *, cards: str | None = None, **extra
+) -> dict:
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return {
         "form": filters.page_form(),
         "occurrences": occurrences,
+        "cards": mark_safe(_cards(occurrences)) if cards is None else cards,
         "past": False,
         "query": _query_string(filters),
         "this_month": {"year": today.year, "month": today.month},
