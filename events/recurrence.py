@@ -128,7 +128,7 @@ def _exceptions(event: Event) -> dict[date, EventException]:
     return {exception.original_date: exception for exception in event.exceptions.all()}
 
 
-def _overlaps(starts: datetime, ends: datetime, start: datetime, end: datetime) -> bool:
+def overlaps(starts: datetime, ends: datetime, start: datetime, end: datetime) -> bool:
     return starts < end and (ends > start or starts >= start)
 
 
@@ -137,7 +137,7 @@ def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[O
     duration = event.ends_at - event.starts_at
     whole_cancelled = event.is_cancelled
     if not event.frequency:
-        if _overlaps(event.starts_at, event.ends_at, start, end):
+        if overlaps(event.starts_at, event.ends_at, start, end):
             return [
                 Occurrence(
                     event=event,
@@ -154,7 +154,7 @@ def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[O
     # Widen by the duration so an occurrence that began before `start` but is still running counts.
     rule = window_rule(event, start - duration)
     for original in rule.between(start - duration, end, inc=True):
-        if not _overlaps(original, original + duration, start, end):
+        if not overlaps(original, original + duration, start, end):
             continue
         exception = exceptions.get(original.date())
         if exception is not None and exception.kind == EventException.Kind.MOVED:
@@ -174,7 +174,7 @@ def event_occurrences(event: Event, *, start: datetime, end: datetime) -> list[O
             continue
         new_start = exception.new_starts_at.astimezone(EVENT_TIME_ZONE)
         new_end = (exception.new_ends_at or exception.new_starts_at + duration).astimezone(EVENT_TIME_ZONE)
-        if not _overlaps(new_start, new_end, start, end):
+        if not overlaps(new_start, new_end, start, end):
             continue
         original = original_start_on(event, exception.original_date)
         if original is None:

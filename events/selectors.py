@@ -4,15 +4,20 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import visible_to
+from portal.access import reader_for, visible_to
+from portal.page_cache import content_cached
 from portal.records.filters import RecordFilters
 from portal.selectors import staff_organisation
 
 from .models import EVENT_TIME_ZONE, RSVP, CalendarToken, Event, EventException
-from .recurrence import Occurrence, event_occurrences, occurrences_between
+from .recurrence import Occurrence, event_occurrences, occurrences_between, overlaps
+
+# What the cache keeps of an occurrence: event id, original start, starts at, ends at, cancelled, moved, note.
+OccurrenceRow = tuple[int, datetime, datetime, datetime, bool, bool, str]
 
 
 def event_queryset(*, user) -> QuerySet[Event]:
@@ -30,8 +35,43 @@ def event_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Event]
 def occurrence_list(
     *, user, start: datetime, end: datetime, filters: RecordFilters | None = None
 ) -> list[Occurrence]:
-    events = event_list(user=user, filters=filters)
-    return occurrences_between(events_in_window(events, start=start, end=end), start=start, end=end)
+    """The occurrences overlapping [start, end) of the events this reader may see, in order."""
+    rows = _occurrence_rows(user=user, start=start, end=end, filters=filters)
+    return occurrences_from_rows(user=user, rows=rows)
+
+
+def _occurrence_rows(
+    *, user, start: datetime, end: datetime, filters: RecordFilters | None
+) -> list[OccurrenceRow]:
+    """The window's expansion, kept per kind of reader (portal.access), filters and window until content
+    changes (portal.page_cache): expanding every series is what a calendar page spends its time on."""
+
+    def build() -> list[OccurrenceRow]:
+        events = visible_to(user, Event.objects.prefetch_related("exceptions"))
+        if filters is not None:
+            events = filters.apply(events)
+        found = occurrences_between(events_in_window(events, start=start, end=end), start=start, end=end)
+        return [
+            (o.event.pk, o.original_start, o.starts_at, o.ends_at, o.cancelled, o.moved, o.note)
+            for o in found
+        ]
+
+    applied = filters.applied_key() if filters is not None else ""
+    key = f"events-occurrences:{reader_for(user).scope}:{applied}:{start.isoformat()}:{end.isoformat()}"
+    return content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
+
+
+def occurrences_from_rows(*, user, rows: list[OccurrenceRow]) -> list[Occurrence]:
+    # The events are read again under the access rule, so a cached row never shows one this reader
+    # may no longer see.
+    events = visible_to(user, Event.objects.select_related("origin_organisation")).in_bulk(
+        {row[0] for row in rows}
+    )
+    return [
+        Occurrence(events[pk], original, starts, ends, cancelled, moved, note)
+        for pk, original, starts, ends, cancelled, moved, note in rows
+        if pk in events
+    ]
 
 
 def events_in_window(events: QuerySet[Event], *, start: datetime, end: datetime) -> QuerySet[Event]:
@@ -46,35 +86,37 @@ def events_in_window(events: QuerySet[Event], *, start: datetime, end: datetime)
     return events.filter((Q(starts_at__lt=end) & ~over) | Exists(moved_in))
 
 
-def occurrences_first(
-    *,
-    user,
-    start: datetime,
-    end: datetime,
-    limit: int,
-    latest_first: bool = False,
-    filters: RecordFilters | None = None,
-) -> list[Occurrence]:
-    """The first ``limit`` occurrences from ``start`` (or the last ones before ``end``), expanded a
-    widening window at a time, so a list of 100 does not expand years of weekly meetings."""
-    found: list[Occurrence] = []
+def occurrence_rows_first(
+    *, user, start: datetime, end: datetime, limit: int, filters: RecordFilters | None = None
+) -> list[OccurrenceRow]:
+    """The first ``limit`` occurrences overlapping [start, end), expanded a widening window at a time,
+    so a list of 100 does not expand years of weekly meetings.
+
+    The windows begin at midnight (Asia/Shanghai), not at ``start``, so every request of the day shares
+    their cached expansion; what ended before ``start`` is left out afterwards."""
+    found: list[OccurrenceRow] = []
+    seen: set[OccurrenceRow] = set()
     span = timedelta(days=31)
-    edge = end if latest_first else start
-    while (start < edge if latest_first else edge < end) and len(found) < limit:
-        if latest_first:
-            window_start, window_end = max(start, edge - span), edge
-        else:
-            window_start, window_end = edge, min(end, edge + span)
-        window = occurrence_list(user=user, start=window_start, end=window_end, filters=filters)
-        if latest_first:
-            # An occurrence running across the window's edge was counted in the later window.
-            found += [o for o in reversed(window) if o.starts_at >= window_start and o not in found]
-            edge = window_start
-        else:
-            found += [o for o in window if o not in found]
-            edge = window_end
+    edge = datetime.combine(start.astimezone(EVENT_TIME_ZONE).date(), time.min, tzinfo=EVENT_TIME_ZONE)
+    while edge < end and len(found) < limit:
+        for row in _occurrence_rows(user=user, start=edge, end=edge + span, filters=filters):
+            # An occurrence running across a window's edge is in both windows.
+            if row not in seen and overlaps(row[2], row[3], start, end):
+                seen.add(row)
+                found.append(row)
+        edge += span
         span *= 2
-    return found[:limit]
+    # Checked again under the access rule, so a cached row never names an event this reader may not see.
+    events = visible_to(user, Event.objects.filter(pk__in={row[0] for row in found}))
+    visible = set(events.values_list("pk", flat=True))
+    return [row for row in found if row[0] in visible][:limit]
+
+
+def occurrences_first(
+    *, user, start: datetime, end: datetime, limit: int, filters: RecordFilters | None = None
+) -> list[Occurrence]:
+    rows = occurrence_rows_first(user=user, start=start, end=end, limit=limit, filters=filters)
+    return occurrences_from_rows(user=user, rows=rows)
 
 
 def occurrences_upcoming(*, user, limit: int, filters: RecordFilters | None = None) -> list[Occurrence]:

@@ -1,17 +1,24 @@
 import calendar
+import hashlib
 import json
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.access import reader_for
+from portal.page_cache import content_cached
 from portal.selectors import staff_organisation
 
 from .filters import EventFilters
@@ -22,7 +29,8 @@ from .selectors import (
     event_for_reader,
     occurrence_list,
     occurrence_months_nearest,
-    occurrences_first,
+    occurrence_rows_first,
+    occurrences_from_rows,
     past_occurrence_years,
     past_occurrences_in_year,
     rsvp_counts,
@@ -87,17 +95,32 @@ def event_list(request):
         return redirect(reverse("events:event_past") + (f"?{encoded}" if encoded else ""), permanent=True)
     filters = _filters(request)
     now = timezone.now()
-    occurrences = occurrences_first(
+    rows = occurrence_rows_first(
         user=request.user, start=now, end=now + timedelta(days=366), limit=LIST_LIMIT, filters=filters
     )
-    return render(request, "events/event_list.html", _list_context(request, filters, now, occurrences))
+
+    def build() -> str:
+        return _cards(occurrences_from_rows(user=request.user, rows=rows))
+
+    # The cards depend only on which occurrences of which events they show (rows this reader may see)
+    # and on the events' content, so any reader with the same rows is served the same HTML.
+    key = f"events-cards:{get_language()}:{hashlib.sha256(repr(rows).encode()).hexdigest()}"
+    cards = mark_safe(content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS))
+    return render(request, "events/event_list.html", _list_context(request, filters, now, rows, cards=cards))
 
 
-def _list_context(request, filters: EventFilters, now: datetime, occurrences: list, **extra) -> dict:
+def _cards(occurrences: list) -> str:
+    return render_to_string("events/includes/occurrence_cards.html", {"occurrences": occurrences})
+
+
+def _list_context(
+    request, filters: EventFilters, now: datetime, occurrences: list, *, cards: str | None = None, **extra
+) -> dict:
     today = timezone.localtime(now, EVENT_TIME_ZONE).date()
     return {
         "filter_bar": filters.bar(),
         "occurrences": occurrences,
+        "cards": mark_safe(_cards(occurrences)) if cards is None else cards,
         "past": False,
         "query": _query_string(filters),
         "this_month": {"year": today.year, "month": today.month},
@@ -136,51 +159,68 @@ def event_month(request, year: int, month: int):
     if not 1900 <= year <= 2100:
         raise Http404
     filters = _filters(request)
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    start = datetime.combine(weeks[0][0], time.min, tzinfo=EVENT_TIME_ZONE)
-    end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=EVENT_TIME_ZONE)
-    by_day: dict[date, list] = {}
-    for occurrence in occurrence_list(user=request.user, start=start, end=end, filters=filters):
-        for day in occurrence.local_dates():
-            by_day.setdefault(day, []).append(occurrence)
-    today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
     month_start = date(year, month, 1)
-    has_events = any(by_day.get(day) for week in weeks for day in week if day.month == month)
-    nearest = (
-        (None, None)
-        if has_events
-        else occurrence_months_nearest(user=request.user, month_start=month_start, filters=filters)
-    )
-    grid = [
-        [
-            {
-                "date": day,
-                "in_month": day.month == month,
-                "today": day == today,
-                "occurrences": by_day.get(day, []),
-            }
-            for day in week
-        ]
-        for week in weeks
-    ]
     return render(
         request,
         "events/event_month.html",
         {
+            **_month_grid(request, filters, month_start),
             "filter_bar": filters.bar(),
             "month_start": month_start,
-            "weeks": grid,
-            "has_events": has_events,
-            "nearest_previous": nearest[0],
-            "nearest_next": nearest[1],
             "previous_month": _month_shift(year, month, -1),
             "next_month": _month_shift(year, month, 1),
             "query": _query_string(filters),
             "subscribe_links": _subscribe_links(request, filters),
             "private_feed": _private_feed(request),
-            "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
         },
     )
+
+
+def _month_grid(request, filters: EventFilters, month_start: date) -> dict:
+    """The month's grid as HTML, whether it holds any event and else the nearest months that do: the same
+    for every reader the access rule treats alike on one day, kept until content changes (rendering a busy
+    month is what the page spends its time on)."""
+    today = timezone.localtime(timezone.now(), EVENT_TIME_ZONE).date()
+
+    def build() -> dict:
+        year, month = month_start.year, month_start.month
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+        start = datetime.combine(weeks[0][0], time.min, tzinfo=EVENT_TIME_ZONE)
+        end = datetime.combine(weeks[-1][-1] + timedelta(days=1), time.min, tzinfo=EVENT_TIME_ZONE)
+        by_day: dict[date, list] = {}
+        for occurrence in occurrence_list(user=request.user, start=start, end=end, filters=filters):
+            for day in occurrence.local_dates():
+                by_day.setdefault(day, []).append(occurrence)
+        has_events = any(by_day.get(day) for week in weeks for day in week if day.month == month)
+        nearest = (
+            (None, None)
+            if has_events
+            else occurrence_months_nearest(user=request.user, month_start=month_start, filters=filters)
+        )
+        grid = [
+            [
+                {
+                    "date": day,
+                    "in_month": day.month == month,
+                    "today": day == today,
+                    "occurrences": by_day.get(day, []),
+                }
+                for day in week
+            ]
+            for week in weeks
+        ]
+        weekdays = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+        html = render_to_string(
+            "events/includes/month_grid.html",
+            {"weeks": grid, "has_events": has_events, "month_start": month_start, "weekdays": weekdays},
+        )
+        previous, next_ = nearest
+        return {"grid": html, "has_events": has_events, "nearest_previous": previous, "nearest_next": next_}
+
+    scope = reader_for(request.user).scope
+    key = f"events-month:{scope}:{filters.applied_key()}:{month_start}:{today}:{get_language()}"
+    found = content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
+    return {**found, "grid": mark_safe(found["grid"])}
 
 
 def _json_ld(request, event) -> str:

@@ -48,10 +48,10 @@ class Reader:
 
     @property
     def scope(self) -> str:
-        """A name for every reader the rule treats alike (for caching what they share)."""
+        """A name shared by exactly the readers the rule treats alike, for caches of what they may see."""
         if self.sees_all:
             return "all"
-        return f"org-{self.organisation_id}" if self.organisation_id else "public"
+        return "public" if self.organisation_id is None else f"org-{self.organisation_id}"
 
     def allows(self, *, level: str, owner_id) -> bool:
         return self.sees_all or any(

@@ -7,12 +7,14 @@ editors' remaining menu pages, so the menu stays short however many pages editor
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language, pgettext_lazy
 
 from wagtail.models import Page, Site
 
 from portal.modules import MenuEntry, MenuLink, modules
+from portal.page_cache import content_cached
 
 CONTENT_LANGUAGE = "zh-Hans"
 
@@ -76,7 +78,26 @@ def _in_section(path: str, url: str) -> bool:
 
 
 def site_menu_build(*, request=None) -> list[MenuItem]:
-    """Each module's section with its sub-menu, in the declared order, then 关于平台."""
+    """Each module's section with its sub-menu, in the declared order, then 关于平台, the current one marked.
+
+    The items are the same for every reader (live public pages only), so they are kept per site and
+    language until content changes (portal.page_cache); only the marks depend on the request.
+    """
+    if request is None:
+        items = _menu_items(request)
+    else:
+        key = f"site-menu:{request.get_host()}:{get_language()}"
+        timeout = settings.PORTAL_CONTENT_CACHE_SECONDS
+        items = content_cached(key, lambda: _menu_items(request), timeout=timeout)
+    path = request.path if request else ""
+    for item in items:
+        for child in item.children:
+            child.current = path == child.url
+        item.current = any(_in_section(path, url) for url in [item.url, *(c.url for c in item.children)])
+    return items
+
+
+def _menu_items(request) -> list[MenuItem]:
     entries = sorted((m.menu for m in modules() if m.menu), key=lambda entry: entry.order)
     page_urls = _page_urls(entries, request)
     items = []
@@ -103,9 +124,7 @@ def site_menu_build(*, request=None) -> list[MenuItem]:
         elif pages:
             about = pgettext_lazy("site menu", "关于平台")
             items.append(MenuItem(title=about, url=pages[0].url, children=pages))
-    path = request.path if request else ""
-    for item in items:
-        for child in item.children:
-            child.current = path == child.url
-        item.current = any(_in_section(path, url) for url in [item.url, *(c.url for c in item.children)])
+    # Titles in the active language (the cache key names it), so a cached menu holds no lazy strings.
+    for entry in [*items, *(child for item in items for child in item.children)]:
+        entry.title, entry.summary = str(entry.title), str(entry.summary)
     return items

@@ -1,21 +1,26 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
+from portal.access import reader_for
 from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.names import staff_display_name
+from portal.page_cache import content_cached
 from portal.pdf import pdf_view
 from portal.selectors import staff_organisation
 
@@ -68,8 +73,20 @@ def organiser_required(view):
 @require_GET
 def course_list_page(request):
     filters = CourseFilters(request.GET or None, user=request.user)
-    courses = course_list(user=request.user, filters=filters)
-    return render(request, "training/course_list.html", {"courses": courses, "filter_bar": filters.bar()})
+    context = {"course_cards": _course_cards(request, filters), "filter_bar": filters.bar()}
+    return render(request, "training/course_list.html", context)
+
+
+def _course_cards(request, filters: CourseFilters) -> str:
+    """The courses and their sessions as HTML, the same for every reader the access rule treats alike,
+    kept until content changes (an enrolment included): rendering them is what the page spends its time on."""
+
+    def build() -> str:
+        courses = course_list(user=request.user, filters=filters)
+        return render_to_string("training/includes/course_cards.html", {"courses": courses})
+
+    key = f"training-courses:{reader_for(request.user).scope}:{filters.applied_key()}:{get_language()}"
+    return mark_safe(content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS))
 
 
 @require_GET

@@ -4,6 +4,7 @@ A list names where region, organisation and topic live on its model; values pass
 as given (an unknown code finds nothing), and the page's form offers the known ones.
 """
 
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -134,6 +135,12 @@ class RecordFilters(django_filters.FilterSet):
 
     def query_string(self) -> str:
         return urlencode(self.values())
+
+    def applied_key(self) -> str:
+        """Everything ``apply`` depends on, for a cache of its results (an invalid value matches nothing)."""
+        if self.is_bound and not self.is_valid():
+            return "none"
+        return hashlib.sha256(self.query_string().encode()).hexdigest()[:32] if self.values() else "all"
 
     # -- the page's form ------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # tests/portal/test_page_cache.py turns it on against the real Redis.
 PORTAL_PAGE_CACHE_SECONDS = 0
 PORTAL_FILTER_CACHE_SECONDS = 0
+PORTAL_CONTENT_CACHE_SECONDS = 0
 # Unit tests sign staff in with force_login; tests/accounts turn the second factor back on, and
 # the browser tests run the dev settings, where it is enforced.
 ACCOUNTS_SECOND_FACTOR_ENFORCED = False
