@@ -97,6 +97,17 @@ def manage(*args: str, env: dict, check: bool = True) -> subprocess.CompletedPro
     )
 
 
+def _tree_root():
+    """The page tree's root and the default locale, as Wagtail's migrations make them: a test with a
+    transactional database (run after the others) leaves the tables empty when it ends."""
+    from django.conf import settings
+
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root"))
+
+
 @pytest.fixture
 def site_home(db):
     """A home page as the default site's root, without the modules' demo content."""
@@ -104,7 +115,7 @@ def site_home(db):
 
     from portal.models import HomePage
 
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _tree_root()
     for page in root.get_children():
         page.delete()
     home = HomePage(title="川渝党史协作平台", slug="home")
