@@ -2,6 +2,10 @@
 
     DATABASE_URL=postgres://portal@127.0.0.1:55432/portal REDIS_URL=redis://127.0.0.1:56379/3 \
         .venv/bin/python bench/sync.py [--records 200] [--samples 20]
+        .venv/bin/python bench/sync.py --backlog 10000 [--label before]
+
+With --backlog, only the catch-up after a long outage is measured (bench/sync_backlog.py): the
+figures are printed and written to bench/results/sync-<label>.txt.
 
 Sets up the same two regions as tests/sync/test_two_regions.py (databases portal_sync_bench_sichuan
 and portal_sync_bench_chongqing, gunicorn, a Celery worker and beat per region on Redis), then
@@ -121,11 +125,19 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=200)
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--backlog", type=int, default=0, help="changes made while chongqing is offline")
+    parser.add_argument("--label", default=time.strftime("%Y-%m-%d"), help="names the results file")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL")
     redis_url = os.environ.get("REDIS_URL")
     if not database_url or not redis_url:
         sys.exit("bench/sync.py: set DATABASE_URL and REDIS_URL (see the docstring)")
+    if args.backlog:
+        from bench.sync_backlog import run_backlog
+
+        print(run_backlog(changes=args.backlog, label=args.label, database_url=database_url,
+                          redis_url=redis_url), end="")  # fmt: skip
+        return
 
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as folder:
         print("setting up two regions (migrate, seed, gunicorn, workers, beat)...", flush=True)

@@ -131,10 +131,10 @@ class LiveRegion:
             cwd=ROOT, env=self.env, stdout=self._log("web"), stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def start_worker(self):
+    def start_worker(self, queues=("sync", "default", "extract")):
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=threads", "-c", "4",
-             "-Q", f"{self.name}.sync,{self.name}.default,{self.name}.extract",
+             "-Q", ",".join(f"{self.name}.{queue}" for queue in queues),
              "-n", f"sync-{self.name}-{secrets.token_hex(3)}@%h", "-l", "info"],
             cwd=ROOT, env=self.env, stdout=self._log("worker"), stderr=subprocess.STDOUT,
         )  # fmt: skip
