@@ -152,10 +152,13 @@ def past_occurrences_in_year(
     """The occurrences begun in ``year`` before ``now``, latest first.
 
     One running across New Year is listed in the year it began."""
-    start, end = _year_start(year), min(_year_start(year + 1), now)
-    if end <= start:
+    start, year_end = _year_start(year), _year_start(year + 1)
+    if now <= start:
         return []
-    found = occurrence_list(user=user, start=start, end=end, filters=filters)
+    # The whole year is expanded (and cached under its own bounds), then cut at ``now``: a window
+    # ending at the request's instant would be a new cache entry on every request.
+    end = min(year_end, now)
+    found = occurrence_list(user=user, start=start, end=year_end, filters=filters)
     return [o for o in reversed(found) if start <= o.starts_at < end]
 
 

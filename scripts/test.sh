@@ -11,6 +11,25 @@ step() { printf '\n== %s\n' "$*"; }
 step "python environment"
 bash scripts/bootstrap.sh dev test
 
+keep="${KEEP_SERVICES:-0}"
+kill_tree() { # a process and everything it started (sites, workers, browsers of a pytest pass)
+    local child
+    for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+    kill -TERM "$1" 2>/dev/null || true
+}
+stop_services() {
+    # A pass or build still running in the background (the run was interrupted or failed early) is
+    # stopped before the services it uses; background jobs ignore the Ctrl-C that ended this shell.
+    local pid
+    for pid in $(jobs -p); do kill_tree "$pid"; done
+    wait 2>/dev/null || true
+    if [ "$keep" != "1" ]; then
+        bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true
+        bash scripts/services.sh down >/dev/null 2>&1 || true
+    fi
+}
+trap stop_services EXIT
+
 # The compose plugin is compiled from Go sources on a fresh machine (minutes of CPU): it builds
 # while apt installs and the services start, and is waited for before the checks that use it.
 mkdir -p "$ROOT/var"
@@ -21,15 +40,6 @@ step "system packages (apt)"
 bash scripts/services.sh install
 eval "$(bash scripts/browser_assets.sh)"
 export AXE_CORE_JS
-
-keep="${KEEP_SERVICES:-0}"
-stop_services() {
-    if [ "$keep" != "1" ]; then
-        bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true
-        bash scripts/services.sh down >/dev/null 2>&1 || true
-    fi
-}
-trap stop_services EXIT
 
 step "services"
 bash scripts/services.sh up

@@ -57,7 +57,8 @@ def one_change_per_record():
     the block is still logged: the partner is then sent the record as it stands, or its deletion.
     """
     if _pending.get() is not None:
-        yield
+        with transaction.atomic():  # a savepoint, as the transaction.atomic it replaces gave
+            yield
         return
     pending: dict = {}
     token = _pending.set(pending)

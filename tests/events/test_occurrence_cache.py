@@ -127,3 +127,26 @@ def test_an_event_lowered_behind_the_caches_back_is_still_not_shown():
     Event.objects.filter(pk=event.pk).update(access_level="internal")
     listed, expanded = _calendar(_reader(reader))
     assert not expanded and "面向两地的研讨会" not in listed
+
+
+def test_a_past_year_read_again_a_moment_later_comes_from_the_cache(fixed_clock):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import timezone
+
+    from events.selectors import past_occurrences_in_year
+
+    EventFactory(title="每月党史讲座", starts_at=days_ahead(-60), frequency="MONTHLY", access_level="public")
+    year = timezone.localtime(timezone.now()).year
+
+    def expanded() -> tuple[list[str], bool]:
+        with CaptureQueriesContext(connection) as queries:
+            found = past_occurrences_in_year(user=AnonymousUser(), year=year, now=timezone.now())
+        return [o.starts_at.isoformat() for o in found], any(
+            '"events_eventexception"' in q["sql"] for q in queries.captured_queries
+        )
+
+    first, built = expanded()
+    assert first and built
+    fixed_clock.shift(90)  # the next request, a moment later, cuts the same cached year at its own instant
+    again, built_again = expanded()
+    assert again == first and not built_again
