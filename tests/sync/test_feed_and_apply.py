@@ -206,3 +206,18 @@ def test_a_new_file_version_is_one_change(partners, sichuan_org):
     )
     assert (logged, locks) == (1, 1)
     assert ChangeLog.objects.filter(global_id=material.global_id).last().version == 2
+
+
+def test_a_write_failing_inside_another_is_undone_alone(partners, sichuan_org):
+    from sync.services.feed import one_change_per_record
+
+    with one_change_per_record():
+        kept = material_create(organisation=sichuan_org, title="保留的资料", material_type="archive")
+        try:
+            with one_change_per_record():
+                material_create(organisation=sichuan_org, title="撤回的资料", material_type="archive")
+                raise RuntimeError("the inner write fails after saving")
+        except RuntimeError:
+            pass
+    assert list(Material.objects.values_list("title", flat=True)) == ["保留的资料"]
+    assert ChangeLog.objects.filter(global_id=kept.global_id).count() == 1
