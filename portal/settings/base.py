@@ -89,9 +89,8 @@ MIDDLEWARE = [
 # (portal.page_cache); the lifetime only bounds pages that depend on the time of day (upcoming events).
 # Only with Redis: a per-process cache would not see the changes a worker applies.
 PORTAL_PAGE_CACHE_SECONDS = 120 if ENV.redis_url else 0
-# A list's filter menus (portal.records.filters) per kind of reader and language, under the same content
-# generation: kept until content changes, for signed-in readers too. The same for the other parts of pages
-# every reader of a kind shares (the site menu, the calendar's occurrences, the course list).
+# Kept until content changes (the content generation), for signed-in readers too: a list's filter menus,
+# and the parts of pages every reader of a kind shares (the menu, the calendar's occurrences, courses).
 PORTAL_FILTER_CACHE_SECONDS = 3600 if ENV.redis_url else 0
 PORTAL_CONTENT_CACHE_SECONDS = 3600 if ENV.redis_url else 0
 
