@@ -43,25 +43,28 @@ def heritage_map(*, request, sites, links: bool = True) -> dict | None:
 
 
 THUMBNAIL = "fill-480x300"
+# The home page's lists: a small photo beside each story and red-heritage highlight.
+HOME_THUMBNAIL = "fill-160x100"
 
 
-def thumbnails_attach(sites) -> list:
-    """The sites, each with its first photo as ``thumbnail`` (and ``thumbnail_alt``): one query for
-    the whole list, where reading each site's photos would cost one a card."""
+def thumbnails_attach(records, *, field: str = "images", spec: str = THUMBNAIL) -> list:
+    """The records (red-heritage sites, stories), each with the first photo of its StreamField
+    ``field`` as ``thumbnail`` (and ``thumbnail_alt``), its ``spec`` rendition read with it: one query
+    for the whole list, where reading each record's photos would cost one a card."""
     from wagtail.images import get_image_model
 
-    sites, chosen = list(sites), {}
-    for site in sites:
-        block = next((b for b in site.images.raw_data if b.get("type") == "image"), None)
+    records, chosen = list(records), {}
+    for record in records:
+        block = next((b for b in getattr(record, field).raw_data if b.get("type") == "image"), None)
         image = ((block or {}).get("value") or {}).get("image")
-        chosen[site.pk] = image if isinstance(image, dict) else {"image": image}
+        chosen[record.pk] = image if isinstance(image, dict) else {"image": image}
     ids = {choice["image"] for choice in chosen.values() if choice.get("image")}
-    images = get_image_model().objects.prefetch_renditions(THUMBNAIL).in_bulk(ids)
-    for site in sites:
-        choice = chosen[site.pk]
-        site.thumbnail = images.get(choice.get("image"))
-        if choice.get("decorative") or site.thumbnail is None:
-            site.thumbnail_alt = ""
+    images = get_image_model().objects.prefetch_renditions(spec).in_bulk(ids) if ids else {}
+    for record in records:
+        choice = chosen[record.pk]
+        record.thumbnail = images.get(choice.get("image"))
+        if choice.get("decorative") or record.thumbnail is None:
+            record.thumbnail_alt = ""
         else:
-            site.thumbnail_alt = choice.get("alt_text") or site.thumbnail.default_alt_text
-    return sites
+            record.thumbnail_alt = choice.get("alt_text") or record.thumbnail.default_alt_text
+    return records

@@ -8,17 +8,30 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import access_q
+from portal.access import access_q, visible_to
 from portal.models import AccessLevel, Organisation
 from portal.records.filters import RecordFilters
 
-from .models import BulletinIssue, Section, Story, SubmissionEvent
+from .maps import HOME_THUMBNAIL, thumbnails_attach
+from .models import BulletinIssue, RedHeritageSite, Section, Story, SubmissionEvent
 
 
 def story_list(
     *, user=None, public_only: bool = False, filters: RecordFilters | None = None
 ) -> QuerySet[Story]:
     return Story.objects.listed(user=user, public_only=public_only, filters=filters)
+
+
+def story_latest(*, user=None, count: int = 6) -> list[Story]:
+    """The newest stories of both regions the reader may see, each with its first photo (home page)."""
+    return thumbnails_attach(story_list(user=user)[:count], field="body", spec=HOME_THUMBNAIL)
+
+
+def red_heritage_highlights(*, user=None, count: int = 3) -> list[RedHeritageSite]:
+    """The red-heritage sites of both regions most recently published that the reader may see, each
+    with its first photo (home page)."""
+    sites = visible_to(user, RedHeritageSite.objects.live().select_related("origin_organisation"))
+    return thumbnails_attach(sites.order_by("-first_published_at", "-pk")[:count], spec=HOME_THUMBNAIL)
 
 
 def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Section, list[Story]]]:
@@ -169,4 +182,3 @@ def story_submissions_of(*, user, limit: int = 10) -> list[tuple[Story, str]]:
         (story, SUBMISSION_STATUS.get(story.latest_action) or (_("已发布") if story.live else _("草稿")))
         for story in stories
     ]
-

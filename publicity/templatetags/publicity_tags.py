@@ -1,9 +1,14 @@
 from django import template
 
-from ..models import StoryIndexPage
-from ..selectors import story_list
+from ..models import RedHeritageIndexPage, StoryIndexPage
+from ..selectors import red_heritage_highlights, story_latest
 
 register = template.Library()
+
+
+def _index_url(model, request) -> str:
+    index = model.objects.live().public().first()
+    return index.get_url(request) if index else ""
 
 
 @register.inclusion_tag("publicity/includes/latest_stories.html", takes_context=True)
@@ -11,5 +16,20 @@ def latest_stories(context, count: int = 6):
     """The newest stories from both regions the reader may see, for the home page."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    index = StoryIndexPage.objects.live().public().first()
-    return {"stories": story_list(user=user)[:count], "index_url": index.get_url(request) if index else ""}
+    return {
+        "stories": story_latest(user=user, count=count),
+        "index_url": _index_url(StoryIndexPage, request),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("publicity/includes/heritage_highlights.html", takes_context=True)
+def heritage_highlights(context, count: int = 3):
+    """A few red-heritage sites of both regions the reader may see, for the home page."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "sites": red_heritage_highlights(user=user, count=count),
+        "index_url": _index_url(RedHeritageIndexPage, request),
+        "request": request,
+    }

@@ -62,12 +62,17 @@ def test_the_home_page_shows_each_modules_panel_without_naming_the_module(client
     ]
     soup = BeautifulSoup(client.get("/").content, "html.parser")
     headings = [h.get_text(strip=True) for h in soup.select(".home-panels h2")]
-    assert headings == ["近期会议", "最新资料", "互推互展", "正在报名的培训"]
+    assert headings == ["近期会议", "最新资料", "互推互展", "红色景点", "正在报名的培训"]
 
     stories = soup.select(".latest-stories li")
     newest = Story.objects.live().order_by("-publication_date").first()
     assert newest.title in stories[0].get_text() and stories[0].select_one("time").get_text().endswith("日")
     assert soup.select_one(".latest-stories .home-panel__more a")["href"] == "/stories/"
+    # The region's demo red-heritage sites (the partner's arrive by sync), each with its photo, and 更多.
+    sites = soup.select(".heritage-highlights li")
+    assert 2 <= len(sites) <= 3
+    assert all(li.img["alt"] and li.a["href"].startswith("/red-sites/") for li in sites)
+    assert soup.select_one(".heritage-highlights .home-panel__more a")["href"] == "/red-sites/"
 
     # Only what the anonymous reader may see: public materials, never internal ones.
     material_titles = {a.get_text(strip=True) for a in soup.select("#newest-materials-heading ~ ul a")}

@@ -12,7 +12,7 @@ def story_create(*, index, title: str, section_slug: str = "work-news", organisa
         origin_organisation=organisation or OrganisationFactory(),
         publication_date=values.pop("publication_date", datetime.date(2020, 6, 9)),
         summary=values.pop("summary", f"{title}的摘要。"),
-        body=[{"type": "paragraph", "value": f"<p>{title}的正文。</p>"}],
+        body=values.pop("body", [{"type": "paragraph", "value": f"<p>{title}的正文。</p>"}]),
         **values,
     )
     index.add_child(instance=story)
