@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from portal.access import reader_for, visible_to
-from portal.page_cache import content_cached
+from portal.access import visible_to
+from portal.page_cache import reader_kind_cached
 from portal.records.filters import RecordFilters
 from portal.selectors import staff_organisation
 
@@ -57,8 +57,10 @@ def _occurrence_rows(
         ]
 
     applied = filters.applied_key() if filters is not None else ""
-    key = f"events-occurrences:{reader_for(user).scope}:{applied}:{start.isoformat()}:{end.isoformat()}"
-    return content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
+    key = f"{applied}:{start.isoformat()}:{end.isoformat()}"
+    return reader_kind_cached(
+        "events-occurrences", key, build, user=user, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS
+    )
 
 
 def occurrences_from_rows(*, user, rows: list[OccurrenceRow]) -> list[Occurrence]:

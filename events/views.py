@@ -17,8 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.access import reader_for
-from portal.page_cache import content_cached
+from portal.page_cache import content_cached, reader_kind_cached
 from portal.selectors import staff_organisation
 
 from .filters import EventFilters
@@ -217,9 +216,10 @@ def _month_grid(request, filters: EventFilters, month_start: date) -> dict:
         previous, next_ = nearest
         return {"grid": html, "has_events": has_events, "nearest_previous": previous, "nearest_next": next_}
 
-    scope = reader_for(request.user).scope
-    key = f"events-month:{scope}:{filters.applied_key()}:{month_start}:{today}:{get_language()}"
-    found = content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
+    key = f"{filters.applied_key()}:{month_start}:{today}:{get_language()}"
+    found = reader_kind_cached(
+        "events-month", key, build, user=request.user, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS
+    )
     return {**found, "grid": mark_safe(found["grid"])}
 
 

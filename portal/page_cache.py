@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import get_conditional_response
 
+from .access import reader_for
 from .modules import module_get
 
 GENERATION_KEY = "page-cache:generation"
@@ -58,6 +59,12 @@ def content_cached(key: str, build, *, timeout: int):
         value = build()
         cache.set(full_key, value, timeout)
     return value
+
+
+def reader_kind_cached(name: str, key: str, build, *, user, timeout: int):
+    """``content_cached`` for what every reader of a kind shares (portal.access ``Reader.scope``):
+    the kind is part of the key, so no reader is served what another kind of reader may see."""
+    return content_cached(f"{name}:{reader_for(user).scope}:{key}", build, timeout=timeout)
 
 
 def _is_content(sender) -> bool:

@@ -20,8 +20,7 @@ from django.core import signing
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import F, Q, QuerySet
 
-from .access import reader_for
-from .page_cache import content_cached
+from .page_cache import reader_kind_cached
 
 
 @dataclass(frozen=True)
@@ -152,8 +151,10 @@ def list_count(queryset: QuerySet, *, user) -> int:
     except EmptyResultSet:  # a filter no record could match
         return 0
     digest = hashlib.sha256(sql.encode()).hexdigest()[:32]
-    key = f"list-count:{queryset.model._meta.label}:{reader_for(user).scope}:{digest}"
-    return content_cached(key, queryset.count, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
+    key = f"{queryset.model._meta.label}:{digest}"
+    return reader_kind_cached(
+        "list-count", key, queryset.count, user=user, timeout=settings.PORTAL_FILTER_CACHE_SECONDS
+    )
 
 
 def keyset_page(request, queryset: QuerySet, *, page_size: int, query: str = "") -> KeysetPage:

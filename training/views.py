@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
-from portal.access import reader_for
 from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.names import staff_display_name
-from portal.page_cache import content_cached
+from portal.page_cache import reader_kind_cached
 from portal.pdf import pdf_view
 from portal.selectors import staff_organisation
 
@@ -85,8 +84,11 @@ def _course_cards(request, filters: CourseFilters) -> str:
         courses = course_list(user=request.user, filters=filters)
         return render_to_string("training/includes/course_cards.html", {"courses": courses})
 
-    key = f"training-courses:{reader_for(request.user).scope}:{filters.applied_key()}:{get_language()}"
-    return mark_safe(content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS))
+    key = f"{filters.applied_key()}:{get_language()}"
+    courses = reader_kind_cached(
+        "training-courses", key, build, user=request.user, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS
+    )
+    return mark_safe(courses)
 
 
 @require_GET

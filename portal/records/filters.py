@@ -16,9 +16,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import reader_for
 from portal.models import Organisation, Region
-from portal.page_cache import content_cached
+from portal.page_cache import reader_kind_cached
 
 
 def joins_many(model, lookup: str) -> bool:
@@ -160,9 +159,14 @@ class RecordFilters(django_filters.FilterSet):
         joins every visible record; publishing, withdrawing or re-levelling a record moves the
         content generation on (portal.page_cache), so a changed menu is built afresh.
         """
-        kind = reader_for(self.user).scope
-        key = f"record-filters:{type(self).__module__}.{type(self).__qualname__}:{kind}:{get_language()}"
-        return content_cached(key, self._options_as_text, timeout=settings.PORTAL_FILTER_CACHE_SECONDS)
+        key = f"{type(self).__module__}.{type(self).__qualname__}:{get_language()}"
+        return reader_kind_cached(
+            "record-filters",
+            key,
+            self._options_as_text,
+            user=self.user,
+            timeout=settings.PORTAL_FILTER_CACHE_SECONDS,
+        )
 
     def _options_as_text(self) -> dict[str, list[tuple[str, str]]]:
         # Labels in the active language (the key names it), so the entry holds no lazy strings.
