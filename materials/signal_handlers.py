@@ -14,12 +14,12 @@ def delete_stored_file(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=MaterialFile, dispatch_uid="materials_extract_text")
-def extract_text(sender, instance, raw=False, **kwargs):
+def extract_text(sender, instance, created=False, raw=False, **kwargs):
     """Every stored version has its text read, uploads and replicated copies alike (sync saves rows too)."""
     if raw or not instance.file:
         return
-    if TextExtraction.objects.filter(file=instance, sha256=instance.sha256).exists():
+    if not created and TextExtraction.objects.filter(file=instance, sha256=instance.sha256).exists():
         return
     from .services.extraction import material_file_extract_queue
 
-    material_file_extract_queue(material_file=instance)
+    material_file_extract_queue(material_file=instance, new_file=created)

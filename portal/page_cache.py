@@ -33,16 +33,34 @@ def page_cache_generation() -> int:
     return generation
 
 
-def page_cache_invalidate() -> None:
-    """Move the generation on once the change is committed (a page built before then is never served)."""
+class _GenerationBump:
+    """An on_commit callback moving the generation on; those of one transaction share ``done``, so
+    the first to run moves it and the rest do nothing: one cache write per commit, not per save.
 
-    def bump():
+    Each change still registers its own callback: a savepoint rolled back drops only the callbacks
+    registered inside it, and a later change's callback still moves the generation on commit.
+    """
+
+    def __init__(self, done: list[bool]):
+        self.done = done
+
+    def __call__(self) -> None:
+        if self.done[0]:
+            return
+        self.done[0] = True
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:
             cache.set(GENERATION_KEY, 2, timeout=None)
 
-    transaction.on_commit(bump)
+
+def page_cache_invalidate() -> None:
+    """Move the generation on once the change is committed (a page built before then is never served)."""
+    connection = transaction.get_connection()
+    pending = connection.run_on_commit if connection.in_atomic_block else []
+    waiting = (hook for _sids, hook, _robust in pending if isinstance(hook, _GenerationBump))
+    done = next((hook.done for hook in waiting if not hook.done[0]), [False])
+    transaction.on_commit(_GenerationBump(done))
 
 
 def content_cached(key: str, build, *, timeout: int):

@@ -38,13 +38,18 @@ class CeleryTaskBackend(BaseTaskBackend):
             errors=[],
             worker_ids=[],
         )
+        job = [task.module_path, result.args, result.kwargs]
+        connection = transaction.get_connection()
+        if task.run_after is None and connection.in_atomic_block:
+            _commit_batch(connection).jobs.append(job)
+            return result
         options = {"task_id": result.id}
         if task.run_after is not None:
             options["eta"] = task.run_after
 
         def send():
             try:
-                run_django_task.apply_async(args=[task.module_path, result.args, result.kwargs], **options)
+                run_django_task.apply_async(args=job, **options)
             except Exception:
                 # The editor's save has committed; a broker outage must not turn
                 # it into an error page. Wagtail's jobs can be re-run by command.
@@ -52,3 +57,33 @@ class CeleryTaskBackend(BaseTaskBackend):
 
         transaction.on_commit(send)
         return result
+
+
+class _CommitBatch:
+    """The jobs queued at one savepoint level of a transaction, sent as one Celery message on commit.
+
+    A save queues two or three of Wagtail's jobs (search index, reference index); one message for
+    all of them is one broker round trip instead of one each. A savepoint rolled back drops its
+    batch with it, as it drops any other on_commit callback registered inside it.
+    """
+
+    def __init__(self):
+        self.jobs: list[list] = []
+
+    def __call__(self):
+        from .tasks import run_django_tasks
+
+        try:
+            run_django_tasks.apply_async(args=[self.jobs])
+        except Exception:
+            logger.exception("could not queue %s on Celery", ", ".join(job[0] for job in self.jobs))
+
+
+def _commit_batch(connection) -> _CommitBatch:
+    level = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _CommitBatch) and savepoints == level:
+            return callback
+    batch = _CommitBatch()
+    transaction.on_commit(batch)
+    return batch

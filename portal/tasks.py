@@ -1,6 +1,10 @@
+import logging
+
 from celery import shared_task
 
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -12,6 +16,19 @@ from django.utils.module_loading import import_string
 def run_django_task(module_path: str, args: list, kwargs: dict):
     """Run a django-tasks task (Wagtail's own background jobs) on this worker."""
     return import_string(module_path).call(*args, **kwargs)
+
+
+@shared_task(name="portal.run_django_tasks")
+def run_django_tasks(jobs: list[list]) -> None:
+    """The jobs one transaction queued (portal.task_backends), each on its own: one failing stops
+    no other. A job the broker or a service was down for is retried on its own."""
+    for module_path, args, kwargs in jobs:
+        try:
+            import_string(module_path).call(*args, **kwargs)
+        except ConnectionError:
+            run_django_task.apply_async(args=[module_path, args, kwargs], countdown=5)
+        except Exception:
+            logger.exception("django task %s failed", module_path)
 
 
 @shared_task(name="portal.ping", ignore_result=False)

@@ -35,11 +35,21 @@ def _stored_files_cleanup():
 
 
 def _store_version(
-    *, material: Material, uploaded_file, name: str, user, checked: CheckedUpload, written: list[str]
+    *,
+    material: Material,
+    uploaded_file,
+    name: str,
+    user,
+    checked: CheckedUpload,
+    written: list[str],
+    first: bool = False,
 ) -> MaterialFile:
-    # Lock the material so two uploads cannot take the same version number.
-    Material.objects.select_for_update().filter(pk=material.pk).first()
-    latest = material.files.aggregate(latest=Max("version"))["latest"] or 0
+    if first:  # a material created in this transaction: no one else can see it yet
+        latest = 0
+    else:
+        # Lock the material so two uploads cannot take the same version number.
+        Material.objects.select_for_update().filter(pk=material.pk).first()
+        latest = material.files.aggregate(latest=Max("version"))["latest"] or 0
     record = MaterialFile(
         material=material,
         version=latest + 1,
@@ -94,7 +104,8 @@ def material_save(
     if uploaded_file is not None and checked is None:
         checked = check_upload(uploaded_file, name=name)
     with _stored_files_cleanup() as written, one_change_per_record():
-        if material.pk is None and getattr(user, "is_authenticated", False):
+        created = material.pk is None
+        if created and getattr(user, "is_authenticated", False):
             material.deposited_by = user
         material.save()
         if save_related is not None:
@@ -107,6 +118,7 @@ def material_save(
                 user=user,
                 checked=checked,
                 written=written,
+                first=created,
             )
     return material
 
@@ -148,6 +160,7 @@ def material_create(
                 user=user,
                 checked=checked,
                 written=written,
+                first=True,
             )
     return material
 

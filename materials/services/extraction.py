@@ -53,22 +53,33 @@ def _send_extract(file_id: int, attempt: int) -> None:
         logger.warning("could not queue text extraction of material file %s", file_id)
 
 
-def material_file_extract_queue(*, material_file: MaterialFile, send: bool = True) -> TextExtraction:
+def material_file_extract_queue(
+    *, material_file: MaterialFile, send: bool = True, new_file: bool = False
+) -> TextExtraction:
     """Mark the version queued and hand it to the region's extract queue once the transaction commits.
 
-    ``send=False`` only marks it, for a caller that runs material_file_extract itself.
+    ``send=False`` only marks it, for a caller that runs material_file_extract itself. ``new_file``
+    says the version was stored in this transaction, so it has no extraction yet: one insert.
     """
-    with transaction.atomic():
-        extraction, _created = TextExtraction.objects.select_for_update().get_or_create(
-            file=material_file, defaults={"sha256": material_file.sha256}
-        )
-        extraction.attempt += 1
-        extraction.sha256 = material_file.sha256
-        extraction.status = ExtractionStatus.QUEUED
-        extraction.reason = extraction.detail = ""
-        extraction.pages_total, extraction.pages_done = None, 0
-        extraction.queued_at, extraction.started_at, extraction.finished_at = timezone.now(), None, None
-        extraction.save()
+    queued = {
+        "sha256": material_file.sha256,
+        "status": ExtractionStatus.QUEUED,
+        "queued_at": timezone.now(),
+    }
+    if new_file:
+        extraction = TextExtraction.objects.create(file=material_file, attempt=1, **queued)
+    else:
+        with transaction.atomic():
+            extraction, _created = TextExtraction.objects.select_for_update().get_or_create(
+                file=material_file, defaults={"sha256": material_file.sha256}
+            )
+            extraction.attempt += 1
+            for name, value in queued.items():
+                setattr(extraction, name, value)
+            extraction.reason = extraction.detail = ""
+            extraction.pages_total, extraction.pages_done = None, 0
+            extraction.started_at, extraction.finished_at = None, None
+            extraction.save()
     file_id, attempt = material_file.pk, extraction.attempt
     if send:
         transaction.on_commit(lambda: _send_extract(file_id, attempt))

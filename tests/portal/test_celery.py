@@ -105,3 +105,51 @@ def test_the_worker_health_check_answers_for_a_running_worker(celery_worker_proc
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert missing.returncode != 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_jobs_of_one_transaction_travel_as_one_message_and_a_rolled_back_savepoint_sends_none(
+    celery_worker_process, redis_url
+):
+    from celery.signals import before_task_publish
+
+    from django.db import transaction
+
+    from portal.celery import app
+    from tests.portal.jobs import record_in_redis
+
+    app.conf.broker_url = app.conf.result_backend = redis_url
+    keys = {name: f"test:{uuid.uuid4().hex}" for name in ("first", "second", "undone", "later", "after")}
+    published = []
+
+    def count(sender=None, **kwargs):
+        published.append(sender)
+
+    before_task_publish.connect(count, weak=False)
+    try:
+        with override_settings(TASKS={"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}):
+            with transaction.atomic():
+                record_in_redis.enqueue(keys["first"], "红岩")
+                record_in_redis.enqueue(keys["second"], "遵义")
+                try:
+                    with transaction.atomic():
+                        record_in_redis.enqueue(keys["undone"], "撤回")
+                        raise RuntimeError("the savepoint is rolled back")
+                except RuntimeError:
+                    pass
+                record_in_redis.enqueue(keys["later"], "延安")
+            in_one_transaction = list(published)
+            record_in_redis.enqueue(keys["after"], "会师")  # its own message, after the others
+    finally:
+        before_task_publish.disconnect(count)
+
+    assert in_one_transaction == ["portal.run_django_tasks"]
+    client = redis.Redis.from_url(redis_url)
+    # The worker runs one message at a time, in order: once the last is done, the others are.
+    wait_until(lambda: client.get(keys["after"]) is not None, timeout=30, what="the last job's record")
+    assert [client.get(keys[name]) for name in ("first", "second", "later")] == [
+        "红岩".encode(),
+        "遵义".encode(),
+        "延安".encode(),
+    ]
+    assert client.get(keys["undone"]) is None
