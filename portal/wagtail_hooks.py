@@ -145,8 +145,13 @@ def explore_only_readable_pages(parent_page, pages, request):
 
 @hooks.register("insert_global_admin_js")
 def admin_init_js():
-    """Starts the widgets Wagtail would start with inline scripts (see the script)."""
-    return format_html('<script src="{}"></script>', static("portal/js/admin-init.js"))
+    """Starts the widgets Wagtail would start with inline scripts, and names the editors and
+    dialogs Wagtail leaves unnamed (see the scripts)."""
+    return format_html(
+        '<script src="{}"></script><script src="{}"></script>',
+        static("portal/js/admin-init.js"),
+        static("portal/js/admin-names.js"),
+    )
 
 
 searchable_select_register()

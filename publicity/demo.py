@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from portal.models import Topic
 
+from .demo_pictures import story_picture_blocks
 from .models import RedHeritageSite, Section, Story
 from .services import red_heritage_index_ensure, story_index_ensure, submission_workflow_ensure
 
@@ -191,6 +192,10 @@ def _site_images(slug: str, title: str) -> list[dict]:
     ]
 
 
+def paragraph_blocks(paragraphs: list[str]) -> list[dict]:
+    return [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs]
+
+
 def seed(*, region: str, organisations: dict, stdout) -> None:
     """Demo content of this module for the region (idempotent)."""
     index = story_index_ensure()
@@ -212,7 +217,12 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
             "contributing_department": department,
             "publication_date": date,
             "summary": paragraphs[0],
-            "body": [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs],
+            # The picture follows the opening paragraph; its first image is the story's thumbnail.
+            "body": [
+                *paragraph_blocks(paragraphs[:1]),
+                *story_picture_blocks(slug),
+                *paragraph_blocks(paragraphs[1:]),
+            ],
         }
         if story is None:
             story = Story(slug=slug, **values)

@@ -143,10 +143,7 @@ class Story(Searchable, SharedRecord, Page):
 
     # Overrides SharedRecord's field only to name it the way the bulletins do.
     origin_organisation = models.ForeignKey(
-        Organisation,
-        verbose_name=_("供稿单位"),
-        on_delete=models.PROTECT,
-        related_name="+",
+        Organisation, verbose_name=_("供稿单位"), on_delete=models.PROTECT, related_name="+"
     )
     contributing_department = models.CharField(
         _("供稿部门"), max_length=64, blank=True, help_text=_("单位内的处室，例如 宣教处")
@@ -219,11 +216,8 @@ class Story(Searchable, SharedRecord, Page):
         if not self.origin_region:
             self.origin_region = settings.PORTAL_REGION
         if not self.is_replica and self.section_id:
-            self.syndication = {
-                **self.syndication,
-                "section": self.section.slug,
-                "section_name": self.section.name,
-            }
+            section = {"section": self.section.slug, "section_name": self.section.name}
+            self.syndication = {**self.syndication, **section}
         super().save(*args, **kwargs)
 
     @property
@@ -291,6 +285,9 @@ class RedHeritageSite(Located, Searchable, SharedRecord, Page):
         "publicity.Story", verbose_name=_("相关稿件"), blank=True, related_name="red_heritage_sites"
     )
     syndication = models.JSONField(_("转载信息"), default=dict, blank=True, editable=False)
+    featured_on_home = models.BooleanField(
+        _("首页推荐"), default=False, help_text=_("在首页“红色景点”栏目中排在最新发布的景点之前")
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("place"),
@@ -303,6 +300,7 @@ class RedHeritageSite(Located, Searchable, SharedRecord, Page):
         FieldPanel("related_stories"),
         FieldPanel("access_level"),
     ]
+    promote_panels = Page.promote_panels + [FieldPanel("featured_on_home")]
     search_text = ("title", "place", "address", "history", "visiting_information")
     search_fields = searchable_fields(search_text, base=Page.search_fields)
     parent_page_types = ["publicity.RedHeritageIndexPage"]

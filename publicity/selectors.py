@@ -28,10 +28,11 @@ def story_latest(*, user=None, count: int = 6) -> list[Story]:
 
 
 def red_heritage_highlights(*, user=None, count: int = 3) -> list[RedHeritageSite]:
-    """The red-heritage sites of both regions most recently published that the reader may see, each
-    with its first photo (home page)."""
+    """The red-heritage sites of both regions the reader may see, each with its first photo (home
+    page): those the editors feature first, then the most recently published."""
     sites = visible_to(user, RedHeritageSite.objects.live().select_related("origin_organisation"))
-    return thumbnails_attach(sites.order_by("-first_published_at", "-pk")[:count], spec=HOME_THUMBNAIL)
+    sites = sites.order_by("-featured_on_home", "-first_published_at", "-pk")
+    return thumbnails_attach(sites[:count], spec=HOME_THUMBNAIL)
 
 
 def bulletin_issue_items(*, issue: BulletinIssue, user=None) -> list[tuple[Section, list[Story]]]:

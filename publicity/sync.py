@@ -114,6 +114,8 @@ SITE_FIELDS = {
     "history": kinds.RichText(),
     "visiting_information": kinds.Text(),
     "images": kinds.Stream(),
+    # The origin's editors feature a site on the home pages of both regions.
+    "featured_on_home": kinds.Boolean(),
     "syndication": SYNDICATION,
 }
 

@@ -183,22 +183,81 @@ def test_public_pages_have_no_serious_or_critical_violations(live_site, browser,
     page.close()
 
 
-def test_editor_admin_screens_have_no_serious_or_critical_violations(live_site, browser, capsys):
-    story_index = live_site.shell(
-        "from publicity.models import StoryIndexPage; print(StoryIndexPage.objects.get().pk)"
-    ).strip()
-    base = live_site.url
-    page = admin_sign_in(browser.new_context(locale="zh-CN", bypass_csp=True).new_page(), base, "cd_editor")
-    paths = [
+# The main admin forms, each opened by a user of the role that uses it.
+ADMIN_SCREENS = {
+    "cd_editor": [
         "/admin/",
         "/admin/pages/",
         "/admin/snippets/materials/material/",
         "/admin/snippets/materials/material/add/",
-        f"/admin/pages/add/publicity/story/{story_index}/",
-    ]
-    found = _audit(page, paths, base=base)
+        "/admin/pages/add/publicity/story/{story_index}/",
+        "/admin/snippets/events/event/",
+        "/admin/snippets/events/event/add/",
+    ],
+    "sc_researcher": [
+        "/admin/snippets/research/project/",
+        "/admin/snippets/research/project/add/",
+        "/admin/snippets/research/project/edit/{project}/",
+    ],
+    "cd_trainer": ["/admin/snippets/training/course/add/", "/admin/snippets/training/session/add/"],
+    # The reviewer's dashboard lists the submitted item; its edit view holds the review form.
+    "sc_reviewer": ["/admin/", "/admin/pages/{submitted}/edit/", "/admin/publicity/quarterly/"],
+    "admin": ["/admin/users/", "/admin/staff_profiles/"],
+}
+# cd_editor submits a story to the province's review (信息报送), as the 报送 button does.
+SUBMIT_STORY = """
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from portal.models import Organisation
+from publicity.models import Section, Story, StoryIndexPage
+editor = get_user_model().objects.get(username="cd_editor")
+story = Story(
+    title="成都市委党史研究室开展红色资源普查", slug="chengdu-red-resources-review",
+    section=Section.objects.get(slug="news-briefs"),
+    origin_organisation=Organisation.objects.get(code="sc-chengdu"),
+    publication_date=timezone.localdate(), live=False, owner=editor,
+    body=[{"type": "paragraph", "value": "<p>成都市委党史研究室组织开展全市红色资源普查。</p>"}],
+)
+StoryIndexPage.objects.get().add_child(instance=story)
+story.save_revision(user=editor)
+story.get_workflow().start(story, editor)
+print(story.pk)
+"""
+
+
+def _review_form(page, base: str, story: str) -> list[dict]:
+    """The form a reviewer decides in: 退回修改 opens it over the submitted item's edit view."""
+    page.goto(f"{base}/admin/pages/{story}/edit/")
+    page.locator('[data-workflow-action-name="reject"]').first.evaluate("button => button.click()")
+    dialog = page.locator('.modal[role="dialog"]')
+    dialog.locator("textarea").wait_for()
+    assert dialog.get_attribute("aria-label") == "退回修改"
+    return _violations(page)
+
+
+def test_editor_admin_screens_have_no_serious_or_critical_violations(live_site, browser, capsys):
+    ids = {
+        "story_index": "from publicity.models import StoryIndexPage as M; print(M.objects.get().pk)",
+        "project": "from research.models import Project as M; "
+        "print(M.objects.filter(origin_organisation__code='sc-province').order_by('pk')[0].pk)",
+        "submitted": SUBMIT_STORY,
+    }
+    ids = {name: live_site.shell(code).strip().splitlines()[-1] for name, code in ids.items()}
+    base = live_site.url
+    found = {}
+    for username, paths in ADMIN_SCREENS.items():
+        context = browser.new_context(locale="zh-CN", bypass_csp=True)
+        page = admin_sign_in(context.new_page(), base, username)
+        audited = _audit(page, [path.format(**ids) for path in paths], base=base)
+        found.update({f"{path} ({username})": violations for path, violations in audited.items()})
+        if username == "sc_reviewer":
+            found[f"/admin/pages/{ids['submitted']}/edit/ 退回修改 ({username})"] = _review_form(
+                page, base, ids["submitted"]
+            )
+        if username == "cd_editor":
+            _screenshots(page, base, {"editor-dashboard": "/admin/"})
+        context.close()
     with capsys.disabled():
-        print("\naxe-core, editor's admin screens (violations by impact):\n" + _report("admin", found))
+        print("\naxe-core, main admin screens (violations by impact):\n" + _report("admin", found))
+    assert len(found) == sum(map(len, ADMIN_SCREENS.values())) + 1
     assert not _failing(found), json.dumps(_failing(found), ensure_ascii=False, indent=1)
-    _screenshots(page, base, {"editor-dashboard": "/admin/"})
-    page.context.close()

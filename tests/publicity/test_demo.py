@@ -1,9 +1,14 @@
 import io
+import time
 
 import pytest
+from bs4 import BeautifulSoup
+
+from wagtail.images import get_image_model
 
 from portal.models import Organisation
 from publicity import demo
+from publicity.demo_pictures import STORY_PICTURES
 from publicity.models import RedHeritageSite, Story
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -43,3 +48,21 @@ def test_sichuan_demo_has_its_own_stories_and_red_site(client, site_home):
     assert set(Story.objects.values_list("origin_organisation__region", flat=True)) == {"sichuan"}
     assert set(RedHeritageSite.objects.values_list("title", flat=True)) == {"邓小平故里", "朱德故里"}
     assert "邓小平故里" in client.get("/red-sites/").content.decode()
+
+
+def test_demo_stories_show_their_pictures_on_the_home_page(client, site_home):
+    started = time.monotonic()
+    _demo("chongqing")
+    first_build = time.monotonic() - started
+    images = get_image_model().objects.count()
+    _demo("chongqing")
+
+    # Drawn once, found by their titles on every later build.
+    assert get_image_model().objects.count() == images
+    photos = BeautifulSoup(client.get("/").content, "html.parser").select(".latest-stories li img")
+    slugs = Story.objects.filter(slug__startswith="demo-").values_list("slug", flat=True)
+    assert len(photos) == 4
+    assert {img["alt"] for img in photos} == {STORY_PICTURES[slug][1] for slug in slugs}
+    titles = set(get_image_model().objects.values_list("title", flat=True))
+    assert {STORY_PICTURES[slug][0] for slug in slugs} <= titles
+    assert first_build < 10  # the four drawings take well under a second

@@ -140,3 +140,18 @@ def test_the_panel_reads_every_photo_at_once(client, add_story, add_site):
     stories += [add_story(n) for n in range(2, 9)]
     sites += [add_site(n) for n in range(2, 6)]
     assert queries() == few
+
+
+def test_a_featured_site_comes_before_newer_ones_but_stays_within_the_access_rule(client, unit, add_site):
+    add_site(1, featured_on_home=True)
+    for n in range(2, 5):
+        add_site(n)
+    add_site(9, access_level="internal", featured_on_home=True)
+
+    titles = [a.get_text(strip=True) for a in home(client).select(".heritage-highlights li > a")]
+    assert titles == ["景点1", "景点4", "景点3"]
+
+    # Featured or not, the internal site is its unit's own: first for its members only.
+    client.force_login(staff_member(unit))
+    titles = [a.get_text(strip=True) for a in home(client).select(".heritage-highlights li > a")]
+    assert titles == ["景点9", "景点1", "景点4"]

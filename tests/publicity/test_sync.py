@@ -12,6 +12,7 @@ from publicity.models import RedHeritageSite, Story
 from publicity.selectors import submission_quarterly_report
 from publicity.services import red_heritage_index_ensure
 from sync.context import apply_context
+from sync.errors import ChangeRefused
 from sync.models import ChangeLog
 from sync.selectors import change_entry, changes_page
 from sync.services.apply import change_apply
@@ -188,6 +189,34 @@ def test_a_partner_red_heritage_site_arrives_read_only(client, site_home, chongq
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     response = client.get(f"/admin/pages/{copy.pk}/edit/", follow=True)
     assert "只能在来源地区修改" in response.content.decode()
+
+
+def test_a_site_featured_at_the_origin_is_featured_at_the_partner(site_home, chongqing_org):
+    """The origin's editors feature a site on both home pages; anything but true or false is refused."""
+    index = red_heritage_index_ensure(home=site_home)
+
+    def build():
+        site = RedHeritageSite(
+            title="綦江红军桥",
+            slug="hongjun-bridge",
+            place="綦江区",
+            origin_organisation=chongqing_org,
+            featured_on_home=True,
+        )
+        index.add_child(instance=site)
+        site.save_revision().publish()
+        return RedHeritageSite.objects.get(pk=site.pk)
+
+    (change,) = served_from_chongqing(build)
+    assert change["payload"]["fields"]["featured_on_home"] is True
+    forged = {**change, "payload": {**change["payload"], "fields": {**change["payload"]["fields"]}}}
+    forged["payload"]["fields"]["featured_on_home"] = "yes"
+    with pytest.raises(ChangeRefused):
+        change_apply(change=forged, partner_region="chongqing")
+    assert not RedHeritageSite.objects.filter(global_id=change["global_id"]).exists()
+
+    change_apply(change=change, partner_region="chongqing")
+    assert RedHeritageSite.objects.get(global_id=change["global_id"]).featured_on_home
 
 
 def test_the_quarterly_report_counts_stories_cross_posted_to_the_partner(story_index):
