@@ -45,7 +45,7 @@ def test_second_staff_member_is_waitlisted_then_promoted_when_the_first_cancels(
     first = signed_in_page(browser, base, "sc_researcher", session_url)
     first.get_by_role("button", name="报名").click()
     first.wait_for_load_state()
-    assert "报名成功。" in first.locator(".training-messages").inner_text()
+    assert "报名成功。" in first.locator(".messages").inner_text()
     assert first.locator(".training-state").inner_text() == "您已报名本班次。"
 
     second = signed_in_page(browser, base, "cd_trainer", session_url)
@@ -57,7 +57,7 @@ def test_second_staff_member_is_waitlisted_then_promoted_when_the_first_cancels(
 
     first.get_by_role("button", name="取消报名").click()
     first.wait_for_load_state()
-    assert "已取消报名。" in first.locator(".training-messages").inner_text()
+    assert "已取消报名。" in first.locator(".messages").inner_text()
 
     second.reload()
     assert second.locator(".training-state").inner_text() == "您已报名本班次。"
