@@ -69,10 +69,12 @@ class _CommitBatch:
 
     def __init__(self):
         self.jobs: list[list] = []
+        self.sent = False  # a test's captureOnCommitCallbacks runs callbacks it then leaves in place
 
     def __call__(self):
         from .tasks import run_django_tasks
 
+        self.sent = True
         try:
             run_django_tasks.apply_async(args=[self.jobs])
         except Exception:
@@ -80,9 +82,10 @@ class _CommitBatch:
 
 
 def _commit_batch(connection) -> _CommitBatch:
-    level = set(connection.savepoint_ids)
+    # An atomic block without a savepoint (None) cannot be rolled back on its own: it is its parent's level.
+    level = set(connection.savepoint_ids) - {None}
     for savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _CommitBatch) and savepoints == level:
+        if isinstance(callback, _CommitBatch) and not callback.sent and savepoints - {None} == level:
             return callback
     batch = _CommitBatch()
     transaction.on_commit(batch)

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -21,14 +22,20 @@ def run_django_task(module_path: str, args: list, kwargs: dict):
 @shared_task(name="portal.run_django_tasks")
 def run_django_tasks(jobs: list[list]) -> None:
     """The jobs one transaction queued (portal.task_backends), each on its own: one failing stops
-    no other. A job the broker or a service was down for is retried on its own."""
+    no other. A job a service was down for is queued again on its own, with run_django_task's retries."""
     for module_path, args, kwargs in jobs:
         try:
             import_string(module_path).call(*args, **kwargs)
-        except ConnectionError:
-            run_django_task.apply_async(args=[module_path, args, kwargs], countdown=5)
-        except Exception:
-            logger.exception("django task %s failed", module_path)
+        except Exception as error:
+            # A job that lost the database must not leave the next ones a broken connection.
+            close_old_connections()
+            if not isinstance(error, ConnectionError):
+                logger.exception("django task %s failed", module_path)
+                continue
+            try:
+                run_django_task.apply_async(args=[module_path, args, kwargs], countdown=5)
+            except Exception:
+                logger.exception("django task %s failed and could not be queued again", module_path)
 
 
 @shared_task(name="portal.ping", ignore_result=False)

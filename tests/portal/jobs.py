@@ -17,3 +17,8 @@ def record_request_id(key: str) -> None:
     from portal.observability import current_request_id
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).set(key, current_request_id() or "none", ex=60)
+
+
+@task()
+def fail(reason: str) -> None:
+    raise ValueError(reason)

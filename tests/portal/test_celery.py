@@ -153,3 +153,15 @@ def test_the_jobs_of_one_transaction_travel_as_one_message_and_a_rolled_back_sav
         "延安".encode(),
     ]
     assert client.get(keys["undone"]) is None
+
+
+def test_a_job_that_fails_stops_no_other_job_of_its_batch(redis_url, caplog):
+    from portal.tasks import run_django_tasks
+
+    key = f"test:{uuid.uuid4().hex}"
+    run_django_tasks([
+        ["tests.portal.jobs.fail", ["档案缺页"], {}],
+        ["tests.portal.jobs.record_in_redis", [key, "井冈山"], {}],
+    ])  # fmt: skip
+    assert redis.Redis.from_url(redis_url).get(key) == "井冈山".encode()
+    assert "tests.portal.jobs.fail failed" in caplog.text and "档案缺页" in caplog.text
