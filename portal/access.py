@@ -92,13 +92,23 @@ class Reader:
         return {"bool": {"should": alternatives, "minimum_should_match": 1}}
 
 
+READER_ATTRIBUTE = "_portal_reader"
+
+
 def reader_for(user) -> Reader:
+    """The reader ``user`` is. Kept on the user object: a request's user is read once per request,
+    however many lists and panels a page shows (an object kept across a change of the staff
+    profile is stale; the request after it reads the profile again)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Reader()
     if user.is_superuser:
         return Reader(sees_all=True)
-    organisation = staff_organisation(user=user)
-    return Reader(organisation_id=organisation.pk if organisation else None)
+    reader = getattr(user, READER_ATTRIBUTE, None)
+    if reader is None:
+        organisation = staff_organisation(user=user)
+        reader = Reader(organisation_id=organisation.pk if organisation else None)
+        setattr(user, READER_ATTRIBUTE, reader)
+    return reader
 
 
 def access_q(user, *, organisation_field: str = "origin_organisation") -> Q:

@@ -1,4 +1,8 @@
 from django import template
+from django.conf import settings
+from django.utils.translation import get_language
+
+from portal.page_cache import content_cached
 
 from ..models import RedHeritageIndexPage, StoryIndexPage
 from ..selectors import red_heritage_highlights, story_latest
@@ -7,8 +11,14 @@ register = template.Library()
 
 
 def _index_url(model, request) -> str:
-    index = model.objects.live().public().first()
-    return index.get_url(request) if index else ""
+    def build() -> str:
+        index = model.objects.live().public().first()
+        return index.get_url(request) if index else ""
+
+    # The same for every reader of a site and language until a page moves (the content generation).
+    where = f"{request.get_host()}:{get_language()}" if request is not None else "-"
+    key = f"index-url:{model._meta.label_lower}:{where}"
+    return content_cached(key, build, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS)
 
 
 @register.inclusion_tag("publicity/includes/latest_stories.html", takes_context=True)

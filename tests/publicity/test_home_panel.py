@@ -155,3 +155,15 @@ def test_a_featured_site_comes_before_newer_ones_but_stays_within_the_access_rul
     client.force_login(staff_member(unit))
     titles = [a.get_text(strip=True) for a in home(client).select(".heritage-highlights li > a")]
     assert titles == ["景点9", "景点1", "景点4"]
+
+
+def test_a_signed_in_home_page_reads_the_readers_unit_once(client, unit, add_story, add_site):
+    """Every panel filters by the reader's unit; the staff profile is read once for all of them."""
+    add_story(1)
+    add_site(1)
+    client.force_login(staff_member(unit))
+    home(client)
+    with CaptureQueriesContext(connection) as captured:
+        home(client)
+    profile_reads = [q for q in captured if 'FROM "portal_staffprofile"' in q["sql"]]
+    assert len(profile_reads) == 1, "\n".join(q["sql"] for q in profile_reads)
