@@ -79,7 +79,8 @@ def image(request, partner, file_hash):
     found = streams.image_for_partner(file_hash)
     if found is None:
         return JsonResponse({"error": "not_found"}, status=404)
-    return FileResponse(found.open_file(), content_type="application/octet-stream")
+    # Wagtail's open_file() is a context manager; FileResponse closes the file it is given.
+    return FileResponse(found.file.open("rb"), content_type="application/octet-stream")
 
 
 @require_POST

@@ -133,3 +133,25 @@ def test_refused_request_counts_are_kept_for_a_bounded_time(client, partners, se
     call_command("sync_prune_refused")
     assert list(RefusedRequest.objects.values_list("source", flat=True)) == ["203.0.113.9"]
     assert settings.CELERY_BEAT_SCHEDULE["sync-prune-refused"]["task"] == "sync.prune_refused"
+
+
+def test_a_partner_is_served_an_image_by_its_file_hash(client, partners):
+    import io
+
+    from PIL import Image
+
+    from django.core.files.images import ImageFile
+
+    from wagtail.images import get_image_model
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), "red").save(buffer, format="PNG")
+    image = get_image_model()(title="红岩村旧址")
+    image.file = ImageFile(io.BytesIO(buffer.getvalue()), name="hongyan.png")
+    image.save()
+    image.get_file_hash()
+
+    response = signed_get(client, f"/sync/images/{image.file_hash}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == buffer.getvalue()
+    assert signed_get(client, "/sync/images/" + "0" * 40).status_code == 404
