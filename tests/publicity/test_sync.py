@@ -191,23 +191,23 @@ def test_a_partner_red_heritage_site_arrives_read_only(client, site_home, chongq
     assert "只能在来源地区修改" in response.content.decode()
 
 
+def site_published(index, organisation, **fields) -> RedHeritageSite:
+    """A red-heritage site of ``organisation`` published under ``index``, read back as stored."""
+    site = RedHeritageSite(place="綦江区", origin_organisation=organisation, **fields)
+    index.add_child(instance=site)
+    site.save_revision().publish()
+    return RedHeritageSite.objects.get(pk=site.pk)
+
+
 def test_a_site_featured_at_the_origin_is_featured_at_the_partner(site_home, chongqing_org):
     """The origin's editors feature a site on both home pages; anything but true or false is refused."""
     index = red_heritage_index_ensure(home=site_home)
 
-    def build():
-        site = RedHeritageSite(
-            title="綦江红军桥",
-            slug="hongjun-bridge",
-            place="綦江区",
-            origin_organisation=chongqing_org,
-            featured_on_home=True,
+    (change,) = served_from_chongqing(
+        lambda: site_published(
+            index, chongqing_org, title="綦江红军桥", slug="hongjun-bridge", featured_on_home=True
         )
-        index.add_child(instance=site)
-        site.save_revision().publish()
-        return RedHeritageSite.objects.get(pk=site.pk)
-
-    (change,) = served_from_chongqing(build)
+    )
     assert change["payload"]["fields"]["featured_on_home"] is True
     forged = {**change, "payload": {**change["payload"], "fields": {**change["payload"]["fields"]}}}
     forged["payload"]["fields"]["featured_on_home"] = "yes"
@@ -352,16 +352,7 @@ def test_a_sites_rich_text_keeps_its_image_and_links_back_to_the_origins_pages(
             f'<p>始建于1935年。</p><embed alt="纪念碑" embedtype="image" format="fullwidth" id="{image.pk}"/>'
             f'<p><a linktype="page" id="{index.pk}">更多红色地标</a></p>'
         )
-        site = RedHeritageSite(
-            title="綦江纪念碑",
-            slug="monument",
-            place="綦江区",
-            history=history,
-            origin_organisation=chongqing_org,
-        )
-        index.add_child(instance=site)
-        site.save_revision().publish()
-        return RedHeritageSite.objects.get(pk=site.pk)
+        return site_published(index, chongqing_org, title="綦江纪念碑", slug="monument", history=history)
 
     (change,) = served_from_chongqing(build)
     get_image_model().objects.all().delete()
