@@ -45,12 +45,12 @@ def breadcrumbs(context):
         for item in _menu(request):
             if not item.current:
                 continue
-            if item.url != request.path:
-                crumbs.append({"title": item.title, "url": item.url, "lang": item.lang})
-            crumbs += [
-                {"title": c.title, "url": c.url, "lang": c.lang}
-                for c in item.children
-                if c.url != item.url and c.url != request.path and request.path.startswith(c.url)
+            # The section and sub-section the address falls in; the one it is, unlinked and current.
+            within = [c for c in item.children if c.url != item.url and request.path.startswith(c.url)]
+            trail = [item, *within]
+            crumbs = [
+                {"title": c.title, "url": None if c.url == request.path else c.url, "lang": c.lang}
+                for c in trail
             ]
             break
     return {"crumbs": crumbs, "request": request}

@@ -42,7 +42,7 @@ def test_the_phone_menu_stays_one_bar_until_opened(live_site, browser):
     assert page.get_by_role("button", name="菜单").get_attribute("aria-expanded") == "true"
     current = page.locator("#site-nav-menu > li.is-current > a")
     assert current.inner_text() == "课题研究" and current.get_attribute("aria-current") == "true"
-    assert page.locator(".breadcrumbs li").all_inner_texts() == ["首页", "课题研究"]
+    assert page.locator(".breadcrumbs li").all_inner_texts() == ["首页", "课题研究", "专家库"]
     page.close()
 
     wide = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")

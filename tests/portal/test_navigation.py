@@ -75,8 +75,16 @@ def test_breadcrumbs_below_home_lead_back_through_the_section(client, home_page)
     assert soup.select_one('.breadcrumbs [aria-current="page"]').get_text(strip=True) == story.title
 
     soup = _nav(client, "/research/experts/")
-    assert [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")] == ["首页", "课题研究"]
+    trail = [li.get_text(strip=True) for li in soup.select(".breadcrumbs li")]
+    assert trail == ["首页", "课题研究", "专家库"]
     assert soup.select_one(".breadcrumbs a[href='/research/']")
+    assert soup.select_one('.breadcrumbs [aria-current="page"]').get_text(strip=True) == "专家库"
+
+    # A module's own landing page is a section too: 首页 › the section, as the current page.
+    for path, section in [("/events/", "联席会议"), ("/materials/", "资料共享"), ("/training/", "联合培训")]:
+        crumbs = _nav(client, path).select(".breadcrumbs li")
+        assert [li.get_text(strip=True) for li in crumbs] == ["首页", section], path
+        assert crumbs[-1].select_one('[aria-current="page"]'), path
 
 
 def _english_menu_titles_are_english(client):
