@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from portal.models import Topic
 
-from .demo_pictures import story_picture_blocks
+from .demo_pictures import site_picture_blocks, story_picture_blocks
 from .models import RedHeritageSite, Section, Story
 from .services import red_heritage_index_ensure, story_index_ensure, submission_workflow_ensure
 
@@ -144,54 +144,6 @@ RED_SITES = [
 ]
 
 
-def _demo_photo(slug: str):
-    """A drawn stand-in for a photograph (the demo ships none): sky, hills, a memorial hall, a flag."""
-    import io
-
-    from PIL import Image, ImageDraw
-
-    from django.core.files.images import ImageFile
-
-    from wagtail.images import get_image_model
-
-    model = get_image_model()
-    name = f"demo-red-site-{slug}"
-    found = model.objects.filter(title=name).first()
-    if found is not None:
-        return found
-    picture = Image.new("RGB", (1200, 675), "#cfe3f2")
-    draw = ImageDraw.Draw(picture)
-    draw.polygon(
-        [(0, 460), (260, 300), (520, 430), (820, 280), (1200, 450), (1200, 675), (0, 675)], "#6f9a5b"
-    )
-    draw.rectangle([380, 330, 820, 560], "#e8dcc4", "#8a6d4b", 4)
-    draw.polygon([(350, 335), (600, 230), (850, 335)], "#7b2e22")
-    for column in range(430, 800, 70):
-        draw.rectangle([column, 380, column + 24, 560], "#fbf6ea")
-    draw.rectangle([560, 470, 640, 560], "#5b3b25")
-    draw.line([(600, 230), (600, 120)], "#444", 5)
-    draw.rectangle([602, 120, 692, 178], "#c8102e")
-    draw.rectangle([0, 620, 1200, 675], "#9c8b72")
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=82)
-    return model.objects.create(title=name, file=ImageFile(buffer, name=f"{name}.jpg"))
-
-
-def _site_images(slug: str, title: str) -> list[dict]:
-    image = _demo_photo(slug)
-    alt = f"{title}：纪念馆、旗帜与山峦的示意图"
-    return [
-        {
-            "type": "image",
-            "value": {
-                "image": {"image": image.pk, "decorative": False, "alt_text": alt},
-                "caption": f"{title}（演示用示意图，非实景照片）",
-                "attribution": "程序绘制",
-            },
-        }
-    ]
-
-
 def paragraph_blocks(paragraphs: list[str]) -> list[dict]:
     return [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in paragraphs]
 
@@ -246,7 +198,7 @@ def seed(*, region: str, organisations: dict, stdout) -> None:
             "address": address,
             "latitude": Decimal(latitude),
             "longitude": Decimal(longitude),
-            "images": _site_images(slug, title),
+            "images": site_picture_blocks(slug, title),
         }
         if site is None:
             site = RedHeritageSite(slug=slug, **values)

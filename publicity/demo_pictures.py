@@ -1,5 +1,5 @@
-"""Pictures for the demo stories, drawn when the demo is built (the demo ships no photographs):
-a colour gradient and a motif that fits each story. Each is a Wagtail image, made once."""
+"""Pictures for the demo stories and red-heritage sites, drawn when the demo is built (the demo ships
+no photographs): a colour gradient and a motif that fits each. Each is a Wagtail image, made once."""
 
 import io
 import math
@@ -141,6 +141,21 @@ def _bridge(draw):
     draw.polygon([(828, 480), (828, 555), (880, 555)], "#fffaf0")
 
 
+def _memorial(draw):
+    """A red-heritage site: hills, a memorial hall, a flag."""
+    draw.polygon(
+        [(0, 460), (260, 300), (520, 430), (820, 280), (1200, 450), (1200, 675), (0, 675)], "#6f9a5b"
+    )
+    draw.rectangle([380, 330, 820, 560], "#e8dcc4", "#8a6d4b", 4)
+    draw.polygon([(350, 335), (600, 230), (850, 335)], "#7b2e22")
+    for column in range(430, 800, 70):
+        draw.rectangle([column, 380, column + 24, 560], "#fbf6ea")
+    draw.rectangle([560, 470, 640, 560], "#5b3b25")
+    draw.line([(600, 230), (600, 120)], "#444", 5)
+    draw.rectangle([602, 120, 692, 178], "#c8102e")
+    draw.rectangle([0, 620, 1200, 675], "#9c8b72")
+
+
 MOTIFS = {
     "agreement": _agreement,
     "reading": _reading,
@@ -151,27 +166,43 @@ MOTIFS = {
 }
 
 
-def story_picture_blocks(slug: str) -> list[dict]:
-    """The story's picture as a body image block ([] for a story without one), drawn and stored the
-    first time; later builds find it by its title."""
-    if slug not in STORY_PICTURES:
-        return []
+def _picture(*, title: str, file_name: str, sky: str, ground: str, motif):
+    """The Wagtail image titled ``title``, drawn and stored the first time; later builds find it."""
     from PIL import Image, ImageDraw
 
     from django.core.files.images import ImageFile
 
     from wagtail.images import get_image_model
 
-    title, alt, sky, ground, motif = STORY_PICTURES[slug]
     model = get_image_model()
     image = model.objects.filter(title=title).first()
     if image is None:
         gradient = Image.linear_gradient("L").resize(SIZE)
         picture = Image.composite(Image.new("RGB", SIZE, ground), Image.new("RGB", SIZE, sky), gradient)
-        MOTIFS[motif](ImageDraw.Draw(picture))
+        motif(ImageDraw.Draw(picture))
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=82)
-        image = model.objects.create(title=title, file=ImageFile(buffer, name=f"{slug}.jpg"))
+        image = model.objects.create(title=title, file=ImageFile(buffer, name=file_name))
+    return image
+
+
+def _image_blocks(image, *, alt: str, shows: str) -> list[dict]:
     chosen = {"image": image.pk, "decorative": False, "alt_text": alt}
-    caption = f"{title}（演示用示意图，非实景照片）"
+    caption = f"{shows}（演示用示意图，非实景照片）"
     return [{"type": "image", "value": {"image": chosen, "caption": caption, "attribution": "程序绘制"}}]
+
+
+def story_picture_blocks(slug: str) -> list[dict]:
+    """The story's picture as a body image block ([] for a story without one)."""
+    if slug not in STORY_PICTURES:
+        return []
+    title, alt, sky, ground, motif = STORY_PICTURES[slug]
+    image = _picture(title=title, file_name=f"{slug}.jpg", sky=sky, ground=ground, motif=MOTIFS[motif])
+    return _image_blocks(image, alt=alt, shows=title)
+
+
+def site_picture_blocks(slug: str, site_title: str) -> list[dict]:
+    """A red-heritage site's gallery: one drawn picture of a memorial hall."""
+    name = f"demo-red-site-{slug}"
+    image = _picture(title=name, file_name=f"{name}.jpg", sky="#cfe3f2", ground="#cfe3f2", motif=_memorial)
+    return _image_blocks(image, alt=f"{site_title}：纪念馆、旗帜与山峦的示意图", shows=site_title)

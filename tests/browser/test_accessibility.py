@@ -231,6 +231,9 @@ def _review_form(page, base: str, story: str) -> list[dict]:
     page.locator('[data-workflow-action-name="reject"]').first.evaluate("button => button.click()")
     dialog = page.locator('.modal[role="dialog"]')
     dialog.locator("textarea").wait_for()
+    # Audited once it has faded in (axe reads a half-transparent button as low contrast) and been named.
+    shown = "d => d.hasAttribute('aria-label') && getComputedStyle(d).opacity === '1'"
+    page.wait_for_function(shown, arg=dialog.element_handle())
     assert dialog.get_attribute("aria-label") == "退回修改"
     return _violations(page)
 

@@ -45,8 +45,22 @@
     nameDialogs(document);
   }
 
+  // The admin changes its page often (panels, choosers, dialogs): name what was added once per
+  // frame, not once per change.
+  var scheduled = false;
+  function nameSoon() {
+    if (scheduled) {
+      return;
+    }
+    scheduled = true;
+    window.requestAnimationFrame(function () {
+      scheduled = false;
+      name();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     name();
-    new MutationObserver(name).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(nameSoon).observe(document.body, { childList: true, subtree: true });
   });
 })();
