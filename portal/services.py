@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from wagtail.models import GroupPagePermission, Page
@@ -12,9 +13,20 @@ from .names import staff_display_name
 from .roles import ROLE_PAGE_PERMISSIONS, Role, role_model_permissions
 
 
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(dotted: set[str]) -> dict[str, Permission]:
+    """The permissions named ``app_label.codename``, in one query; a name that matches none is an error."""
+    wanted = Q(pk__in=[])
+    for name in dotted:
+        app_label, codename = name.split(".", 1)
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    missing = dotted - found.keys()
+    if missing:
+        raise Permission.DoesNotExist(f"no permission {', '.join(sorted(missing))}")
+    return found
 
 
 @transaction.atomic
@@ -26,23 +38,28 @@ def organisation_groups_ensure(*, organisation: Organisation) -> dict[str, Group
     """
     groups = {}
     section = OrganisationPage.objects.filter(organisation=organisation).first()
+    model_permissions = {role: role_model_permissions(role) for role in Role}
+    permissions = _permissions(
+        {name for names in model_permissions.values() for name in names}
+        | {f"wagtailcore.{codename}" for names in ROLE_PAGE_PERMISSIONS.values() for codename in names}
+    )
+    links = {
+        link.role: link
+        for link in OrganisationRole.objects.filter(organisation=organisation).select_related("group")
+    }
     for role in Role:
-        link = OrganisationRole.objects.filter(organisation=organisation, role=role).first()
+        link = links.get(role.value)
         name = f"{organisation.short_name} · {role.label}"
         if link is None:
             group, _ = Group.objects.get_or_create(name=name)
             OrganisationRole.objects.create(organisation=organisation, role=role, group=group)
         else:
             group = link.group
-        group.permissions.add(*[_permission(p) for p in role_model_permissions(role)])
+        group.permissions.add(*[permissions[dotted] for dotted in model_permissions[role]])
         if section is not None:
             for codename in ROLE_PAGE_PERMISSIONS[role]:
                 GroupPagePermission.objects.get_or_create(
-                    group=group,
-                    page=section,
-                    permission=Permission.objects.get(
-                        content_type__app_label="wagtailcore", codename=codename
-                    ),
+                    group=group, page=section, permission=permissions[f"wagtailcore.{codename}"]
                 )
         groups[role.value] = group
     return groups
