@@ -8,6 +8,10 @@ a CSRF token are never cached.
 """
 
 import hashlib
+import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,11 +29,17 @@ PER_RESPONSE_HEADERS = ("X-Request-ID", "Set-Cookie")
 EXCLUDED_PREFIXES = ("/admin/", "/sync/", "/documents/", "/healthz", "/livez", "/readyz", "/i18n/")
 
 
+def _first_generation() -> int:
+    # A cleared or restarted Redis starts again from a random generation, never at 1: a process's own
+    # copies (_ProcessCopies) of an earlier generation must not match again.
+    return secrets.randbits(52)
+
+
 def page_cache_generation() -> int:
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
+        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY) or _first_generation()
     return generation
 
 
@@ -51,7 +61,7 @@ class _GenerationBump:
         try:
             cache.incr(GENERATION_KEY)
         except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
+            cache.set(GENERATION_KEY, _first_generation(), timeout=None)
 
 
 def page_cache_invalidate() -> None:
@@ -107,6 +117,50 @@ def register_page_cache_signals() -> None:
     page_unpublished.connect(_content_changed, dispatch_uid="page_cache_unpublished")
 
 
+class _ProcessCopies:
+    """The entries this process served lately, kept in its memory in front of Redis, least recently used
+    dropped first beyond ``limit`` bytes. A key names its generation, so a copy is never served after the
+    content changed, nor after the moment its Redis copy expires (``until``, in the entry). It spares a large
+    answer (a year's calendar) the trip out of Redis on every request."""
+
+    def __init__(self, *, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[int, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            size, entry = found
+            if entry[3] <= time.time():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: tuple, *, until: float) -> None:
+        size = len(entry[2])
+        if size > self.limit // 4 or until <= time.time():
+            return
+        with self.lock:
+            if key in self.entries:
+                self._drop(key)
+            self.entries[key] = (size, entry)
+            self.size += size
+            while self.size > self.limit:
+                self._drop(next(iter(self.entries)))
+
+    def _drop(self, key: str) -> None:
+        size, _entry = self.entries.pop(key)
+        self.size -= size
+
+
+_process_copies = _ProcessCopies(limit=32 * 1024 * 1024)
+
+
 def _cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.path.startswith(EXCLUDED_PREFIXES):
         return False
@@ -126,9 +180,15 @@ class AnonymousPageCacheMiddleware:
         path = request.get_full_path()
         digest = hashlib.sha256(f"{request.get_host()}|{path}".encode()).hexdigest()
         key = f"page-cache:{page_cache_generation()}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
-        cached = cache.get(key)
+        cached = _process_copies.get(key)
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None and len(cached) != 4:  # written by the release before (no expiry)
+                cached = None
+            if cached is not None:
+                _process_copies.put(key, cached, until=cached[3])
         if cached is not None:
-            status, headers, content = cached
+            status, headers, content, _until = cached
             etag = dict(headers).get("ETag")
             not_modified = get_conditional_response(request, etag=etag) if etag else None
             if not_modified is not None:
@@ -139,8 +199,10 @@ class AnonymousPageCacheMiddleware:
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             headers = [(name, value) for name, value in response.items() if name not in PER_RESPONSE_HEADERS]
-            entry = (response.status_code, headers, response.content)
+            until = time.time() + settings.PORTAL_PAGE_CACHE_SECONDS
+            entry = (response.status_code, headers, response.content, until)
             cache.set(key, entry, settings.PORTAL_PAGE_CACHE_SECONDS)
+            _process_copies.put(key, entry, until=until)
         return response
 
     @staticmethod

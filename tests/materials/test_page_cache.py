@@ -1,5 +1,7 @@
 """Anonymous pages come from the cache (real Redis) until the content they show changes."""
 
+import time
+
 import pytest
 
 from django.test import Client
@@ -70,3 +72,47 @@ def test_the_cache_answers_a_conditional_request_and_never_serves_signed_in_read
     staff.get("/materials/")
     staff.get("/materials/feed/")
     assert stored() == keys
+
+
+def _redis_page_keys():
+    from django.core.cache import cache
+
+    return cache._cache.get_client().keys(cache.make_key("page-cache:[0-9]*"))
+
+
+def test_a_worker_answers_again_from_its_own_copy_until_the_entry_expires(
+    own_organisation, django_assert_num_queries, fixed_clock
+):
+    from django.core.cache import cache
+
+    MaterialFactory(title="綦江红军标语拓片", origin_organisation=own_organisation)
+    reader = Client()
+    reader.get("/materials/")  # a fresh site creates its site settings on its first page (a content change)
+    first = reader.get("/materials/")
+    cache._cache.get_client().delete(*_redis_page_keys())
+
+    with django_assert_num_queries(0):  # nothing rebuilt, and nothing read out of Redis but the generation
+        again = reader.get("/materials/")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+    fixed_clock.shift(301)  # past PORTAL_PAGE_CACHE_SECONDS: the copy is as dead as Redis's would be
+    assert not _redis_page_keys()
+    rebuilt = reader.get("/materials/")
+    assert rebuilt.status_code == 200 and "綦江红军标语拓片" in rebuilt.content.decode()
+    assert _redis_page_keys(), "a rebuilt page is stored again"
+
+
+def test_a_workers_copies_stay_within_their_byte_limit():
+    from portal.page_cache import _ProcessCopies
+
+    copies = _ProcessCopies(limit=1000)
+    until = time.time() + 60
+    for number in range(5):
+        copies.put(f"page-{number}", (200, [], b"x" * 240, until), until=until)
+    copies.get("page-1")  # read lately: kept when the oldest go
+    copies.put("page-5", (200, [], b"x" * 240, until), until=until)
+    assert copies.size <= 1000
+    assert copies.get("page-0") is None and copies.get("page-2") is None
+    assert copies.get("page-1") is not None and copies.get("page-5") is not None
+    copies.put("too-big", (200, [], b"x" * 251, until), until=until)
+    assert copies.get("too-big") is None
