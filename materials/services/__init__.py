@@ -148,7 +148,9 @@ def material_create(
             deposited_by=user if getattr(user, "is_authenticated", False) else None,
             **fields,
         )
-        material.full_clean()
+        # Not asked of the database again: the organisation and the depositor are rows the caller holds,
+        # and the global id is a new uuid4 (its unique constraint still guards the insert).
+        material.full_clean(exclude={"origin_organisation", "deposited_by", "global_id"})
         material.save()
         if topics:
             material.topics.set(topics)

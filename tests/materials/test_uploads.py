@@ -112,3 +112,15 @@ def test_stored_file_records_size_and_sha256(own_organisation, private_media):
     assert record.sha256 == hashlib.sha256(PDF).hexdigest()
     assert record.original_name == "资料.pdf"
     assert len(stored_files(private_media)) == 1
+
+
+def test_a_deposit_asks_the_database_nothing_it_already_knows(own_organisation, private_media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        deposit(own_organisation, pdf_upload())
+    reads = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+    # The organisation is a row the caller holds, and a new uuid4 needs no uniqueness query.
+    assert not [sql for sql in reads if '"portal_organisation"' in sql], reads
+    assert not [sql for sql in reads if '"global_id" =' in sql], reads
