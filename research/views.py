@@ -45,6 +45,7 @@ def project_detail(request, global_id):
         "research/project_detail.html",
         {
             "project": project,
+            "breadcrumb_title": project.title,
             "membership": membership,
             "members": selectors.project_members(project=project),
             "outputs": selectors.project_outputs(project=project),

@@ -106,6 +106,7 @@ def session_detail(request, pk):
     now = timezone.now()
     context = {
         "session": session,
+        "breadcrumb_title": session.title,
         "course": session.course,
         "sittings": session.sittings.all(),
         "counts": counts,
