@@ -312,6 +312,7 @@ def event_detail(request, global_id):
         "events/event_detail.html",
         {
             "event": event,
+            "breadcrumb_title": event.title,
             "shown": shown,
             "co_hosts": list(event.co_hosts.all()),
             "upcoming_occurrences": [o for o in occurrences if o.ends_at > now],

@@ -41,6 +41,7 @@ def material_detail(request, global_id):
         "materials/material.html",
         {
             "material": material,
+            "breadcrumb_title": material.title,
             "files": files,
             "current_file": files[0] if files else None,
             "topics": material.topics.order_by("kind", "name"),

@@ -21,7 +21,8 @@ def bulletin_issue_detail(request, pk: int):
     sections = bulletin_issue_items(issue=issue, user=request.user)
     if not sections:
         raise Http404
-    return render(request, "publicity/bulletin_issue.html", {"issue": issue, "sections": sections})
+    context = {"issue": issue, "sections": sections, "breadcrumb_title": str(issue)}
+    return render(request, "publicity/bulletin_issue.html", context)
 
 
 @pdf_view

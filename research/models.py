@@ -257,6 +257,10 @@ class ProjectOutput(ProjectPart):
 class Expert(Searchable, index.Indexed, SharedRecord):
     """A member of the shared expert pool (专家库)."""
 
+    # The pool's order (portal.pagination reads it): the id makes it total, since two experts may
+    # share a name; the index below matches.
+    LISTING_ORDER = ("name", "pk")
+
     # The pool is for staff of both regions unless said otherwise.
     access_level = models.CharField(
         _("访问级别"), max_length=16, choices=AccessLevel.choices, default=AccessLevel.PARTNERS
@@ -302,7 +306,9 @@ class Expert(Searchable, index.Indexed, SharedRecord):
     class Meta:
         verbose_name = _("专家")
         verbose_name_plural = _("专家库")
-        ordering = ["name"]
+        ordering = ["name", "pk"]
+        # LISTING_ORDER, read off the index.
+        indexes = [models.Index(fields=["name", "id"], name="expert_listing_order")]
 
     def __str__(self):
         return self.name

@@ -86,7 +86,7 @@ def expert_list(*, user, filters: RecordFilters | None = None) -> QuerySet[Exper
         .prefetch_related(
             "fields", Prefetch("projects", queryset=visible_to(user, Project.objects.order_by("title")))
         )
-        .order_by("name")
+        .order_by(*Expert.LISTING_ORDER)
     )
 
 

@@ -45,6 +45,7 @@ def project_detail(request, global_id):
         "research/project_detail.html",
         {
             "project": project,
+            "breadcrumb_title": project.title,
             "membership": membership,
             "members": selectors.project_members(project=project),
             "outputs": selectors.project_outputs(project=project),
@@ -138,4 +139,10 @@ def milestone_complete(request, global_id, milestone_id):
 def expert_index(request):
     filters = ExpertFilters(request.GET or None, user=request.user)
     experts = selectors.expert_list(user=request.user, filters=filters)
-    return render(request, "research/expert_index.html", {"filter_bar": filters.bar(), "experts": experts})
+    query = filters.query_string()
+    page = keyset_page(request, experts, page_size=PAGE_SIZE, query=query)
+    return render(
+        request,
+        "research/expert_index.html",
+        {"filter_bar": filters.bar(), "page_obj": page, "experts": page.object_list, "query": query},
+    )

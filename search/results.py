@@ -38,6 +38,16 @@ class SearchResults:
     hits: list[dict] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # The links of the shared pagination include (portal/includes/pagination.html); the view sets them.
+    previous_query: str = ""
+    next_query: str = ""
+
+    @property
+    def number(self) -> int:
+        return self.page
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
 
     @property
     def num_pages(self) -> int:

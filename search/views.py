@@ -76,6 +76,9 @@ def search(request):
                 values = [*values, bucket["value"]]
             toggled.setlist(facet["name"], values)
             bucket["toggle_query"] = toggled.urlencode()
+    prefix = f"{params.urlencode()}&" if params else ""
+    results.previous_query = f"{prefix}page={results.page - 1}"
+    results.next_query = f"{prefix}page={results.page + 1}"
     cleared = params.copy()
     for name in FACETS:
         cleared.pop(name, None)
@@ -88,7 +91,6 @@ def search(request):
             "facets": facets,
             "active_filters": sum(len(values) for values in results.filters.values()),
             "clear_filters_query": cleared.urlencode(),
-            "base_query": params.urlencode(),
             "suggest_url": suggest_url(),
         },
     )

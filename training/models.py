@@ -19,6 +19,10 @@ from portal.searchable import Searchable, searchable_fields
 class Course(Searchable, index.Indexed, SharedRecord):
     """A joint cadre-training course; its organiser is the origin organisation."""
 
+    # The list's order (portal.pagination reads it), newest first; the id makes it total and the
+    # index below matches.
+    LISTING_ORDER = ("-created_at", "-pk")
+
     title = models.CharField(_("课程名称"), max_length=200)
     summary = models.TextField(_("课程简介"), blank=True)
     completion_min_attendance_percent = models.PositiveSmallIntegerField(
@@ -47,7 +51,9 @@ class Course(Searchable, index.Indexed, SharedRecord):
     class Meta:
         verbose_name = _("培训课程")
         verbose_name_plural = _("培训课程")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        # LISTING_ORDER, read off the index.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="course_listing_order")]
 
     def __str__(self):
         return self.title

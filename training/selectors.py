@@ -23,7 +23,7 @@ def course_list(*, user, filters: RecordFilters | None = None):
     courses = visible_to(user, Course.objects.select_related("origin_organisation"))
     if filters is not None:
         courses = filters.apply(courses)
-    return courses.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by("-created_at")
+    return courses.prefetch_related(Prefetch("sessions", queryset=sessions)).order_by(*Course.LISTING_ORDER)
 
 
 def sessions_open_for_enrolment(*, user, now: datetime.datetime, limit: int = 4) -> list[Session]:

@@ -1,3 +1,4 @@
+import hashlib
 from functools import wraps
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.names import staff_display_name
 from portal.page_cache import reader_kind_cached
+from portal.pagination import keyset_page
 from portal.pdf import pdf_view
 from portal.selectors import staff_organisation
 
@@ -41,6 +43,7 @@ from .selectors import (
 
 State = Enrolment.State
 staff_login_required = login_required(login_url="wagtailadmin_login")
+PAGE_SIZE = 20
 
 
 def organisation_name(organisation) -> str:
@@ -82,9 +85,14 @@ def _course_cards(request, filters: CourseFilters) -> str:
 
     def build() -> str:
         courses = course_list(user=request.user, filters=filters)
-        return render_to_string("training/includes/course_cards.html", {"courses": courses})
+        page = keyset_page(request, courses, page_size=PAGE_SIZE, query=filters.query_string())
+        return render_to_string(
+            "training/includes/course_cards.html", {"courses": page.object_list, "page_obj": page}
+        )
 
-    key = f"{filters.applied_key()}:{get_language()}"
+    # Each page of the list is kept apart: the cursor (or old page number) it was asked with is in the key.
+    asked = "&".join(f"{name}={request.GET.get(name, '')}" for name in ("after", "before", "page"))
+    key = f"{filters.applied_key()}:{get_language()}:{hashlib.sha256(asked.encode()).hexdigest()[:32]}"
     courses = reader_kind_cached(
         "training-courses", key, build, user=request.user, timeout=settings.PORTAL_CONTENT_CACHE_SECONDS
     )
@@ -106,6 +114,7 @@ def session_detail(request, pk):
     now = timezone.now()
     context = {
         "session": session,
+        "breadcrumb_title": session.title,
         "course": session.course,
         "sittings": session.sittings.all(),
         "counts": counts,

@@ -3,7 +3,7 @@ from django.conf import settings
 
 from wagtail.models import Page, Site
 
-from portal.menu import in_reader_language, site_menu_build
+from portal.menu import content_lang, in_reader_language, site_menu_build
 from portal.selectors import organisation_page_urls
 
 register = template.Library()
@@ -32,7 +32,8 @@ def _crumb(page, url: str | None) -> dict:
 @register.inclusion_tag("portal/includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     """首页 › section › … › this page: a page's ancestors below the site root, or, for a
-    module's own views, the menu section and sub-section the address falls in."""
+    module's own views, the menu section and sub-section the address falls in, then the record
+    the view shows (its title as ``breadcrumb_title`` in the view's context) as the current crumb."""
     request, page = context.get("request"), context.get("page")
     crumbs = []
     if isinstance(page, Page) and request is not None:
@@ -53,6 +54,10 @@ def breadcrumbs(context):
                 for c in trail
             ]
             break
+        title = context.get("breadcrumb_title")
+        if crumbs and title:
+            # A record's title is content, written in Chinese.
+            crumbs.append({"title": title, "url": None, "lang": content_lang()})
     return {"crumbs": crumbs, "request": request}
 
 

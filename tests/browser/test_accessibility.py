@@ -264,3 +264,70 @@ def test_editor_admin_screens_have_no_serious_or_critical_violations(live_site, 
         print("\naxe-core, main admin screens (violations by impact):\n" + _report("admin", found))
     assert len(found) == sum(map(len, ADMIN_SCREENS.values())) + 1
     assert not _failing(found), json.dumps(_failing(found), ensure_ascii=False, indent=1)
+
+
+# The public templates a signed-in role sees (the workspace's refusal included), each with the status
+# it answers with, and the pages reached by a code rather than a link.
+SIGNED_IN_PAGES = {
+    "sc_researcher": [("/research/{project}/workspace/", 200)],  # the lead's project workspace
+    "sc_reviewer": [("/research/{project}/workspace/", 403)],  # not in the project: research/forbidden.html
+    "cd_editor": [("/training/my/", 200)],  # a trainee's record
+    "sc_admin": [("/training/sessions/{session}/roster/", 200)],  # the organiser's roster
+    "": [("/training/verify/{certificate}/", 200), ("/training/verify/NO-SUCH-CODE/", 404)],
+}
+SIGNED_IN_IDS = {
+    "project": "from research.models import ProjectMember as M; print(M.objects.filter("
+    "user__username='sc_researcher', role='lead').order_by('pk')[0].project.global_id)",
+    "session": "from training.models import Certificate as M; "
+    "print(M.objects.order_by('pk')[0].enrolment.session_id)",
+    "certificate": "from training.models import Certificate as M; print(M.objects.order_by('pk')[0].code)",
+}
+# Error pages no link leads to, rendered by the site itself and served at an address of its own.
+ERROR_PAGES = {
+    "/__audit__/pdf-unavailable/": """
+from django.test import Client, override_settings
+from publicity.models import BulletinIssue
+with override_settings(PDF_CJK_FONT_FILES=["/nonexistent.ttc"], ALLOWED_HOSTS=["*"]):
+    response = Client().get(f"/bulletins/{BulletinIssue.objects.order_by('pk')[0].pk}.pdf")
+assert response.status_code == 503, response.status_code
+print(response.content.decode())
+""",
+    "/__audit__/500/": """
+from django.test import RequestFactory
+from django.views.defaults import server_error
+print(server_error(RequestFactory().get("/")).content.decode())
+""",
+}
+
+
+def _served(html: str):
+    return lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+
+def test_signed_in_and_error_pages_have_no_serious_or_critical_violations(live_site, browser, capsys):
+    base = live_site.url
+    ids = {name: live_site.shell(code).strip().splitlines()[-1] for name, code in SIGNED_IN_IDS.items()}
+    found = {}
+    for username, pages in SIGNED_IN_PAGES.items():
+        context = browser.new_context(locale="zh-CN", bypass_csp=True)
+        page = context.new_page()
+        if username:
+            admin_sign_in(page, base, username)
+        for path, status in pages:
+            path = path.format(**ids)
+            assert page.goto(base + path).status == status, (username, path)
+            page.wait_for_load_state("load")
+            found[f"{path} ({username or 'public'})"] = _violations(page)
+        context.close()
+
+    page = browser.new_page(locale="zh-CN", bypass_csp=True)
+    for path, code in ERROR_PAGES.items():
+        html = live_site.shell(code)
+        page.route(base + path, _served(html))
+    found.update(_audit(page, list(ERROR_PAGES), base=base))
+    assert "PDF" in page.goto(base + "/__audit__/pdf-unavailable/").text()
+    page.close()
+    with capsys.disabled():
+        print("\naxe-core, signed-in and error pages (violations by impact):\n" + _report("signed-in", found))
+    assert len(found) == sum(map(len, SIGNED_IN_PAGES.values())) + len(ERROR_PAGES)
+    assert not _failing(found), json.dumps(_failing(found), ensure_ascii=False, indent=1)

@@ -19,6 +19,8 @@ from tests.factories import OrganisationFactory
 from tests.materials.factories import MaterialFactory
 from tests.research.factories import ExpertFactory, ProjectFactory
 from tests.support.pages import page_links
+from tests.training.factories import CourseFactory
+from training.selectors import course_list
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +30,9 @@ def listed_once(queryset) -> tuple[list, list[str]]:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with CaptureQueriesContext(connection) as queries:
-        if hasattr(queryset.model, "LISTING_ORDER"):
-            page = keyset_page(request, queryset, page_size=20)
-            rows = list(page.object_list)
-            assert page.count == len(rows)
-        else:  # the expert pool is one page
-            rows = list(queryset)
+        page = keyset_page(request, queryset, page_size=20)
+        rows = list(page.object_list)
+        assert page.count == len(rows)
     return rows, [query["sql"] for query in queries.captured_queries]
 
 
@@ -118,6 +117,8 @@ def test_each_list_has_an_index_matching_its_order():
         "material_listing_order": material_list(user=anonymous),
         "story_listing_order": Story.objects.listed(user=anonymous),
         "project_listing_order": project_list(user=anonymous),
+        "expert_listing_order": expert_list(user=anonymous),
+        "course_listing_order": course_list(user=anonymous),
     }
     for name, queryset in lists.items():
         with connection.cursor() as cursor:
@@ -139,3 +140,25 @@ def test_the_research_list_is_paginated_and_keeps_the_filters(client):
     assert second.count('class="card project"') == 5 and 'rel="prev"' in second
     assert "第 2 页，共 2 页" in second
     assert "已结题课题" not in first + second
+
+
+@pytest.mark.parametrize(
+    ("path", "card", "make"),
+    [
+        (
+            "/research/experts/",
+            'class="card expert"',
+            lambda n: ExpertFactory(name=f"专家{n:02d}", access_level="public"),
+        ),
+        ("/training/", 'class="card training-course"', lambda n: CourseFactory(title=f"培训课程{n:02d}")),
+    ],
+)
+def test_the_expert_pool_and_the_training_list_are_paginated(client, path, card, make):
+    for number in range(23):
+        make(number)
+
+    first = client.get(path).content.decode()
+    assert first.count(card) == 20 and "第 1 页，共 2 页" in first
+    second = client.get(path + page_links(first)["next"]).content.decode()
+    assert second.count(card) == 3 and "第 2 页，共 2 页" in second and 'rel="prev"' in second
+    assert 'rel="next"' not in second

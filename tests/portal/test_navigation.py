@@ -87,6 +87,36 @@ def test_breadcrumbs_below_home_lead_back_through_the_section(client, home_page)
         assert crumbs[-1].select_one('[aria-current="page"]'), path
 
 
+def test_a_record_shown_by_a_module_view_is_the_last_crumb_below_its_section(client, home_page):
+    """首页 › section (a link) › the record, current and unlinked: one rule for every module's records."""
+    from events.models import Event
+    from materials.models import Material
+    from research.models import Project
+    from training.models import Session
+
+    material = Material.objects.filter(access_level="public").first()
+    project = Project.objects.filter(access_level="public").first()
+    event = Event.objects.filter(access_level="public").first()
+    session = Session.objects.filter(course__access_level="public").first()
+    shown = [
+        (material.get_absolute_url(), material.title, "资料共享", "/materials/"),
+        (project.get_absolute_url(), project.title, "课题研究", "/research/"),
+        (event.get_absolute_url(), event.title, "联席会议", "/events/"),
+        (f"/training/sessions/{session.pk}/", session.title, "联合培训", "/training/"),
+    ]
+    for path, title, section, section_url in shown:
+        soup = _nav(client, path)
+        crumbs = soup.select(".breadcrumbs li")
+        assert [li.get_text(strip=True) for li in crumbs] == ["首页", section, title], path
+        assert crumbs[1].select_one(f"a[href='{section_url}']"), path
+        current = soup.select('.breadcrumbs [aria-current="page"]')
+        assert [c.get_text(strip=True) for c in current] == [title] and current[0].name != "a", path
+
+    # In English the record's Chinese title is marked as Chinese.
+    soup = _nav(client, f"/en{material.get_absolute_url()}")
+    assert soup.select(".breadcrumbs li")[-1].get("lang") == "zh-Hans"
+
+
 def _english_menu_titles_are_english(client):
     soup = _nav(client, "/en/")
     top = [li.find("a").get_text(strip=True) for li in _top_level(soup)[:6]]

@@ -197,3 +197,13 @@ def test_bulletin_archive_leaves_out_issues_the_reader_may_read_nothing_of(clien
 
     assert "重庆党史工作 第3期" not in html
     assert "还没有可以查阅的简报。" in html
+
+
+def test_the_bulletin_issue_is_the_current_crumb_below_the_archive(client, imported_seed):
+    from bs4 import BeautifulSoup
+
+    issue = BulletinIssue.objects.get()
+    soup = BeautifulSoup(client.get(f"/bulletins/{issue.pk}/").content, "html.parser")
+    assert soup.select_one(".breadcrumbs a[href='/bulletins/']")
+    current = soup.select('.breadcrumbs [aria-current="page"]')
+    assert [c.get_text(strip=True) for c in current] == [str(issue)]

@@ -2,6 +2,9 @@
 
 import pytest
 
+from search.results import PAGE_SIZE
+from tests.support.pages import page_links
+
 from . import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +39,17 @@ def test_the_english_page_gives_english_hints(client, records):
     html = client.get("/en/search/", {"q": "不存在的档案", "module": "events"}).content.decode()
     assert "Check the keywords for typos" in html and "Clear all filters" in html
     assert "检查关键词" not in html
+
+
+def test_results_longer_than_a_page_use_the_shared_pagination(client, no_elasticsearch, qijiang):
+    for number in range(PAGE_SIZE + 3):
+        f.material(f"綦江长征史料第{number:02d}号", qijiang)
+    html = client.get("/search/", {"q": "长征", "region": "chongqing"}).content.decode()
+    assert html.count('class="search-result ') == PAGE_SIZE
+    assert "第 1 页，共 2 页" in html and 'rel="prev"' not in html
+    following = page_links(html)["next"]
+    assert following == "?q=%E9%95%BF%E5%BE%81&region=chongqing&page=2"
+    second = client.get("/search/" + following).content.decode()
+    assert second.count('class="search-result ') == 3
+    assert "第 2 页，共 2 页" in second and 'rel="next"' not in second
+    assert page_links(second)["prev"] == "?q=%E9%95%BF%E5%BE%81&region=chongqing&page=1"
