@@ -96,7 +96,7 @@ def test_english_pages_show_chinese_only_where_it_is_marked(client, home_page):
             if chinese:
                 found[path] = chinese
     report = "\n".join(f"{path}: " + " | ".join(texts[:20]) for path, texts in found.items())
-    assert not found, "Chinese outside lang=\"zh-Hans\" on the English site:\n" + report
+    assert not found, 'Chinese outside lang="zh-Hans" on the English site:\n' + report
 
 
 def test_the_whole_page_check_finds_unmarked_chinese():
