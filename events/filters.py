@@ -4,6 +4,7 @@ import django_filters
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.content_language import organisation_name
 from portal.records.filters import RecordFilters
 from portal.selectors import organisation_list
 
@@ -30,5 +31,5 @@ class EventFilters(RecordFilters):
     def options(self):
         options = super().options()
         options["type"] = list(EventType.choices)
-        options["organisation"] = [(o.code, o.name) for o in organisation_list()]
+        options["organisation"] = [(o.code, organisation_name(o)) for o in organisation_list()]
         return options

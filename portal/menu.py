@@ -13,27 +13,9 @@ from django.utils.translation import get_language, pgettext_lazy
 
 from wagtail.models import Page, Site
 
+from portal.content_language import in_reader_language
 from portal.modules import MenuEntry, MenuLink, modules
 from portal.page_cache import content_cached
-
-CONTENT_LANGUAGE = "zh-Hans"
-
-
-def content_lang() -> str:
-    """The lang mark Chinese content needs in this reader's language: none in Chinese."""
-    return "" if (get_language() or "zh").startswith("zh") else CONTENT_LANGUAGE
-
-
-def in_reader_language(page, field: str = "title") -> tuple[str, str]:
-    """A page's title (or introduction) in the reader's language, and the lang mark it needs: the
-    English an editor wrote (portal.models.EnglishVersion), else the Chinese, marked for English readers."""
-    chinese = getattr(page, field, "") or ""
-    if not content_lang():
-        return chinese, ""
-    english = getattr(page, f"{field}_en", "") or ""
-    if english:
-        return english, ""
-    return chinese, CONTENT_LANGUAGE if chinese else ""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 class EnglishVersion(models.Model):
     """A page English readers meet in English: its title and introduction where an editor wrote
-    them; left empty, the Chinese is shown, marked as Chinese (portal.menu.in_reader_language)."""
+    them; left empty, the Chinese is shown, marked as Chinese (portal.content_language.in_reader_language)."""
 
     title_en = models.CharField(_("英文标题"), max_length=255, blank=True)
     introduction_en = models.TextField(_("英文导语"), blank=True)

@@ -4,6 +4,7 @@ import django_filters
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.content_language import in_reader_language, organisation_name
 from portal.models import Organisation, Region, Topic
 from portal.records.filters import RecordFilters, topic_options
 
@@ -30,8 +31,8 @@ class StoryFilters(RecordFilters):
             pk__in=Story.objects.live().values("origin_organisation")
         ).order_by("region", "name")
         return {
-            "section": [(section.slug, section.name) for section in Section.objects.all()],
+            "section": [(s.slug, in_reader_language(s, "name")[0]) for s in Section.objects.all()],
             "region": list(Region.choices),
-            "organisation": [(o.code, o.name) for o in organisations],
+            "organisation": [(o.code, organisation_name(o)) for o in organisations],
             "topic": topic_options(Topic.objects.filter(pk__in=Story.topics.through.objects.values("topic"))),
         }

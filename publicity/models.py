@@ -30,10 +30,12 @@ class Section(models.Model):
     """A bulletin/feed section such as 工作动态; editors may add more."""
 
     name = models.CharField(_("名称"), max_length=64, unique=True)
+    # What English readers see (portal.content_language.in_reader_language); empty: the Chinese, marked.
+    name_en = models.CharField(_("英文名称"), max_length=64, blank=True)
     slug = models.SlugField(_("代码"), max_length=64, unique=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("order")]
+    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug"), FieldPanel("order")]
 
     class Meta:
         verbose_name = _("栏目")
@@ -217,6 +219,7 @@ class Story(Searchable, SharedRecord, Page):
             self.origin_region = settings.PORTAL_REGION
         if not self.is_replica and self.section_id:
             section = {"section": self.section.slug, "section_name": self.section.name}
+            section["section_name_en"] = self.section.name_en
             self.syndication = {**self.syndication, **section}
         super().save(*args, **kwargs)
 

@@ -55,7 +55,8 @@ def _section(syndication: dict) -> Section | None:
         name = syndication.get("section_name") or slug
         if Section.objects.filter(name=name).exists():
             name = f"{name}（{slug}）"
-        section = Section.objects.create(slug=slug, name=name, order=99)
+        name_en = syndication.get("section_name_en", "")[:64]
+        section = Section.objects.create(slug=slug, name=name, name_en=name_en, order=99)
     return section
 
 
@@ -83,7 +84,14 @@ def _create(model, index_model, spec_fields):
 
 
 # The original's address is kept as its path on the partner's public address.
-SYNDICATION = kinds.Struct({"url": kinds.PartnerUrl(), "section": kinds.Slug(), "section_name": kinds.Text()})
+SYNDICATION = kinds.Struct(
+    {
+        "url": kinds.PartnerUrl(),
+        "section": kinds.Slug(),
+        "section_name": kinds.Text(),
+        "section_name_en": kinds.Text(),
+    }
+)
 
 STORY_FIELDS = {
     "title": kinds.Text(),

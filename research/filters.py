@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import visible_to
+from portal.content_language import organisation_name
 from portal.models import Organisation, Topic
 from portal.records.filters import RecordFilters, semi_join, topic_options
 
@@ -36,7 +37,7 @@ class ProjectFilters(RecordFilters):
             Topic.objects.filter(research_projects__in=visible).distinct().order_by("kind", "name")
         )
         options["organisation"] = [
-            (o.code, o.name)
+            (o.code, organisation_name(o))
             for o in Organisation.objects.filter(led_research_projects__in=visible)
             .distinct()
             .order_by("region", "level", "name")

@@ -8,6 +8,7 @@ from html import unescape
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from portal.content_language import organisation_name
 from portal.models import HistoricalPeriod, Organisation, Region
 from portal.segmentation import segment_query
 
@@ -89,7 +90,7 @@ def _labels(name: str, values) -> dict:
     if name == "period":
         return dict(HistoricalPeriod.choices)
     if name == "organisation":
-        return dict(Organisation.objects.filter(code__in=list(values)).values_list("code", "name"))
+        return {o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=list(values))}
     return {}
 
 

@@ -6,6 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from portal.content_language import organisation_name, reader_reads_chinese
+from portal.models import Organisation
+
 from .results import FACET_LABELS, FACETS, clean_filters
 from .selectors import content_search, content_suggest
 
@@ -38,6 +41,18 @@ def _localise_urls(items: list[dict]) -> None:
         _localise_urls(item.get("pages") or [])
 
 
+def _localise_organisations(items: list[dict]) -> None:
+    """Indexed unit names are the Chinese ones: English readers meet a unit's English name where it
+    has one (portal.content_language)."""
+    if reader_reads_chinese():
+        return
+    codes = {item["organisation"] for item in items if item.get("organisation")}
+    names = {o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=codes)}
+    for item in items:
+        if item.get("organisation") in names:
+            item["organisation_name"] = names[item["organisation"]]
+
+
 def suggest(request):
     query = request.GET.get("q", "")
     suggestions = content_suggest(query=query, user=request.user)
@@ -56,6 +71,7 @@ def search(request):
         query=query, filters=filters, user=request.user, page=_page_number(request.GET.get("page"))
     )
     _localise_urls(results.hits)
+    _localise_organisations(results.hits)
     if request.GET.get("format") == "json":
         return JsonResponse(results.as_json(), json_dumps_params={"ensure_ascii": False})
     params = request.GET.copy()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
+from portal.content_language import organisation_name
 from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.names import staff_display_name
@@ -44,12 +45,6 @@ from .selectors import (
 State = Enrolment.State
 staff_login_required = login_required(login_url="wagtailadmin_login")
 PAGE_SIZE = 20
-
-
-def organisation_name(organisation) -> str:
-    if get_language().startswith("en") and organisation.name_en:
-        return organisation.name_en
-    return organisation.name
 
 
 def _visible_session_or_404(request, pk):

@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal.content_language import content_lang, organisation_name
 from portal.models import Organisation, Region
 from portal.page_cache import reader_kind_cached
 
@@ -43,6 +44,17 @@ def semi_join(queryset: QuerySet, condition: Q) -> QuerySet:
     """
     model = queryset.model
     return queryset.filter(Exists(model._base_manager.filter(condition, pk=OuterRef("pk"))))
+
+
+class ContentSelect(forms.Select):
+    """A menu whose options may be content (units, topics, sections): a Chinese one is marked
+    lang="zh-Hans" for English readers (portal.content_language)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if lang := content_lang(label):
+            option["attrs"] = {**option["attrs"], "lang": lang}
+        return option
 
 
 class RecordFilters(django_filters.FilterSet):
@@ -148,7 +160,8 @@ class RecordFilters(django_filters.FilterSet):
         return {
             "region": list(Region.choices),
             "organisation": [
-                (o.code, o.name) for o in Organisation.objects.order_by("region", "level", "name")
+                (o.code, organisation_name(o))
+                for o in Organisation.objects.order_by("region", "level", "name")
             ],
         }
 
@@ -186,7 +199,7 @@ class RecordFilters(django_filters.FilterSet):
         for name, choices in self.menu_options().items():
             if name in form.fields:
                 everything = self.everything.get(name, _("全部"))
-                form.fields[name].widget = forms.Select(choices=[("", everything), *choices])
+                form.fields[name].widget = ContentSelect(choices=[("", everything), *choices])
         for name, placeholder in self.placeholders.items():
             if name in form.fields:
                 form.fields[name].widget.attrs["placeholder"] = placeholder

@@ -1,9 +1,11 @@
 from django import template
 from django.conf import settings
+from django.utils.html import format_html
 
 from wagtail.models import Page, Site
 
-from portal.menu import content_lang, in_reader_language, site_menu_build
+from portal.content_language import content_lang, in_reader_language, organisation_name
+from portal.menu import site_menu_build
 from portal.selectors import organisation_page_urls
 
 register = template.Library()
@@ -57,7 +59,7 @@ def breadcrumbs(context):
         title = context.get("breadcrumb_title")
         if crumbs and title:
             # A record's title is content, written in Chinese.
-            crumbs.append({"title": title, "url": None, "lang": content_lang()})
+            crumbs.append({"title": title, "url": None, "lang": content_lang(title)})
     return {"crumbs": crumbs, "request": request}
 
 
@@ -68,12 +70,36 @@ def page_text(page, field: str = "title") -> dict:
     return {"text": text, "lang": lang}
 
 
+@register.filter
+def lang_mark(value) -> str:
+    """<h1{{ story.title|lang_mark }}>: ` lang="zh-Hans"` where English readers meet Chinese
+    content (portal.content_language), else nothing."""
+    lang = content_lang(value)
+    return format_html(' lang="{}"', lang) if lang else ""
+
+
+@register.filter
+def marked(value) -> str:
+    """{{ text|marked }}: the text, inside <span lang="zh-Hans"> where English readers meet Chinese."""
+    lang = content_lang(value)
+    return format_html('<span lang="{}">{}</span>', lang, value) if lang else format_html("{}", value or "")
+
+
+@register.filter
+def reader_text(record, field: str = "title") -> str:
+    """{{ organisation|reader_text:"name"|marked }}: a field in the reader's language (its ``_en``
+    twin for English readers where there is one; portal.content_language.in_reader_language)."""
+    return in_reader_language(record, field)[0] if record is not None else ""
+
+
 @register.simple_tag(takes_context=True)
 def organisation_page_links(context, organisations_by_region):
     """The member units, each with its page's address on this site where it has one."""
     urls = organisation_page_urls(request=context.get("request"))
     return {
-        region: [{"name": o.name, "level": o.level, "url": urls.get(o.pk)} for o in organisations]
+        region: [
+            {"name": organisation_name(o), "level": o.level, "url": urls.get(o.pk)} for o in organisations
+        ]
         for region, organisations in organisations_by_region.items()
     }
 

@@ -2,7 +2,9 @@
 that is only in Chinese (editors' page titles, the site settings' names), which is marked
 lang="zh-Hans" so that readers and screen readers know it."""
 
+import io
 import re
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,6 +12,7 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+BULLETIN = Path(__file__).parent.parent / "publicity" / "data" / "chongqing_bulletin_2020_03.txt"
 PAGES = [
     "/en/",
     "/en/materials/",
@@ -40,6 +43,65 @@ def test_english_chrome_has_no_unmarked_chinese(client, home_page):
         response = client.get(path)
         assert response.status_code == 200, path
         assert _unmarked_chinese(response.content) == {}, path
+
+
+# Every kind of public page an English reader meets, on the demo content: a list, then one record
+# of it (the first link the list gives whose address matches the pattern).
+WHOLE_PAGES = [
+    ("/en/", None),
+    ("/en/stories/", r"^/en/stories/[^/?#]+/$"),
+    ("/en/materials/", r"^/en/materials/[0-9a-f-]{36}/$"),
+    ("/en/events/", None),
+    ("/en/events/past/", r"^/en/events/[0-9a-f-]{36}/"),
+    ("/en/research/", r"^/en/research/[0-9a-f-]{36}/$"),
+    ("/en/training/", r"^/en/training/sessions/\d+/$"),
+    ("/en/bulletins/", r"^/en/bulletins/\d+/$"),  # the seed bulletin, imported
+    ("/en/organisations/sc-province/", None),
+    ("/en/search/?q=%E5%85%9A%E5%8F%B2", None),  # 党史
+    ("/en/training/verify/", None),
+]
+
+
+def _unmarked_chinese_anywhere(html: bytes) -> list[str]:
+    """The visible text of a whole page (its <title> too) that holds Chinese not marked lang="zh-Hans"."""
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup.select("script, style, template"):
+        hidden.decompose()
+    marked = [element for element in soup.select('[lang^="zh"]') if element.name != "html"]
+    # The <title> cannot mark a part of itself: Chinese in it counts as marked where the page marks it.
+    title = soup.title.extract().get_text(" ", strip=True) if soup.title else ""
+    for text in sorted({m.get_text(" ", strip=True) for m in marked}, key=len, reverse=True):
+        title = title.replace(text, "") if text else title
+    for element in marked:
+        element.decompose()
+    return [text for text in [title.strip(), *soup.stripped_strings] if CJK.search(text)]
+
+
+def test_english_pages_show_chinese_only_where_it_is_marked(client, home_page):
+    from django.core.management import call_command
+
+    call_command("import_bulletin", str(BULLETIN), stdout=io.StringIO())
+    found = {}
+    for index, detail in WHOLE_PAGES:
+        paths = [index]
+        if detail:
+            listed = _soup(client, index)
+            link = next((a["href"] for a in listed.select("a[href]") if re.match(detail, a["href"])), None)
+            assert link, f"{index} links to no record matching {detail}"
+            paths.append(link)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            chinese = _unmarked_chinese_anywhere(response.content)
+            if chinese:
+                found[path] = chinese
+    report = "\n".join(f"{path}: " + " | ".join(texts[:20]) for path, texts in found.items())
+    assert not found, 'Chinese outside lang="zh-Hans" on the English site:\n' + report
+
+
+def test_the_whole_page_check_finds_unmarked_chinese():
+    html = "<title>首页 第1期</title><p>Home <b lang='zh-Hans'>首页</b></p><script>'党史'</script><p>资料</p>"
+    assert _unmarked_chinese_anywhere(html.encode()) == ["第1期", "资料"]
 
 
 def test_the_check_finds_unmarked_chinese():

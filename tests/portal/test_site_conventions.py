@@ -25,9 +25,11 @@ def test_footer_shows_the_site_identity_from_site_settings(client, home_page):
     footer = client.get("/").content.decode().split('<footer class="site-footer">')[1]
 
     assert "主办单位" in footer and "中共测试市委党史研究室" in footer
-    # The filing numbers are Chinese-only content, marked for the English site's readers.
-    icp = '<a href="https://beian.miit.gov.cn/" rel="noopener" lang="zh-Hans">蜀ICP备12345678号-2</a>'
-    assert icp in footer
+    # The filing numbers are Chinese-only content, marked for the English site's readers only (the
+    # Chinese page is lang="zh-Hans" already).
+    assert '<a href="https://beian.miit.gov.cn/" rel="noopener">蜀ICP备12345678号-2</a>' in footer
+    english = client.get("/en/").content.decode().split('<footer class="site-footer">')[1]
+    assert 'rel="noopener" lang="zh-Hans">蜀ICP备12345678号-2</a>' in english
     assert "code=51010402000123" in footer and "川公网安备 51010402000123号" in footer
     assert "网站标识码" in footer and "5101000042" in footer
     assert 'href="tel:028-88886666"' in footer

@@ -57,7 +57,7 @@ def chongqing_story(story_index, chongqing_org, **values):
         story = story_create(
             index=story_index,
             title=values.pop("title", "綦江区开展红色故事宣讲"),
-            section_slug="work-news",
+            section_slug=values.pop("section_slug", "work-news"),
             organisation=chongqing_org,
             slug=values.pop("slug", "qijiang-red-stories"),
             contributing_department="宣教科",
