@@ -1,11 +1,14 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Page, Site
 
 from portal.content_language import content_lang, in_reader_language, organisation_name
 from portal.menu import site_menu_build
+from portal.page_cache import content_cached
 from portal.selectors import organisation_page_urls
 
 register = template.Library()
@@ -137,3 +140,18 @@ def when(value, part: str = "") -> str:
     from portal.dates import date_display
 
     return date_display(value, part=part)
+
+
+@register.simple_tag(takes_context=True)
+def staff_userbar(context):
+    """Wagtail's userbar for staff on the public site, kept per staff member, page and language until
+    content changes (a page's status, a lock, a workflow step), and for a minute at most: rights
+    withdrawn show within it, and the admin checks them again on every request anyway."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    page = context.get("page")
+    timeout = min(settings.PORTAL_CONTENT_CACHE_SECONDS, 60)
+    if user is None or not user.is_authenticated or getattr(request, "is_preview", False):
+        return wagtailuserbar(context)
+    key = f"userbar:{user.pk}:{getattr(page, 'pk', '')}:{get_language()}:{request.get_host()}"
+    return content_cached(key, lambda: wagtailuserbar(context), timeout=timeout)

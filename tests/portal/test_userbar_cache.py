@@ -1,0 +1,40 @@
+"""Wagtail's userbar, shown to staff on the public site, comes from the cache (real Redis) per staff
+member and page until content changes."""
+
+import pytest
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.support.caching import use_redis_cache
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def content_cache(settings, redis_url):
+    use_redis_cache(settings, redis_url, name="userbar-cache")
+    settings.PORTAL_CONTENT_CACHE_SECONDS = 300
+
+
+def _userbar_built(client) -> bool:
+    """Whether this request built the userbar (it reads the staff member's admin profile)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")
+    assert response.status_code == 200 and b"wagtail-userbar" in response.content
+    return any('"wagtailusers_userprofile"' in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_userbar_is_kept_per_staff_member_until_content_changes(client, site_home, django_user_model):
+    editor = django_user_model.objects.create_superuser("userbar-editor", password="x" * 12)
+    client.force_login(editor)
+    client.get("/")  # builds it (and the site's first page records its identity)
+    assert not _userbar_built(client)
+
+    other = django_user_model.objects.create_superuser("userbar-other", password="x" * 12)
+    client.force_login(other)
+    assert _userbar_built(client), "another staff member's userbar is their own"
+
+    site_home.save_revision().publish()
+    client.force_login(editor)
+    assert _userbar_built(client), "a change of content builds it again"
