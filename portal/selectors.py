@@ -1,5 +1,6 @@
 import datetime
 
+from .content_language import organisation_name
 from .models import Organisation, OrganisationPage, StaffProfile
 
 
@@ -8,6 +9,11 @@ def organisation_list(*, region: str | None = None, grouped_by_region: bool = Fa
     if region:
         organisations = organisations.filter(region=region)
     return organisations.grouped_by_region() if grouped_by_region else organisations
+
+
+def organisation_names(*, codes) -> dict[str, str]:
+    """{code: name in the reader's language} for the units of ``codes`` (portal.content_language)."""
+    return {o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=list(codes))}
 
 
 def organisation_page_urls(*, request) -> dict[int, str]:

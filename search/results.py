@@ -8,9 +8,9 @@ from html import unescape
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from portal.content_language import organisation_name
-from portal.models import HistoricalPeriod, Organisation, Region
+from portal.models import HistoricalPeriod, Region
 from portal.segmentation import segment_query
+from portal.selectors import organisation_names
 
 from .sources import module_labels, type_labels
 
@@ -90,7 +90,7 @@ def _labels(name: str, values) -> dict:
     if name == "period":
         return dict(HistoricalPeriod.choices)
     if name == "organisation":
-        return {o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=list(values))}
+        return organisation_names(codes=values)
     return {}
 
 

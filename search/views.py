@@ -6,8 +6,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from portal.content_language import organisation_name, reader_reads_chinese
-from portal.models import Organisation
+from portal.content_language import reader_reads_chinese
+from portal.selectors import organisation_names
 
 from .results import FACET_LABELS, FACETS, clean_filters
 from .selectors import content_search, content_suggest
@@ -46,8 +46,7 @@ def _localise_organisations(items: list[dict]) -> None:
     has one (portal.content_language)."""
     if reader_reads_chinese():
         return
-    codes = {item["organisation"] for item in items if item.get("organisation")}
-    names = {o.code: organisation_name(o) for o in Organisation.objects.filter(code__in=codes)}
+    names = organisation_names(codes={item["organisation"] for item in items if item.get("organisation")})
     for item in items:
         if item.get("organisation") in names:
             item["organisation_name"] = names[item["organisation"]]

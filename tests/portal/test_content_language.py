@@ -68,3 +68,16 @@ def test_english_pages_name_the_unit_in_english(client, home_page):
     assert unit.name_en in page.title.get_text()
     materials = _soup(client, "/en/materials/")
     assert unit.name_en in materials.select_one(".material-list").get_text()
+
+
+def test_units_are_named_by_code_in_the_readers_language_for_search_hits_and_facets():
+    from portal.selectors import organisation_names
+    from tests.factories import OrganisationFactory
+
+    named = OrganisationFactory(code="t-named", name="四川省委党史研究室测试", name_en="Test Office")
+    plain = OrganisationFactory(code="t-plain", name="雅安市委党史研究室测试", name_en="")
+    with translation.override("en"):
+        names = organisation_names(codes={named.code, plain.code, "t-none"})
+    assert names == {named.code: "Test Office", plain.code: plain.name}
+    with translation.override("zh-hans"):
+        assert organisation_names(codes=[named.code]) == {named.code: named.name}
