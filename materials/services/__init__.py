@@ -5,8 +5,10 @@ The bulk import and text extraction are ``services.imports`` and ``services.extr
 
 import contextlib
 
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import Event
 from audit.services import audit_record
@@ -135,6 +137,12 @@ def material_create(
     **fields,
 ) -> Material:
     """Deposit a material, with its first file when one is given; all or nothing."""
+    depositor = user if getattr(user, "is_authenticated", False) else None
+    # The checks full_clean is spared below: a unit and a depositor the caller holds must be stored rows.
+    if getattr(organisation, "pk", None) is None:
+        raise ValidationError({"origin_organisation": _("资料须属于一个已保存的单位。")})
+    if depositor is not None and depositor.pk is None:
+        raise ValidationError({"deposited_by": _("提交人须是已保存的账号。")})
     checked = None
     if uploaded_file is not None:
         file_name = file_name or uploaded_file.name
@@ -145,12 +153,13 @@ def material_create(
             origin_organisation=organisation,
             title=title,
             material_type=material_type,
-            deposited_by=user if getattr(user, "is_authenticated", False) else None,
+            deposited_by=depositor,
             **fields,
         )
-        # Not asked of the database again: the organisation and the depositor are rows the caller holds,
-        # and the global id is a new uuid4 (its unique constraint still guards the insert).
-        material.full_clean(exclude={"origin_organisation", "deposited_by", "global_id"})
+        # Not asked of the database again: the organisation and the depositor are rows the caller holds
+        # (checked above), and a global id not given is a new uuid4; one given is checked as unique.
+        unchecked = {"origin_organisation", "deposited_by"} | ({"global_id"} - fields.keys())
+        material.full_clean(exclude=unchecked)
         material.save()
         if topics:
             material.topics.set(topics)

@@ -124,3 +124,23 @@ def test_a_deposit_asks_the_database_nothing_it_already_knows(own_organisation, 
     # The organisation is a row the caller holds, and a new uuid4 needs no uniqueness query.
     assert not [sql for sql in reads if '"portal_organisation"' in sql], reads
     assert not [sql for sql in reads if '"global_id" =' in sql], reads
+
+
+def test_a_deposit_needs_a_stored_unit_and_depositor_and_a_given_global_id_must_be_free(own_organisation):
+    from portal.models import Organisation
+    from tests.factories import UserFactory
+
+    def refused(**values):
+        with pytest.raises(ValidationError) as refusal:
+            material_create(
+                **{"organisation": own_organisation, "title": "綦江", "material_type": "archive", **values}
+            )
+        return refusal.value.message_dict
+
+    assert "origin_organisation" in refused(organisation=None)
+    assert "origin_organisation" in refused(organisation=Organisation(code="unsaved", name="未保存单位"))
+    unsaved = UserFactory.build()
+    assert "deposited_by" in refused(user=unsaved)
+    taken = deposit(own_organisation, pdf_upload())
+    assert "global_id" in refused(global_id=taken.global_id)
+    assert Material.objects.count() == 1
