@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from portal.models import Organisation
 from sync import kinds
+from sync.errors import ChangeRefused
 from sync.registry import SyncSpec, assign, register
 
 from .models import RedHeritageIndexPage, RedHeritageSite, Section, Story, StoryIndexPage
@@ -50,14 +51,27 @@ def _section(syndication: dict) -> Section | None:
     slug = syndication.get("section")
     if not slug:
         return None
+    if len(slug) > _field_limit("slug"):
+        raise ChangeRefused(
+            "bad_value", f"syndication.section: longer than {_field_limit('slug')} characters"
+        )
     section = Section.objects.filter(slug=slug).first()
     if section is None:
-        name = syndication.get("section_name") or slug
+        # A partner's names are cut to our columns: an over-long one must not fail the insert.
+        limit = _field_limit("name")
+        name = (syndication.get("section_name") or slug)[:limit]
         if Section.objects.filter(name=name).exists():
-            name = f"{name}（{slug}）"
-        name_en = syndication.get("section_name_en", "")[:64]
+            suffix = f"（{slug}）"
+            name = f"{name[: max(0, limit - len(suffix))]}{suffix}"[:limit]
+        if Section.objects.filter(name=name).exists():
+            raise ChangeRefused("bad_value", f"syndication.section_name: {name!r} is taken here")
+        name_en = (syndication.get("section_name_en") or "")[: _field_limit("name_en")]
         section = Section.objects.create(slug=slug, name=name, name_en=name_en, order=99)
     return section
+
+
+def _field_limit(name: str) -> int:
+    return Section._meta.get_field(name).max_length
 
 
 def _create(model, index_model, spec_fields):

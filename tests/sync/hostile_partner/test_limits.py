@@ -97,6 +97,34 @@ def test_a_redirected_feed_page_is_not_followed(partner, listener, organisations
     assert "redirect" in PartnerCursor.objects.get(region="chongqing").last_error
 
 
+def test_over_long_section_names_are_cut_to_our_columns_never_a_database_error(partner, home):
+    from publicity.models import Section, Story
+
+    limits = {name: Section._meta.get_field(name).max_length for name in ("name", "name_en", "slug")}
+
+    def story(slug, name, name_en):
+        change = hostile.story()
+        change["payload"]["fields"]["syndication"].update(
+            section=slug, section_name=name, section_name_en=name_en
+        )
+        return partner.add(change)
+
+    long = story("long-names", "长" * 200, "L" * 200)
+    # Its name cut to the column is taken now: the slug is added, and the whole still fits.
+    again = story("long-names-too", "长" * 200, "")
+    long_slug = story("s" * (limits["slug"] + 1), "栏目", "")
+    after = partner.add(hostile.material(title="之后的资料", data=None))
+
+    call_command("sync_pull")
+
+    first = Story.objects.get(global_id=long["global_id"]).section
+    assert (first.name, first.name_en) == ("长" * limits["name"], "L" * limits["name_en"])
+    second = Story.objects.get(global_id=again["global_id"]).section
+    assert second.name.endswith("（long-names-too）") and len(second.name) == limits["name"]
+    assert quarantined(long_slug).reason == "bad_value"
+    assert Material.objects.filter(global_id=after["global_id"]).exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_pull_stays_small_against_a_400_mb_file_declared_as_one_byte(settings, tmp_path):
     """Peak RSS of a real ``sync_pull`` process, beside the same pull of an honest 1-byte file."""
