@@ -4,7 +4,7 @@ Every entry is keyed by a content generation; any committed change to content a 
 (a record saved or deleted, published, unpublished, replicated by sync, its access changed, a link
 between records) moves the generation on, so no reader is served a page built before it. Signed-in
 readers (a session cookie), token-authenticated API calls and responses that set a cookie or use
-a CSRF token are never cached.
+a CSRF token are never cached, and while Redis is unreachable nothing is (``_Outage``).
 """
 
 import hashlib
@@ -12,6 +12,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+
+from redis.exceptions import RedisError
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,12 +37,79 @@ def _first_generation() -> int:
     return secrets.randbits(52)
 
 
-def page_cache_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY) or _first_generation()
-    return generation
+# Redis unreachable (a connection refused or timed out): nothing is cached, and Redis is not asked again
+# before RETRY_SECONDS. Without a generation all processes share, no process learns of another's write,
+# so neither its own copies nor a per-process generation may answer: pages are built fresh meanwhile.
+CACHE_DOWN = (RedisError, OSError)
+RETRY_SECONDS = 5.0
+
+
+class _Outage:
+    def __init__(self):
+        self.retry_at = 0.0
+        self.seen = False
+        self.retrying = False
+        self.lock = threading.Lock()
+
+    def down(self) -> bool:
+        return time.monotonic() < self.retry_at
+
+    def begin(self) -> None:
+        self.retry_at, self.seen = time.monotonic() + RETRY_SECONDS, True
+
+    def end(self) -> None:
+        """Back from an outage: writes made meanwhile moved no generation, so this process moves it."""
+        if self.seen:
+            self.seen = False
+            _generation_move()
+
+    def bump_missed(self) -> None:
+        """A committed change could not move the generation: moved as soon as Redis answers, even in a
+        process that serves no pages (a worker applying sync)."""
+        self.begin()
+        with self.lock:
+            if self.retrying:
+                return
+            self.retrying = True
+        threading.Thread(target=self._retry, daemon=True, name="page-cache-generation-retry").start()
+
+    def _retry(self) -> None:
+        while True:
+            time.sleep(RETRY_SECONDS)
+            try:
+                self.seen = True
+                self.end()
+            except CACHE_DOWN:
+                continue
+            with self.lock:
+                self.retrying = False
+            return
+
+
+_outage = _Outage()
+
+
+def _generation_move() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, _first_generation(), timeout=None)
+
+
+def page_cache_generation() -> int | None:
+    """The content generation all processes share, or None while Redis is unreachable (cache nothing)."""
+    if _outage.down():
+        return None
+    try:
+        _outage.end()
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, _first_generation(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+    except CACHE_DOWN:
+        _outage.begin()
+        return None
+    return generation  # None: evicted as soon as added; this request is not cached
 
 
 class _GenerationBump:
@@ -58,10 +127,13 @@ class _GenerationBump:
         if self.done[0]:
             return
         self.done[0] = True
+        if _outage.down():
+            _outage.bump_missed()
+            return
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, _first_generation(), timeout=None)
+            _generation_move()
+        except CACHE_DOWN:
+            _outage.bump_missed()
 
 
 def page_cache_invalidate() -> None:
@@ -79,14 +151,24 @@ def content_cached(key: str, build, *, timeout: int):
     For parts of pages that every reader of a kind shares (a list's filter menus); ``key`` names
     everything else the value depends on (the kind of reader, the language).
     """
-    if not timeout:
+    generation = page_cache_generation() if timeout else None
+    if generation is None:
         return build()
-    full_key = f"content-cache:{page_cache_generation()}:{key}"
-    value = cache.get(full_key)
+    full_key = f"content-cache:{generation}:{key}"
+    value = _cache_call(cache.get, full_key)
     if value is None:
         value = build()
-        cache.set(full_key, value, timeout)
+        _cache_call(cache.set, full_key, value, timeout)
     return value
+
+
+def _cache_call(method, *args):
+    """A read or write of an entry; None (nothing cached) if Redis went away since the generation was read."""
+    try:
+        return method(*args)
+    except CACHE_DOWN:
+        _outage.begin()
+        return None
 
 
 def reader_kind_cached(name: str, key: str, build, *, user, timeout: int):
@@ -177,12 +259,15 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request):
         if not getattr(settings, "PORTAL_PAGE_CACHE_SECONDS", 0) or not _cacheable_request(request):
             return self.get_response(request)
+        generation = page_cache_generation()
+        if generation is None:
+            return self.get_response(request)
         path = request.get_full_path()
         digest = hashlib.sha256(f"{request.get_host()}|{path}".encode()).hexdigest()
-        key = f"page-cache:{page_cache_generation()}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+        key = f"page-cache:{generation}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
         cached = _process_copies.get(key)
         if cached is None:
-            cached = cache.get(key)
+            cached = _cache_call(cache.get, key)
             if cached is not None and len(cached) != 4:  # written by the release before (no expiry)
                 cached = None
             if cached is not None:
@@ -201,8 +286,9 @@ class AnonymousPageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name not in PER_RESPONSE_HEADERS]
             until = time.time() + settings.PORTAL_PAGE_CACHE_SECONDS
             entry = (response.status_code, headers, response.content, until)
-            cache.set(key, entry, settings.PORTAL_PAGE_CACHE_SECONDS)
-            _process_copies.put(key, entry, until=until)
+            _cache_call(cache.set, key, entry, settings.PORTAL_PAGE_CACHE_SECONDS)
+            if not _outage.down():  # Redis went away meanwhile: no copy of a generation that may be stale
+                _process_copies.put(key, entry, until=until)
         return response
 
     @staticmethod

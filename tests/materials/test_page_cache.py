@@ -116,3 +116,60 @@ def test_a_workers_copies_stay_within_their_byte_limit():
     assert copies.get("page-1") is not None and copies.get("page-5") is not None
     copies.put("too-big", (200, [], b"x" * 251, until), until=until)
     assert copies.get("too-big") is None
+
+
+@pytest.fixture
+def redis_outage(settings, monkeypatch):
+    """Redis as a closed port for the block given; this process's outage state is its own test's."""
+    import contextlib
+    import socket
+
+    from portal import page_cache
+
+    monkeypatch.setattr(page_cache, "_outage", page_cache._Outage())
+    monkeypatch.setattr(page_cache, "RETRY_SECONDS", 0.05)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+
+    @contextlib.contextmanager
+    def outage():
+        reachable = settings.CACHES
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{closed}/0",
+            }
+        }
+        try:
+            yield
+        finally:
+            settings.CACHES = reachable
+            time.sleep(0.1)  # past RETRY_SECONDS: Redis is asked again
+
+    return outage
+
+
+def test_with_redis_unreachable_pages_are_built_fresh_and_a_change_made_meanwhile_is_never_served_stale(
+    own_organisation, redis_outage
+):
+    from portal import page_cache
+    from portal.page_cache import page_cache_generation
+
+    material = MaterialFactory(title="綦江红军标语拓片", origin_organisation=own_organisation)
+    reader = Client()
+    detail = f"/materials/{material.global_id}/"
+    assert "綦江红军标语拓片" in _cached_get(reader, detail)
+    before = page_cache_generation()
+
+    with redis_outage():
+        copies = len(page_cache._process_copies.entries)
+        for _ in range(3):
+            assert "綦江红军标语拓片" in reader.get(detail).content.decode()
+        assert len(page_cache._process_copies.entries) == copies, "no key of a made-up generation is kept"
+        material.access_level = "partners"
+        material.save()  # committed, though the generation cannot move now
+        assert reader.get(detail).status_code == 404
+
+    assert reader.get(detail).status_code == 404, "the copy made before the outage is not served again"
+    assert page_cache_generation() != before
