@@ -153,5 +153,10 @@ def staff_userbar(context):
     timeout = min(settings.PORTAL_CONTENT_CACHE_SECONDS, 60)
     if user is None or not user.is_authenticated or getattr(request, "is_preview", False):
         return wagtailuserbar(context)
-    key = f"userbar:{user.pk}:{getattr(page, 'pk', '')}:{get_language()}:{request.get_host()}"
+    # The userbar speaks the staff member's admin language (Wagtail's UserProfile; none set: the page's,
+    # already in the key): one indexed read, so a changed preference shows at once.
+    profile = getattr(user, "wagtail_userprofile", None)
+    admin_language = profile.preferred_language if profile else ""
+    page_pk = getattr(page, "pk", "")
+    key = f"userbar:{user.pk}:{admin_language}:{page_pk}:{get_language()}:{request.get_host()}"
     return content_cached(key, lambda: wagtailuserbar(context), timeout=timeout)
