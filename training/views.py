@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.decorators import audited_export
-from portal.content_language import organisation_name
+from portal.content_language import organisation_name, reader_reads_chinese
 from portal.dates import date_display
 from portal.exports import csv_bytes, xlsx_bytes, xlsx_sheet_append
 from portal.names import staff_display_name
@@ -334,7 +334,7 @@ def certificate_download(request, code):
     heading = _("结业证书")
     pdf = certificate_pdf(
         heading=heading,
-        subheading="" if get_language().startswith("en") else "Certificate of Completion",
+        subheading="Certificate of Completion" if reader_reads_chinese() else "",
         body=body,
         organiser=organisation_name(course.origin_organisation),
         issued=date_display(certificate.issued_at, part="date"),

@@ -68,7 +68,7 @@ def breadcrumbs(context):
 
 @register.simple_tag
 def page_text(page, field: str = "title") -> dict:
-    """A page's title or introduction for the reader's language: {"text", "lang"} (portal.menu)."""
+    """A page's title or introduction in the reader's language: {"text", "lang"} (portal.content_language)."""
     text, lang = in_reader_language(page, field)
     return {"text": text, "lang": lang}
 

@@ -61,3 +61,12 @@ def test_a_deep_page_of_stories_is_read_off_the_listing_index_from_its_cursor(cl
     assert "Index Scan using story_listing_order" in plan and "Sort" not in plan, plan
     cond = next(line for line in plan.splitlines() if "Index Cond" in line and "publication_date" in line)
     assert "publication_date <=" in cond, plan
+
+
+def test_a_story_without_a_section_draws_no_empty_section_line(story_index):
+    """A preview before the editor chose a section (the field is required on saving)."""
+    story = story_create(index=story_index, title="綦江区开展红色故事宣讲")
+    assert b'class="story__section"' in story.make_preview_request().content
+    story.section = None
+    preview = story.make_preview_request()
+    assert preview.status_code == 200 and b'class="story__section"' not in preview.content
