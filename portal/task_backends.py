@@ -5,6 +5,7 @@ queue to run or watch.
 """
 
 import logging
+from collections.abc import Callable
 
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
@@ -60,25 +61,69 @@ class CeleryTaskBackend(BaseTaskBackend):
 
 
 class _CommitBatch:
-    """The jobs queued at one savepoint level of a transaction, sent as one Celery message on commit.
+    """The messages queued at one savepoint level of a transaction, sent together on commit.
 
-    A save queues two or three of Wagtail's jobs (search index, reference index); one message for
-    all of them is one broker round trip instead of one each. A savepoint rolled back drops its
-    batch with it, as it drops any other on_commit callback registered inside it.
+    A save queues two or three of Wagtail's jobs (search index, reference index): they travel as
+    one message. The modules' own tasks (task_send_on_commit) go as messages of their own, to their
+    own queues, but through one producer in one batch: on Redis, one round trip for all of them.
+    A savepoint rolled back drops its batch with it, as it drops any other on_commit callback
+    registered inside it.
     """
 
     def __init__(self):
         self.jobs: list[list] = []
+        self.sends: list[tuple] = []  # (task, args, what to do when it could not be sent)
         self.sent = False  # a test's captureOnCommitCallbacks runs callbacks it then leaves in place
 
     def __call__(self):
         from .tasks import run_django_tasks
 
         self.sent = True
+        sends = list(self.sends)
+        if self.jobs:
+            sends.insert(0, (run_django_tasks, (self.jobs,), None))
         try:
-            run_django_tasks.apply_async(args=[self.jobs])
+            _send_batch(sends)
         except Exception:
-            logger.exception("could not queue %s on Celery", ", ".join(job[0] for job in self.jobs))
+            # The transaction has committed: a broker outage must not turn it into an error. The
+            # batch may have sent none of its messages; each sender's fallback runs.
+            for task, args, failed in sends:
+                if failed is None:
+                    logger.exception("could not queue %s%r on Celery", task.name, args)
+                    continue
+                try:
+                    failed()
+                except Exception:
+                    logger.exception("could not queue %s%r, nor fall back", task.name, args)
+
+
+def _send_batch(sends: list[tuple]) -> None:
+    app = sends[0][0].app
+    if app.conf.task_always_eager:
+        for task, args, _failed in sends:
+            task.apply_async(args=args)
+        return
+    with app.producer_or_acquire() as producer, producer.batch():
+        for task, args, _failed in sends:
+            task.apply_async(args=args, producer=producer)
+
+
+def task_send_on_commit(task, args=(), *, failed: Callable[[], None] | None = None) -> None:
+    """Queue a Celery task once the transaction commits (now outside one); never raises for the broker.
+
+    The messages of one transaction go in one batch (one Redis round trip); the same task with the
+    same arguments twice is sent once. ``failed`` runs when the message could not be sent.
+    """
+    send = (task, tuple(args), failed)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        batch = _CommitBatch()
+        batch.sends.append(send)
+        batch()
+        return
+    batch = _commit_batch(connection)
+    if not any(task is other and send[1] == args for other, args, _failed in batch.sends):
+        batch.sends.append(send)
 
 
 def _commit_batch(connection) -> _CommitBatch:

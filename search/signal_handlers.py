@@ -10,32 +10,34 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal.task_backends import task_send_on_commit
 
 from .sources import document_id, source_for
 
 logger = logging.getLogger(__name__)
 
 
-def _enqueue(task, *args):
+def _index_here(task, *args) -> None:
+    logger.warning("could not queue %s%r; indexing in this process instead", task.name, args)
+    try:
+        task(*args)
+    except Exception:
+        # The index can still be rebuilt with search_rebuild.
+        logger.exception("could not index %s%r", task.name, args)
+
+
+def _queue(task, *args) -> None:
+    # Sent at commit with the transaction's other messages: a rolled-back change must not reach the index.
+    if getattr(settings, "SEARCH_QUEUE_ON_COMMIT", True):
+        task_send_on_commit(task, args, failed=partial(_index_here, task, *args))
+        return
+    # Tests that run inside one rolled-back transaction index straight away instead.
     try:
         task.delay(*args)
     except Exception:  # noqa: BLE001 - a broker that is down must not break the save
-        logger.warning("could not queue %s%r; indexing in this process instead", task.name, args)
-        try:
-            task(*args)
-        except Exception:
-            # The index can still be rebuilt with search_rebuild.
-            logger.exception("could not index %s%r", task.name, args)
-
-
-def _after_commit(callback) -> None:
-    # Tests that run inside one rolled-back transaction index straight away instead.
-    if getattr(settings, "SEARCH_QUEUE_ON_COMMIT", True):
-        transaction.on_commit(callback)
-    else:
-        callback()
+        _index_here(task, *args)
 
 
 def queue_index(*, label: str, pk: int) -> None:
@@ -43,7 +45,7 @@ def queue_index(*, label: str, pk: int) -> None:
         return
     from .tasks import index_record
 
-    _after_commit(partial(_enqueue, index_record, label, pk))
+    _queue(index_record, label, pk)
 
 
 def queue_remove(*, doc_id: str) -> None:
@@ -51,7 +53,7 @@ def queue_remove(*, doc_id: str) -> None:
         return
     from .tasks import remove_record
 
-    _after_commit(partial(_enqueue, remove_record, doc_id))
+    _queue(remove_record, doc_id)
 
 
 # The handlers listen to every model and act on those a source indexes: the modules register

@@ -6,7 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from . import registry
 from .context import applying
 from .models import ChangeLog, SyncedCopy
-from .services.feed import log_change
+from .services.feed import log_change, log_change_again
 
 
 class ReplicaReadOnly(Exception):
@@ -48,7 +48,7 @@ def _dependant_changed(attribute):
             parent = getattr(instance, attribute)
         except Exception:  # noqa: BLE001 - the parent is being deleted too
             return
-        if parent is not None and parent.pk is not None:
+        if parent is not None and parent.pk is not None and not log_change_again(parent):
             # Re-read: the parent's version may have been bumped by a queryset update.
             current = type(parent).objects.filter(pk=parent.pk).first()
             if current is not None:

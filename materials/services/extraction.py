@@ -5,11 +5,14 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from portal.task_backends import task_send_on_commit
 
 from ..models import (
     ExtractionReason,
@@ -43,14 +46,9 @@ def extraction_limits() -> ExtractionLimits:
     )
 
 
-def _send_extract(file_id: int, attempt: int) -> None:
-    from ..tasks import extract_file_text
-
-    try:
-        extract_file_text.delay(file_id, attempt)
-    except Exception:  # noqa: BLE001 - a broker that is down must not fail the upload
-        # The version stays queued; `manage.py materials_extract --missing` picks it up.
-        logger.warning("could not queue text extraction of material file %s", file_id)
+def _not_queued(file_id: int) -> None:
+    # The version stays queued; `manage.py materials_extract --missing` picks it up.
+    logger.warning("could not queue text extraction of material file %s", file_id)
 
 
 def material_file_extract_queue(
@@ -82,7 +80,10 @@ def material_file_extract_queue(
             extraction.save()
     file_id, attempt = material_file.pk, extraction.attempt
     if send:
-        transaction.on_commit(lambda: _send_extract(file_id, attempt))
+        from ..tasks import extract_file_text
+
+        # A broker that is down must not fail the upload.
+        task_send_on_commit(extract_file_text, [file_id, attempt], failed=partial(_not_queued, file_id))
     return extraction
 
 

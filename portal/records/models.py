@@ -20,6 +20,8 @@ class Versioned(models.Model):
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
+    # How many version_bump() calls this process has made: an instance in hand may be stale once it moves.
+    bumps = 0
 
     class Meta:
         abstract = True
@@ -36,6 +38,7 @@ class Versioned(models.Model):
     @classmethod
     def version_bump(cls, *, pk, **changes) -> None:
         """Move a stored row's version on without loading it (a change made to one of its parts)."""
+        Versioned.bumps += 1
         cls._base_manager.filter(pk=pk).update(version=F("version") + 1, **changes)
 
 

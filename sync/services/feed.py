@@ -6,12 +6,15 @@ import contextvars
 from django.conf import settings
 from django.db import connection, transaction
 
+from portal.records.models import Versioned
+
 from .. import registry
 from ..context import applying
 from ..models import ChangeLog
 from ..tasks import nudge_partner
 
-# Inside one_change_per_record(): the change noted for each record, written when the block ends.
+# Inside one_change_per_record(): for each record, the change noted, written when the block ends, with
+# the instance it was built from and Versioned.bumps at the time.
 _pending: contextvars.ContextVar[dict | None] = contextvars.ContextVar("sync_pending_changes", default=None)
 
 
@@ -68,7 +71,7 @@ def one_change_per_record():
         finally:
             _pending.reset(token)
         if pending:
-            _changes_write(list(pending.values()))
+            _changes_write([change for change, _instance, _bumps in pending.values()])
 
 
 def log_change(instance, *, op: str | None = None) -> None:
@@ -90,6 +93,25 @@ def log_change(instance, *, op: str | None = None) -> None:
         # Ordered by each record's last change, as the feed's entries are (the last carries the state).
         key = (spec.label, instance.global_id)
         pending.pop(key, None)
-        pending[key] = change
+        pending[key] = (change, instance, Versioned.bumps)
         return
     _changes_write([change])
+
+
+def log_change_again(instance) -> bool:
+    """Log again, as its last change, the change this block noted from ``instance`` itself.
+
+    False when there is none, or a queryset has moved a version since (Versioned.version_bump): the
+    caller then reads the record again. A dependant saved after its parent (a material's first file)
+    so costs no query: the parent's change already holds what the parent's save stored.
+    """
+    pending = _pending.get()
+    spec = registry.spec_for_model(type(instance))
+    if pending is None or spec is None:
+        return False
+    key = (spec.label, instance.global_id)
+    noted = pending.get(key)
+    if noted is None or noted[1] is not instance or noted[2] != Versioned.bumps:
+        return False
+    pending[key] = pending.pop(key)
+    return True

@@ -144,3 +144,31 @@ def test_a_deposit_needs_a_stored_unit_and_depositor_and_a_given_global_id_must_
     taken = deposit(own_organisation, pdf_upload())
     assert "global_id" in refused(global_id=taken.global_id)
     assert Material.objects.count() == 1
+
+
+def test_a_deposit_with_a_file_is_five_statements_and_its_messages_leave_in_one_batch(
+    own_organisation, private_media, settings, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.task_backends import _CommitBatch
+
+    # Wagtail's jobs as in production: queued for the worker, not run in the request.
+    settings.TASKS = {"default": {"BACKEND": "portal.task_backends.CeleryTaskBackend"}}
+    with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks() as callbacks:
+        deposit(own_organisation, pdf_upload())
+    statements = [" ".join(query["sql"].split(" ", 3)[:3]) for query in captured.captured_queries]
+    # The record, its file, its extraction, the lock taken once and the one change: the ChangeLog row
+    # is built from the material in hand, not from the row read back.
+    assert [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))] == [
+        'INSERT INTO "materials_material"',
+        'INSERT INTO "materials_materialfile"',
+        'INSERT INTO "materials_textextraction"',
+        "SELECT pg_advisory_xact_lock(7320001)",
+        'INSERT INTO "sync_changelog"',
+    ], statements
+    # Wagtail's jobs, the search index and the text extraction leave at commit in one batch.
+    (batch,) = [callback for callback in callbacks if isinstance(callback, _CommitBatch)]
+    assert batch.jobs
+    assert "materials.extract_file_text" in [task.name for task, _args, _failed in batch.sends]

@@ -221,3 +221,20 @@ def test_a_write_failing_inside_another_is_undone_alone(partners, sichuan_org):
             pass
     assert list(Material.objects.values_list("title", flat=True)) == ["保留的资料"]
     assert ChangeLog.objects.filter(global_id=kept.global_id).count() == 1
+
+
+
+def test_a_part_saved_after_its_parent_in_one_block_logs_the_version_a_queryset_moved(partners, sichuan_org):
+    import datetime
+
+    from research.models import Milestone, Project
+    from sync.services.feed import one_change_per_record
+
+    with one_change_per_record():
+        project = Project.objects.create(title="川陕革命根据地研究", origin_organisation=sichuan_org)
+        # A milestone's save moves the project's version by a queryset update, after its own change is
+        # noted: the project in hand is stale for the next one, which reads the project again.
+        Milestone.objects.create(project=project, title="开题", due_date=datetime.date(2030, 1, 1))
+        Milestone.objects.create(project=project, title="中期检查", due_date=datetime.date(2030, 6, 1))
+    (change,) = ChangeLog.objects.filter(global_id=project.global_id)
+    assert (project.version, change.version) == (1, 2)
