@@ -6,12 +6,11 @@ browsers and screen readers read it as Chinese. Chinese readers see no marks: th
 already lang="zh-Hans".
 """
 
-import re
-
 from django.utils.translation import get_language
 
+from portal.text import CJK
+
 CONTENT_LANGUAGE = "zh-Hans"
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def reader_reads_chinese() -> bool:

@@ -300,6 +300,12 @@ class OrganisationPage(Searchable, Page):
     class Meta:
         verbose_name = _("单位主页")
 
+    @property
+    def title_en(self) -> str:
+        """The unit's English name, so that menus, crumbs and titles read it for English readers
+        (portal.content_language.in_reader_language)."""
+        return self.organisation.name_en
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Each module lists the unit's own records as far as the reader may see them.

@@ -12,9 +12,10 @@ MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 BRACKETS = {"(": "（", ")": "）"}
 QUOTES = {'"': ("“", "”"), "'": ("‘", "’")}
 
-# Ideographs, kana, CJK punctuation and full-width forms. Curly quotes are left out: English
+# Ideographs, kana, CJK punctuation and full-width forms: the one test for "is this Chinese"
+# (portal.content_language marks text with it). Curly quotes are left out: English
 # uses them too, and a comma after “hello” is English.
-_CJK = re.compile(
+CJK = re.compile(
     r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
 )
 _URL = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[!-~]*")
@@ -110,7 +111,7 @@ def _edits(text: str, *, frozen: list[bool]) -> dict[int, str]:
     halves is beside Chinese."""
 
     def chinese(index: int) -> bool:
-        return 0 <= index < len(text) and bool(_CJK.match(text[index]))
+        return 0 <= index < len(text) and bool(CJK.match(text[index]))
 
     def beside_chinese(index: int) -> bool:
         return chinese(index - 1) or chinese(index + 1)

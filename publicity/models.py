@@ -23,6 +23,7 @@ from portal.searchable import Searchable, searchable_fields
 
 from .forms import ReviewCommentForm, SharedPageForm, StoryForm
 from .maps import heritage_map, thumbnails_attach
+from .naming import bulletin_issue_name
 from .signals import submission_declined
 
 
@@ -94,8 +95,7 @@ class BulletinIssue(models.Model):
         ]
 
     def __str__(self):
-        total = f" (总第{self.total_number}期)" if self.total_number else ""
-        return f"{self.title} {self.year}年第{self.number}期{total}"
+        return bulletin_issue_name(self)
 
 
 class StoryIndexPage(EnglishVersion, Page):

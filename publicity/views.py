@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from portal.pdf import pdf_view
 
 from .models import BulletinIssue
+from .naming import bulletin_issue_name
 from .pdf import bulletin_pdf
 from .selectors import bulletin_issue_archive, bulletin_issue_items
 
@@ -21,7 +22,9 @@ def bulletin_issue_detail(request, pk: int):
     sections = bulletin_issue_items(issue=issue, user=request.user)
     if not sections:
         raise Http404
-    context = {"issue": issue, "sections": sections, "breadcrumb_title": str(issue)}
+    # The crumb marks its Chinese masthead itself; the number is in the reader's language.
+    crumb = bulletin_issue_name(issue, marked=True)
+    context = {"issue": issue, "sections": sections, "breadcrumb_title": crumb}
     return render(request, "publicity/bulletin_issue.html", context)
 
 

@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.safestring import SafeData
 from django.utils.translation import get_language
 
 from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
@@ -35,10 +36,14 @@ def _crumb(page, url: str | None) -> dict:
 
 
 @register.inclusion_tag("portal/includes/breadcrumbs.html", takes_context=True)
-def breadcrumbs(context):
+def breadcrumbs(context, title=""):
     """首页 › section › … › this page: a page's ancestors below the site root, or, for a
     module's own views, the menu section and sub-section the address falls in, then the record
-    the view shows (its title as ``breadcrumb_title`` in the view's context) as the current crumb."""
+    the view shows (its title as ``breadcrumb_title`` in the view's context) as the current crumb.
+
+    A page that is neither a menu entry nor a record names itself: {% breadcrumbs title %} (a
+    translated string) in its template's breadcrumbs block; outside every section (search, 404)
+    that is the whole trail, 首页 › 检索."""
     request, page = context.get("request"), context.get("page")
     crumbs = []
     if isinstance(page, Page) and request is not None:
@@ -59,10 +64,15 @@ def breadcrumbs(context):
                 for c in trail
             ]
             break
+        named = title
         title = context.get("breadcrumb_title")
+        if named and (not crumbs or crumbs[-1]["url"]):
+            # The interface's own name for the page, in the reader's language.
+            crumbs.append({"title": named, "url": None, "lang": ""})
         if crumbs and title:
-            # A record's title is content, written in Chinese.
-            crumbs.append({"title": title, "url": None, "lang": content_lang(title)})
+            # A record's title is content, written in Chinese; one given as markup marks its own parts.
+            lang = "" if isinstance(title, SafeData) else content_lang(title)
+            crumbs.append({"title": title, "url": None, "lang": lang})
     return {"crumbs": crumbs, "request": request}
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from portal.page_cache import content_cached
 
 from ..models import RedHeritageIndexPage, StoryIndexPage
+from ..naming import bulletin_issue_name as _bulletin_issue_name
 from ..selectors import red_heritage_highlights, story_latest
 
 register = template.Library()
@@ -43,3 +44,9 @@ def heritage_highlights(context, count: int = 3):
         "index_url": _index_url(RedHeritageIndexPage, request),
         "request": request,
     }
+
+
+@register.simple_tag
+def bulletin_issue_name(issue, year: bool = True, marked: bool = True) -> str:
+    """{% bulletin_issue_name issue %}: 重庆党史工作 2020年第3期 (总第198期), see publicity.naming."""
+    return _bulletin_issue_name(issue, year=year, marked=marked)

@@ -2,17 +2,21 @@
 that is only in Chinese (editors' page titles, the site settings' names), which is marked
 lang="zh-Hans" so that readers and screen readers know it."""
 
+import gettext
 import io
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from portal.text import CJK
+
 pytestmark = pytest.mark.django_db
 
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-BULLETIN = Path(__file__).parent.parent / "publicity" / "data" / "chongqing_bulletin_2020_03.txt"
+ROOT = Path(__file__).resolve().parent.parent.parent
+BULLETIN = ROOT / "tests" / "publicity" / "data" / "chongqing_bulletin_2020_03.txt"
 PAGES = [
     "/en/",
     "/en/materials/",
@@ -22,6 +26,49 @@ PAGES = [
     "/en/about/",
     "/en/organisations/sc-province/",
 ]
+
+
+@cache
+def _interface_strings() -> tuple[frozenset[str], re.Pattern]:
+    """The project's own Chinese interface strings: the msgids of its catalogues (written in Chinese,
+    translated to English) and the msgstrs of its zh_Hans ones. Plain strings, to compare whole
+    (重庆 is a region's label, and a word of many titles); and frames, to find inside a text, where a
+    placeholder stands for a run of non-Chinese (a number, a year): 重庆党史工作 2020年第3期 holds
+    %(year)s年第%(number)s期, while 2020年第一期（成都）, a training session's own title, does not."""
+    strings = set()
+    for mo in ROOT.glob("*/locale/*/LC_MESSAGES/*.mo"):
+        with mo.open("rb") as file:
+            catalog = gettext.GNUTranslations(file)._catalog
+        chinese_source = mo.parts[-3] != "zh_Hans"
+        for key, value in catalog.items():
+            text = (key[0] if isinstance(key, tuple) else key) if chinese_source else value
+            strings.add(" ".join(text.split()))
+    plain, frames = set(), []
+    for text in strings:
+        parts = re.split(r"%\(\w+\)[sd]|%[sd]", text)
+        if len(CJK.findall("".join(parts))) < 2:
+            continue
+        if len(parts) == 1:
+            plain.add(text)
+        else:
+            frames.append(r"[^\u3400-\u9fff]+?".join(re.escape(part) for part in parts))
+    return frozenset(plain), re.compile("|".join(sorted(frames, key=len, reverse=True)))
+
+
+def _interface_inside_marks(html: bytes) -> list[str]:
+    """Marked text that is an interface string, or holds a frame of one: chrome marked as content,
+    so never translated."""
+    plain, frames = _interface_strings()
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    # The language switch names each language in itself (中文 is meant to be Chinese).
+    for element in soup.select('[lang^="zh"]:not(html):not([hreflang])'):
+        text = " ".join(element.get_text(" ", strip=True).split())
+        if text in plain:
+            found.append(text)
+        elif match := frames.search(text):
+            found.append(f"{text} ({match.group().strip()})")
+    return found
 
 
 def _unmarked_chinese(html: bytes) -> dict[str, list[str]]:
@@ -43,6 +90,7 @@ def test_english_chrome_has_no_unmarked_chinese(client, home_page):
         response = client.get(path)
         assert response.status_code == 200, path
         assert _unmarked_chinese(response.content) == {}, path
+        assert _interface_inside_marks(response.content) == [], path
 
 
 # Every kind of public page an English reader meets, on the demo content: a list, then one record
@@ -92,16 +140,32 @@ def test_english_pages_show_chinese_only_where_it_is_marked(client, home_page):
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, path
-            chinese = _unmarked_chinese_anywhere(response.content)
+            chinese = _unmarked_chinese_anywhere(response.content) + _interface_inside_marks(response.content)
             if chinese:
                 found[path] = chinese
     report = "\n".join(f"{path}: " + " | ".join(texts[:20]) for path, texts in found.items())
-    assert not found, 'Chinese outside lang="zh-Hans" on the English site:\n' + report
+    problem = 'Chinese outside lang="zh-Hans", or interface strings inside it, on the English site'
+    assert not found, f"{problem}:\n{report}"
 
 
 def test_the_whole_page_check_finds_unmarked_chinese():
     html = "<title>首页 第1期</title><p>Home <b lang='zh-Hans'>首页</b></p><script>'党史'</script><p>资料</p>"
     assert _unmarked_chinese_anywhere(html.encode()) == ["第1期", "资料"]
+
+
+def test_the_check_finds_interface_strings_marked_as_content():
+    """The interface's own words inside a mark are chrome passed off as content; content is not."""
+    crumb = '<li lang="zh-Hans">重庆党史工作 2020年第3期 (总第198期)</li>'
+    assert _interface_inside_marks(crumb.encode()) == [
+        "重庆党史工作 2020年第3期 (总第198期) (2020年第3期)"
+    ]
+    assert _interface_inside_marks('<a lang="zh-Hans">首页</a>'.encode()) == ["首页"]
+    content = (
+        '<span lang="zh-Hans">重庆党史工作</span> <li lang="zh-Hans">2020年第一期（成都）</li>'
+        '<b lang="zh-Hans">重庆市</b>'
+    )
+    switch = '<a lang="zh-hans" hreflang="zh-hans">中文</a>'
+    assert _interface_inside_marks((content + switch).encode()) == []
 
 
 def test_the_check_finds_unmarked_chinese():

@@ -2,13 +2,13 @@
 the same structure, the chosen values selected (a topic chosen by its link too), and a tag per
 filter in use that removes just that filter."""
 
-import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from portal.models import Topic
+from portal.text import CJK
 from publicity.services import story_index_ensure
 from tests.events.factories import EventFactory, days_ahead, staff_member
 from tests.factories import OrganisationFactory
@@ -20,7 +20,6 @@ from tests.training.factories import CourseFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 OLD_CLASSES = ("material-filters", "course-filters", "research-filter", "expert-search", "events-filters")
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture

@@ -134,3 +134,67 @@ def _the_phone_menu_has_a_toggle_controlling_the_menu(client):
     soup = _nav(client, "/")
     toggle = soup.select_one("[data-site-nav-toggle]")
     assert toggle["aria-controls"] == "site-nav-menu" and toggle["aria-expanded"] == "false"
+
+
+# Public pages that are neither a menu entry nor a record, in both languages: each names itself.
+BELOW_HOME = [
+    ("/search/", ["首页", "检索"]),
+    ("/search/?q=%E5%85%9A%E5%8F%B2", ["首页", "检索"]),
+    ("/en/search/", ["Home", "Search"]),
+    ("/events/past/", ["首页", "联席会议", "往期活动"]),
+    ("/events/month/2026/12/", ["首页", "联席会议", "2026年12月"]),
+    ("/training/verify/", ["首页", "联合培训", "证书验证"]),
+    ("/training/verify/NO-SUCH-CODE/", ["首页", "联合培训", "证书验证", "未找到该证书"]),
+    ("/bulletins/", ["首页", "互推互展", "工作简报"]),
+    ("/no-such-page/", ["首页", "页面不存在"]),
+]
+
+
+def _trail(client, path):
+    soup = BeautifulSoup(client.get(path).content, "html.parser")
+    crumbs = soup.select(".breadcrumbs li")
+    current = soup.select('.breadcrumbs [aria-current="page"]')
+    return [li.get_text(strip=True) for li in crumbs], [c.get_text(strip=True) for c in current]
+
+
+def test_every_page_below_home_has_a_trail_ending_in_itself(client, home_page):
+    from django.contrib.auth import get_user_model
+
+    for path, expected in BELOW_HOME:
+        crumbs, current = _trail(client, path)
+        assert (crumbs, current) == (expected, expected[-1:]), path
+
+    client.force_login(get_user_model().objects.filter(is_superuser=False).first())
+    assert _trail(client, "/training/my/") == (["首页", "联合培训", "我的培训记录"], ["我的培训记录"])
+    assert _trail(client, "/en/training/my/") == (
+        ["Home", "Joint training", "My training record"],
+        ["My training record"],
+    )
+
+
+def test_a_bulletin_issue_is_named_in_the_reader_s_language_in_the_trail(client, home_page):
+    """The number of an issue is the interface's (Issue 3, 2020); its masthead is content, marked."""
+    import io
+
+    from django.core.management import call_command
+
+    from publicity.models import BulletinIssue
+    from tests.portal.test_english_chrome import BULLETIN
+
+    call_command("import_bulletin", str(BULLETIN), stdout=io.StringIO())
+    issue = BulletinIssue.objects.get()
+    soup = _nav(client, f"/en/bulletins/{issue.pk}/")
+    last = soup.select(".breadcrumbs li")[-1]
+    assert last.get("lang") is None
+    assert last.get_text(" ", strip=True) == "重庆党史工作 Issue 3, 2020 (no. 198 overall)"
+    assert [m.get_text() for m in last.select('[lang="zh-Hans"]')] == ["重庆党史工作"]
+    assert soup.title.get_text(strip=True).startswith("重庆党史工作 Issue 3, 2020 (no. 198 overall)")
+    assert _trail(client, f"/bulletins/{issue.pk}/")[0][-1] == "重庆党史工作 2020年第3期 (总第198期)"
+
+
+def test_a_unit_page_is_named_by_the_unit_s_english_name(client, home_page):
+    soup = _nav(client, "/en/organisations/sc-province/")
+    last = soup.select(".breadcrumbs li")[-1]
+    name = "Party History Research Office of the CPC Sichuan Provincial Committee"
+    assert (last.get_text(strip=True), last.get("lang")) == (name, None)
+    assert soup.title.get_text(strip=True).startswith(name)

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from portal.models import Organisation
+from portal.text import CJK
 from publicity.models import BulletinIssue, Story
 
 from .conftest import SEED
@@ -137,7 +138,7 @@ def test_imported_chinese_text_has_full_width_punctuation(imported_seed):
     study = stories[0]
     assert study.summary.startswith("5月15日上午，市委党史研究室召开室务会，集中学习")
     assert "为什么“能”、马克思主义为什么“行”" in "".join(study.body_text())
-    half_width_beside_chinese = re.compile(r'[\u4e00-\u9fff][,;:?!()"]|[,;:?!()"][\u4e00-\u9fff]')
+    half_width_beside_chinese = re.compile(rf'{CJK.pattern}[,;:?!()"]|[,;:?!()"]{CJK.pattern}')
     for story in stories:
         for text in [story.title, story.summary, *story.body_text()]:
             assert not half_width_beside_chinese.search(text), text
