@@ -42,8 +42,8 @@ def _deleted(sender, instance, **kwargs):
 
 def _dependant_changed(attribute):
     def handler(sender, instance, raw=False, **kwargs):
-        if raw:
-            return
+        if raw or applying():
+            return  # a partner's change being applied is not logged: no parent to read
         try:
             parent = getattr(instance, attribute)
         except Exception:  # noqa: BLE001 - the parent is being deleted too

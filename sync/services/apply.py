@@ -47,11 +47,12 @@ def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
     logger.warning("sync: conflict on %s %s: %s", spec_label, change["global_id"], reason)
 
 
-def _apply_children(*, spec, instance, payload, partner) -> None:
+def _apply_children(*, spec, instance, payload, partner, new: bool) -> None:
     for child in spec.children:
         manager = getattr(instance, child.related_name)
         child_model = manager.model
-        existing = {tuple(str(registry.field_value(row, k)) for k in child.key): row for row in manager.all()}
+        rows = [] if new else manager.all()  # a record inserted just now has none to read
+        existing = {tuple(str(registry.field_value(row, k)) for k in child.key): row for row in rows}
         seen = set()
         for item in payload["children"].get(child.related_name, []):
             key = tuple(str(item.get(k)) for k in child.key)
@@ -84,15 +85,16 @@ def _apply_children(*, spec, instance, payload, partner) -> None:
             child_model.objects.filter(pk__in=gone).delete()
 
 
-def _apply_upsert(*, spec, change, partner, local) -> None:
+def _apply_upsert(*, spec, change, partner, local, copy) -> None:
     # Images chosen in the record's streams are fetched from the partner when new here.
     with streams.fetching_from(
         lambda path, sha256, size: client.file_fetch(partner, path, sha256=sha256, size=size)
     ):
-        _apply_record(spec=spec, payload=change["payload"], partner=partner, local=local)
+        _apply_record(spec=spec, payload=change["payload"], partner=partner, local=local, copy=copy)
 
 
-def _apply_record(*, spec, payload, partner, local) -> None:
+def _apply_record(*, spec, payload, partner, local, copy) -> None:
+    new = local is None and spec.create is None
     if local is not None:
         instance = local
     elif spec.create is not None:
@@ -108,24 +110,46 @@ def _apply_record(*, spec, payload, partner, local) -> None:
     registry.assign(instance, spec.fields, payload["fields"])
     instance.save_base()
     for name, values in payload["m2m"].items():
+        if new and not values:
+            continue  # nothing to read or to set on a record inserted just now
         manager = getattr(instance, name)
         manager.set(registry.m2m_objects(spec.model, name, values))
         if hasattr(manager, "commit"):
             manager.commit()  # a ParentalManyToManyField keeps the set in memory until committed
-    _apply_children(spec=spec, instance=instance, payload=payload, partner=partner)
+    _apply_children(spec=spec, instance=instance, payload=payload, partner=partner, new=new)
     if spec.applied is not None:
         spec.applied(instance)
-    SyncedCopy.objects.update_or_create(
+    _copy_store(
+        copy,
         model_label=spec.label,
         global_id=instance.global_id,
-        defaults={
-            "origin_region": instance.origin_region,
-            "version": instance.version,
-            "digest": registry.local_digest(spec, instance),
-            "deleted": False,
-            "applied_at": timezone.now(),
-        },
+        origin_region=instance.origin_region,
+        version=instance.version,
+        digest=registry.local_digest(spec, instance),
+        deleted=False,
     )
+
+
+_COPY_FIELDS = ["origin_region", "version", "digest", "deleted", "applied_at"]
+
+
+def _copy_store(copy: SyncedCopy | None, *, model_label: str, global_id, **values) -> None:
+    """The replica's SyncedCopy as the change left it: the row read (and locked) before, updated in place.
+
+    With none read, one insert that updates a row a concurrent apply may have added meanwhile.
+    """
+    values["applied_at"] = timezone.now()
+    if copy is None:
+        SyncedCopy.objects.bulk_create(
+            [SyncedCopy(model_label=model_label, global_id=global_id, **values)],
+            update_conflicts=True,
+            unique_fields=["model_label", "global_id"],
+            update_fields=_COPY_FIELDS,
+        )
+        return
+    for name, value in values.items():
+        setattr(copy, name, value)
+    copy.save(update_fields=_COPY_FIELDS)
 
 
 def change_apply(*, change: dict, partner_region: str, result: ApplyResult | None = None) -> ApplyResult:
@@ -146,7 +170,9 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
     with transaction.atomic(), apply_context():
         page_cache_invalidate()  # also for writes that send no signal (queryset updates)
         local = spec.model.objects.select_for_update().filter(global_id=global_id).first()
-        copy = SyncedCopy.objects.filter(model_label=spec.label, global_id=global_id).first()
+        copy = (
+            SyncedCopy.objects.select_for_update().filter(model_label=spec.label, global_id=global_id).first()
+        )
         if local is not None and local.origin_region != partner_region:
             _conflict(
                 spec_label=spec.label,
@@ -161,16 +187,14 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
             if local is not None:
                 local.delete()
                 result.removed += 1
-            SyncedCopy.objects.update_or_create(
+            _copy_store(
+                copy,
                 model_label=spec.label,
                 global_id=global_id,
-                defaults={
-                    "origin_region": partner_region,
-                    "version": max(version, copy.version if copy else 0),
-                    "digest": "",
-                    "deleted": True,
-                    "applied_at": timezone.now(),
-                },
+                origin_region=partner_region,
+                version=max(version, copy.version if copy else 0),
+                digest="",
+                deleted=True,
             )
             quarantine_settle(
                 model_label=spec.label, global_id=global_id, version=version, partner_region=partner_region
@@ -218,8 +242,8 @@ def change_apply(*, change: dict, partner_region: str, result: ApplyResult | Non
             result.ignored += 1
             return result
         try:
-            with transaction.atomic():
-                _apply_upsert(spec=spec, change=change, partner=partner, local=local)
+            # This change's savepoint (the atomic block above) is rolled back with the error.
+            _apply_upsert(spec=spec, change=change, partner=partner, local=local, copy=copy)
         except (DataError, IntegrityError, ValidationError, ValueError, TypeError, KeyError) as error:
             # Data the kinds let through but the database or the model would not take.
             logger.warning(

@@ -1,8 +1,10 @@
-"""Pulling the partner's feed: page by page from the stored cursor, change by change."""
+"""Pulling the partner's feed: page by page from the stored cursor, in batches of changes."""
 
 import datetime
 import logging
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import transaction
 from django.utils import timezone
@@ -63,7 +65,7 @@ def partner_record_fetch(*, partner_region: str, label: str, global_id) -> dict:
 
 
 def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
-    """Fetch the partner's feed from the stored cursor and apply it, change by change.
+    """Fetch the partner's feed from the stored cursor and apply it, a batch of changes at a time.
 
     A crash leaves every change either applied with the cursor past it, or neither.
     """
@@ -74,53 +76,100 @@ def partner_pull(*, partner_region: str, max_pages: int = 1000) -> ApplyResult:
         return _pull(partner, max_pages=max_pages) if mine else ApplyResult()
 
 
+# A batch is one transaction: its changes' writes and the cursor past them commit together.
+BATCH_CHANGES = 100
+BATCH_SECONDS = 5.0
+
+
 def _pull(partner, *, max_pages: int) -> ApplyResult:
     partner_region = partner.region
     cursor, _ = PartnerCursor.objects.get_or_create(region=partner_region)
     result = ApplyResult()
+    # The next page is fetched while this one is applied: HTTP only in the thread, the database here.
+    prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-pull-{partner_region}")
     try:
+        after = cursor.after_seq
+        upcoming = prefetch.submit(_page_fetch, partner, after=after)
         for _page in range(max_pages):
-            cursor.refresh_from_db()
             try:
-                page = _page_fetch(partner, after=cursor.after_seq)
+                page = upcoming.result()
             except client.PageTooLarge as error:
-                _oversized_skip(partner, after=cursor.after_seq, error=error)
+                _oversized_skip(partner, after=after, error=error)
                 result.refused += 1
+                after = PartnerCursor.objects.get(region=partner_region).after_seq
+                upcoming = prefetch.submit(_page_fetch, partner, after=after)
                 continue
-            for change in page["changes"]:
-                # One transaction per change: its writes and the cursor move together,
-                # and the partner's record shows here as soon as it is applied.
-                with transaction.atomic():
-                    cursor = PartnerCursor.objects.select_for_update().get(region=partner_region)
-                    if change["seq"] <= cursor.after_seq:
-                        continue  # a concurrent pull applied it already
-                    try:
-                        change_check(change=change)
-                        with transaction.atomic():
-                            change_apply(change=change, partner_region=partner_region, result=result)
-                    except ChangeRefused as refused:
-                        # Not applied, not lost: kept with its reason; the feed goes on.
-                        quarantine_add(change=change, partner_region=partner_region, refused=refused)
-                        result.refused += 1
-                    cursor.after_seq = change["seq"]
-                    cursor.last_change_at = (
-                        change["created_at"] if isinstance(change.get("created_at"), str) else None
-                    )
-                    cursor.applied_total += 1
-                    cursor.partner_head = page["head"]
-                    cursor.save()
+            page_end = page["changes"][-1]["seq"] if page["changes"] else after
+            upcoming = prefetch.submit(_page_fetch, partner, after=page_end) if page["has_more"] else None
+            _page_apply(page, partner_region=partner_region, result=result)
             PartnerCursor.objects.filter(region=partner_region).update(
                 partner_head=page["head"], last_success_at=timezone.now()
             )
-            if not page["has_more"]:
+            if upcoming is None:
                 break
+            after = PartnerCursor.objects.get(region=partner_region).after_seq
+            if after != page_end:
+                # A concurrent pull moved the cursor: the page fetched ahead may start too early.
+                upcoming.cancel()
+                upcoming = prefetch.submit(_page_fetch, partner, after=after)
     except Exception as error:
         PartnerCursor.objects.filter(region=partner_region).update(
             last_error=f"{type(error).__name__}: {error}"[:2000], last_error_at=timezone.now()
         )
         logger.warning("sync: pull from %s failed: %s", partner_region, error)
         raise
+    finally:
+        prefetch.shutdown(wait=True, cancel_futures=True)
     return result
+
+
+def _page_apply(page: dict, *, partner_region: str, result: ApplyResult) -> None:
+    changes = page["changes"]
+    start = 0
+    while start < len(changes):
+        start = _batch_apply(
+            changes, start=start, head=page["head"], partner_region=partner_region, result=result
+        )
+
+
+def _batch_apply(
+    changes: list[dict], *, start: int, head: int, partner_region: str, result: ApplyResult
+) -> int:
+    """Apply changes from ``start`` in one transaction, the cursor moved past them at its end.
+
+    Each change is applied in a savepoint of its own: a refused one is rolled back alone and kept in
+    the quarantine with its reason; any other error rolls the whole batch back, cursor included.
+    Returns where the next batch starts.
+    """
+    deadline = time.monotonic() + BATCH_SECONDS
+    position = start
+    with transaction.atomic():
+        cursor = PartnerCursor.objects.select_for_update().get(region=partner_region)
+        moved = 0
+        last = None
+        while position < len(changes) and position - start < BATCH_CHANGES:
+            if position > start and time.monotonic() > deadline:
+                break
+            change = changes[position]
+            position += 1
+            if change["seq"] <= cursor.after_seq:
+                continue  # a concurrent pull applied it already
+            try:
+                change_check(change=change)
+                change_apply(change=change, partner_region=partner_region, result=result)
+            except ChangeRefused as refused:
+                # Not applied, not lost: kept with its reason; the feed goes on.
+                quarantine_add(change=change, partner_region=partner_region, refused=refused)
+                result.refused += 1
+            moved += 1
+            last = change
+        if last is not None:
+            cursor.after_seq = last["seq"]
+            cursor.last_change_at = last["created_at"] if isinstance(last.get("created_at"), str) else None
+            cursor.applied_total += moved
+            cursor.partner_head = head
+            cursor.save(update_fields=["after_seq", "last_change_at", "applied_total", "partner_head"])
+    return position
 
 
 def _page_fetch(partner, *, after: int) -> dict:
