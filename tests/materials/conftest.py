@@ -62,3 +62,21 @@ def partner_staff(partner_organisation):
 
 def pdf_upload(name="资料.pdf", content=PDF):
     return ContentFile(content, name=name)
+
+
+@pytest.fixture
+def extracted_minutes(own_organisation):
+    """A three-page Word minute whose text extraction has run, as the worker leaves it."""
+    from materials.services import material_create
+    from materials.services.extraction import material_file_extract
+
+    from . import documents as docs
+
+    material = material_create(
+        organisation=own_organisation,
+        title="川渝党史协作纪要",
+        material_type="archive",
+        uploaded_file=ContentFile(docs.docx([docs.page_text(n) for n in (1, 2, 3)]), name="纪要.docx"),
+    )
+    material_file_extract(file_id=material.current_file.pk)
+    return material

@@ -2,10 +2,7 @@
 
 import pytest
 
-from django.core.files.base import ContentFile
-
 from materials.models import TextExtraction
-from materials.services import material_create
 from materials.services.extraction import material_file_extract
 from portal.services import staff_user_create_or_update
 
@@ -15,15 +12,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def material(own_organisation):
-    material = material_create(
-        organisation=own_organisation,
-        title="川渝党史协作纪要",
-        material_type="archive",
-        uploaded_file=ContentFile(docs.docx([docs.page_text(n) for n in (1, 2, 3)]), name="纪要.docx"),
-    )
-    material_file_extract(file_id=material.current_file.pk)
-    return material
+def material(extracted_minutes):
+    return extracted_minutes
 
 
 def text_url(material) -> str:

@@ -2,29 +2,18 @@
 
 import pytest
 
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.search import index
 
 from materials.models import Material
-from materials.services import material_create
-from materials.services.extraction import material_file_extract
-
-from . import documents as docs
 
 pytestmark = pytest.mark.django_db
 
 
-def test_indexing_a_material_reads_its_file_and_pages_once(own_organisation):
-    material = material_create(
-        organisation=own_organisation,
-        title="川渝党史协作纪要",
-        material_type="archive",
-        uploaded_file=ContentFile(docs.docx([docs.page_text(n) for n in (1, 2, 3)]), name="纪要.docx"),
-    )
-    material_file_extract(file_id=material.current_file.pk)
+def test_indexing_a_material_reads_its_file_and_pages_once(extracted_minutes):
+    material = extracted_minutes
     fresh = Material.objects.get(pk=material.pk)  # as the index task reads it
 
     with CaptureQueriesContext(connection) as queries:
