@@ -318,6 +318,9 @@ CACHES = (
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"portal-{PORTAL_REGION}",
+            # A Redis that stops answering fails a request in seconds (the page cache then builds
+            # pages fresh) instead of holding every web worker for the kernel's timeout.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
     if REDIS_URL

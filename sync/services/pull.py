@@ -138,11 +138,14 @@ def _batch_apply(
     """Apply changes from ``start`` in one transaction, the cursor moved past them at its end.
 
     Each change is applied in a savepoint of its own: a refused one is rolled back alone and kept in
-    the quarantine with its reason; any other error rolls the whole batch back, cursor included.
+    the quarantine with its reason. Any other error rolls back only the change it came from: the
+    changes before it commit with the cursor past them (a withdrawal already applied stays applied,
+    and their files are not fetched again), and the error is raised with the cursor before it.
     Returns where the next batch starts.
     """
     deadline = time.monotonic() + BATCH_SECONDS
     position = start
+    failure = None
     with transaction.atomic():
         cursor = PartnerCursor.objects.select_for_update().get(region=partner_region)
         moved = 0
@@ -161,6 +164,9 @@ def _batch_apply(
                 # Not applied, not lost: kept with its reason; the feed goes on.
                 quarantine_add(change=change, partner_region=partner_region, refused=refused)
                 result.refused += 1
+            except Exception as error:  # noqa: BLE001 - raised again once the changes before it commit
+                failure = error
+                break
             moved += 1
             last = change
         if last is not None:
@@ -169,6 +175,8 @@ def _batch_apply(
             cursor.applied_total += moved
             cursor.partner_head = head
             cursor.save(update_fields=["after_seq", "last_change_at", "applied_total", "partner_head"])
+    if failure is not None:
+        raise failure
     return position
 
 

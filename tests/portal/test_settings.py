@@ -165,3 +165,33 @@ def test_production_keeps_private_files_out_of_the_published_media_root(tmp_path
     assert default.returncode == 0, default.stderr
     assert "MATERIALS_PRIVATE_ROOT" in default.stdout
     assert str(tmp_path / "media") + "/private" not in default.stdout
+
+
+def test_a_redis_that_stops_answering_fails_the_cache_call_instead_of_holding_the_worker():
+    import socket
+    import threading
+
+    from django.core.cache.backends.redis import RedisCache
+
+    from portal.settings import base
+
+    if "OPTIONS" not in base.CACHES["default"]:
+        pytest.skip("no REDIS_URL: the cache is the local-memory one")
+    silent = socket.socket()  # accepts connections (the kernel's backlog) and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    config = base.CACHES["default"]
+    cache = RedisCache(f"redis://127.0.0.1:{silent.getsockname()[1]}/0", {**config, "LOCATION": None})
+    outcome = []
+
+    def read():
+        try:
+            cache.get("anything")
+        except Exception as error:  # noqa: BLE001 - which error it is, is the assertion
+            outcome.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(30)  # a bound on waiting for the outcome, not a speed figure
+    silent.close()
+    assert outcome and "timeout" in type(outcome[0]).__name__.lower(), outcome

@@ -45,8 +45,9 @@ def test_a_refused_change_in_a_batch_is_rolled_back_alone_and_quarantined(partne
     assert cursor.applied_total == 7 and cursor.last_change_at is not None
 
 
-def test_a_crash_in_a_batch_leaves_its_writes_and_the_cursor_both_unapplied(partner, organisations):
+def test_a_crash_in_a_batch_keeps_the_changes_before_it_and_leaves_itself_unapplied(partner, organisations):
     applied = [_material(partner, f"之前{n}") for n in range(3)]
+    withdrawn = partner.add({**applied[0], "op": "withdraw", "version": 2, "payload": None})
     # The partner fails while a file is fetched: not a refusal of the change but a failed pull.
     crash = _material(partner, "对方出错时的资料", status=503)
     later = [_material(partner, f"之后{n}") for n in range(2)]
@@ -54,16 +55,20 @@ def test_a_crash_in_a_batch_leaves_its_writes_and_the_cursor_both_unapplied(part
     with pytest.raises(SyncError):
         partner_pull(partner_region="chongqing")
 
-    assert _applied(applied + [crash] + later) == 0
-    assert not SyncedCopy.objects.exists() and not QuarantinedChange.objects.exists()
+    # The changes before the crash commit with the cursor past them: a withdrawal is not undone by a
+    # later change's failure, nor are their files fetched again on the next pull.
+    assert _applied(applied[1:]) == 2 and _applied(applied[:1]) == 0
+    assert _applied([crash] + later) == 0 and not QuarantinedChange.objects.exists()
     cursor = _cursor()
-    assert cursor.after_seq == 0 and cursor.applied_total == 0
+    assert cursor.after_seq == withdrawn["seq"] and cursor.applied_total == 4
     assert "503" in cursor.last_error
 
+    fetched = len([path for path in partner.requests if path.startswith("/sync/files")])
     partner.files[hostile.file_path(crash)] = (200, "对方出错时的资料的文件".encode(), {})
     partner_pull(partner_region="chongqing")
-    assert _applied(applied + [crash] + later) == 6
-    assert _cursor().after_seq == later[-1]["seq"] and _cursor().applied_total == 6
+    assert _applied([crash] + later) == 3
+    assert _cursor().after_seq == later[-1]["seq"] and _cursor().applied_total == 7
+    assert len([path for path in partner.requests if path.startswith("/sync/files")]) == fetched + 3
 
 
 def test_batches_before_a_crash_stay_applied_with_the_cursor_past_them(partner, organisations, monkeypatch):
@@ -76,9 +81,9 @@ def test_batches_before_a_crash_stay_applied_with_the_cursor_past_them(partner, 
     with pytest.raises(SyncError):
         partner_pull(partner_region="chongqing")
 
-    # Pages [1 2 3] [4 5 6], batches [1 2] [3] [4 5]: change 4 is rolled back with the crash at 5.
-    assert _applied(first[:3]) == 3 and _applied(first[3:] + [crash]) == 0
-    assert _cursor().after_seq == first[2]["seq"] and _cursor().applied_total == 3
+    # Pages [1 2 3] [4 5 6], batches [1 2] [3] [4 5]: change 4 commits, the crash at 5 does not.
+    assert _applied(first) == 4 and _applied([crash]) == 0
+    assert _cursor().after_seq == first[3]["seq"] and _cursor().applied_total == 4
     feed = [path for path in partner.requests if path.startswith("/sync/changes")]
     assert feed[:2] == ["/sync/changes?after=0&limit=3", "/sync/changes?after=3&limit=3"]
 
