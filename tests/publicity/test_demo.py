@@ -1,5 +1,4 @@
 import io
-import time
 
 import pytest
 from bs4 import BeautifulSoup
@@ -51,9 +50,7 @@ def test_sichuan_demo_has_its_own_stories_and_red_site(client, site_home):
 
 
 def test_demo_stories_show_their_pictures_on_the_home_page(client, site_home):
-    started = time.monotonic()
     _demo("chongqing")
-    first_build = time.monotonic() - started
     images = get_image_model().objects.count()
     _demo("chongqing")
 
@@ -65,4 +62,3 @@ def test_demo_stories_show_their_pictures_on_the_home_page(client, site_home):
     assert {img["alt"] for img in photos} == {STORY_PICTURES[slug][1] for slug in slugs}
     titles = set(get_image_model().objects.values_list("title", flat=True))
     assert {STORY_PICTURES[slug][0] for slug in slugs} <= titles
-    assert first_build < 10  # the four drawings take well under a second
