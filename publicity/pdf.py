@@ -8,6 +8,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
+from django.utils import translation
+
+from portal.dates import date_display
 from portal.pdf import BLACK, FONT_NAME, RED, cjk_font, new_document, text
 
 from .models import BulletinIssue, Story
@@ -56,7 +59,8 @@ def bulletin_pdf(*, issue: BulletinIssue, sections: list[tuple[object, list[Stor
     """The issue laid out like the printed bulletin: masthead, contents by 【section】, items, 报/送/发."""
     style = _bulletin_styles(cjk_font())
     number = f"第{issue.number}期" + (f" (总第{issue.total_number}期)" if issue.total_number else "")
-    date = f"{issue.date.year}年{issue.date.month}月{issue.date.day}日"
+    with translation.override("zh-hans"):  # the bulletin is printed in Chinese whoever asks for it
+        date = date_display(issue.date)
     width = A4[0] - 50 * mm
     flow = [
         Paragraph(text(issue.title), style["masthead"]),

@@ -1,6 +1,8 @@
 """One date format on every page: 2020年6月9日 09:30 in Chinese, 9 Jun 2020, 09:30 in English."""
 
 import datetime
+import re
+from pathlib import Path
 
 from django.template import Context, Template
 from django.utils import translation
@@ -45,3 +47,37 @@ def test_a_materials_date_span_is_written_the_one_way():
         assert span.date_display == "2020年6月9日 – 2020年6月30日"
         assert Material(date_to=datetime.date(2020, 6, 9)).date_display == "2020年6月9日"
         assert Material().date_display == ""
+
+
+ROOT = Path(__file__).resolve().parents[2]
+# A moment or a date printed as it comes: {{ x.created_at }}, {{ lock.until }}, {{ issue.date }}, or
+# through filters none of which is the one rule (|when).
+DATE_OUTPUT = re.compile(r"{{\s*([\w.]+?(?:_at|\.until|date))\s*(\|[^}]*)?}}")
+# Django's own date formats; a machine-readable <time datetime="…"> attribute may use them.
+OWN_FORMAT = re.compile(r"(?<!datetime=\")({{\s*[\w.]+\|(?:date|time):[^}]*}})")
+# Short and explained: what may use |date: though it writes no date.
+ALLOWED = {
+    ("events/includes/month_grid.html", '{{ day.date|date:"D" }}'),  # a weekday's name heading a column
+}
+
+
+def _templates():
+    for path in sorted(ROOT.glob("*/templates/**/*.html")):
+        app = path.relative_to(ROOT).parts[0]
+        yield path.relative_to(ROOT / app / "templates").as_posix(), path
+
+
+def test_every_template_writes_dates_through_the_one_filter():
+    """Issue 17: no template prints a date or moment raw or with its own |date: format, so every
+    page says 2020年6月9日 09:30 (|when); only datetime="…" attributes and ALLOWED differ."""
+    found = []
+    for name, path in _templates():
+        text = path.read_text(encoding="utf-8")
+        for match in DATE_OUTPUT.finditer(text):
+            filters = match.group(2) or ""
+            if "|when" not in filters and not re.match(r"\|(?:date|time):", filters):
+                found.append(f"{name}: {match.group(0)}")
+        for match in OWN_FORMAT.finditer(text):
+            if (name, match.group(1)) not in ALLOWED:
+                found.append(f"{name}: {match.group(1)}")
+    assert found == []

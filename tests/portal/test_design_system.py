@@ -160,3 +160,48 @@ def test_an_empty_story_index_shows_the_shared_empty_state(client, site_home):
     html = client.get("/stories/").content.decode()
     assert html.count('class="empty-state"') == 1
     assert "暂无稿件。" in html
+
+
+TOPIC_LOOP = re.compile(r"{%\s*for\s+\w+\s+in\s+[\w.]*\btopics\b[^%]*%}|{%\s*for\s+topic\s+in\b[^%]*%}")
+
+
+def test_topic_tags_are_written_once():
+    """(e) No public template walks a record's topics but portal/includes/tags.html: a topic is a .tag
+    link to its list, filtered by it, in every module."""
+    own = [
+        f"{name}: {loop.group(0)}"
+        for name, path in _public_templates().items()
+        if name != "portal/includes/tags.html"
+        for loop in TOPIC_LOOP.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert own == []
+
+
+@pytest.mark.django_db
+def test_a_storys_topics_are_tags_that_filter_the_story_list(client, site_home, settings):
+    from bs4 import BeautifulSoup
+
+    from portal.models import Topic
+    from publicity.services import story_index_ensure
+    from tests.publicity.factories import story_create
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    index = story_index_ensure(home=site_home)
+    story = story_create(index=index, title="綦江推进长征")
+    story_create(index=index, title="无主题的稿件")
+    story.topics.set(
+        [
+            Topic.objects.create(kind="event", name="中央红军长征", slug="long-march"),
+            Topic.objects.create(kind="place", name="綦江", slug="qijiang"),
+        ]
+    )
+    story.save_revision().publish()
+
+    page = BeautifulSoup(client.get(story.url).content, "html.parser")
+    tags = page.select("ul.tags li > a.tag")
+    assert [tag.get_text() for tag in tags] == ["中央红军长征", "綦江"]
+    hrefs = sorted(tag["href"] for tag in tags)
+    assert hrefs == [f"{index.url}?topic=long-march", f"{index.url}?topic=qijiang"]
+    for tag in tags:
+        listed = client.get(tag["href"]).content.decode()
+        assert "綦江推进长征" in listed and "无主题的稿件" not in listed

@@ -123,8 +123,8 @@ def test_every_list_has_the_same_bar_and_shows_what_is_chosen(client, records, m
 def test_a_topic_link_is_chosen_in_the_topic_menu(client, records):
     """A topic's link under a material or on a project's page shows that topic chosen in the menu."""
     listing = BeautifulSoup(client.get("/materials/").content, "html.parser")
-    link = listing.select_one('.material-list a[href="?topic=theme-long-march"]')
-    bar = bar_of(client, "/materials/" + link["href"])
+    link = listing.select_one('.material-list a.tag[href="/materials/?topic=theme-long-march"]')
+    bar = bar_of(client, link["href"])
     assert chosen(bar) == {"topic": "theme-long-march"}
     assert bar.select_one("select[name=topic] option[selected]").get_text() == "长征精神"
 
