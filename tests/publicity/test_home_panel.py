@@ -172,9 +172,8 @@ def test_a_signed_in_home_page_reads_the_readers_unit_once(client, unit, add_sto
 def test_stories_of_both_regions_show_their_own_region(client, story_index, add_story):
     add_story(1)
     chongqing = OrganisationFactory(code="cq-wanzhou", name="万州区委党史研究室", region="chongqing")
-    story_create(
-        index=story_index, title="重庆稿件", organisation=chongqing, publication_date=datetime.date(2026, 1, 5)
-    )
+    day = datetime.date(2026, 1, 5)
+    story_create(index=story_index, title="重庆稿件", organisation=chongqing, publication_date=day)
     for path, labels in (("/", ("重庆", "四川")), ("/en/", ("Chongqing", "Sichuan"))):
         items = home(client, path).select(".latest-stories li")
         assert [li.a.get_text(strip=True) for li in items] == ["重庆稿件", "稿件1"], path
