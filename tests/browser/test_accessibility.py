@@ -26,6 +26,8 @@ PUBLIC_PATHS = [
     "/search/?q=长征",
     "/search/?q=查无此词组合",
     "/events/?when=past",
+    # A month holding the demo's first joint meeting: the calendar grid with an event in it.
+    "/events/month/2020/05/",
     "/research/experts/",
     "/bulletins/",
     # A unit's page: its contact details and its records of every module.
@@ -164,6 +166,9 @@ def test_public_pages_have_no_serious_or_critical_violations(live_site, browser,
     assert all(details.values()), details
 
     found = _audit(page, paths, base=live_site)
+    # The month view is audited with an event in its grid, not as an empty month.
+    page.goto(live_site + "/events/month/2020/05/")
+    assert page.locator(".month-grid__event a").count() >= 1
     with capsys.disabled():
         print("\naxe-core, public pages (violations by impact):\n" + _report("public", found))
     assert len(found) >= 15

@@ -167,3 +167,40 @@ def test_a_signed_in_home_page_reads_the_readers_unit_once(client, unit, add_sto
         home(client)
     profile_reads = [q for q in captured if 'FROM "portal_staffprofile"' in q["sql"]]
     assert len(profile_reads) == 1, "\n".join(q["sql"] for q in profile_reads)
+
+
+def test_stories_of_both_regions_show_their_own_region(client, story_index, add_story):
+    add_story(1)
+    chongqing = OrganisationFactory(code="cq-wanzhou", name="万州区委党史研究室", region="chongqing")
+    day = datetime.date(2026, 1, 5)
+    story_create(index=story_index, title="重庆稿件", organisation=chongqing, publication_date=day)
+    for path, labels in (("/", ("重庆", "四川")), ("/en/", ("Chongqing", "Sichuan"))):
+        items = home(client, path).select(".latest-stories li")
+        assert [li.a.get_text(strip=True) for li in items] == ["重庆稿件", "稿件1"], path
+        assert [li["data-region"] for li in items] == ["chongqing", "sichuan"], path
+        metas = [li.select_one(".story-list__meta").get_text(" ", strip=True) for li in items]
+        for meta, label, other in zip(metas, labels, reversed(labels), strict=True):
+            assert f"· {label} ·" in meta and other not in meta, (path, meta)
+
+
+def test_only_sessions_open_for_enrolment_are_listed(client, site_home):
+    from django.utils import timezone
+
+    from tests.training.factories import SessionFactory
+
+    now = timezone.now()
+    SessionFactory(title="报名中的一期")
+    SessionFactory(
+        title="已截止的一期",
+        enrolment_opens=now - datetime.timedelta(days=10),
+        enrolment_closes=now - datetime.timedelta(days=1),
+    )
+    SessionFactory(
+        title="尚未开始报名的一期",
+        enrolment_opens=now + datetime.timedelta(days=1),
+        enrolment_closes=now + datetime.timedelta(days=10),
+    )
+    panel = home(client).select_one('section[aria-labelledby="open-sessions-heading"]')
+    assert panel.h2.get_text(strip=True) == "正在报名的培训"
+    listed = [li.a.get_text(" ", strip=True) for li in panel.select("li") if li.a]
+    assert len(listed) == 1 and listed[0].endswith("报名中的一期"), listed
