@@ -311,21 +311,15 @@ SENTRY_DSN = ENV.sentry_dsn
 # CA bundle for the partners' https addresses when they use a private CA (default: the system's).
 SYNC_CA_CERTS = ENV.sync_ca_certs
 
-CACHES = (
-    # Two regions may share one Redis: sessions and cached renditions stay each region's own.
-    {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"portal-{PORTAL_REGION}",
-            # A Redis that stops answering fails a request in seconds (the page cache then builds
-            # pages fresh) instead of holding every web worker for the kernel's timeout.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
-    }
+# Two regions may share one Redis: sessions and cached renditions stay each region's own. A Redis
+# that stops answering fails a call in seconds (pages are then built fresh), not the kernel's timeout.
+_REDIS_CACHE = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": f"portal-{PORTAL_REGION}", "OPTIONS": _REDIS_CACHE}  # fmt: skip
     if REDIS_URL
-    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-)
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 WAGTAIL_SITE_NAME = "川渝党史协作平台"
 WAGTAILADMIN_BASE_URL = ENV.base_url or "http://127.0.0.1:8001"
