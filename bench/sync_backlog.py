@@ -143,9 +143,6 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             extractor = _extract_worker(chongqing, Path(folder))
             chongqing.start_beat()
             worker, web = chongqing.worker.pid, sichuan.web.pid
-            if os.environ.get("BENCH_PYSPY"):
-                spy = subprocess.Popen(["/tmp/pyspy/bin/py-spy", "record", "-p", str(worker), "--subprocesses",
-                    "-r", "20", "-f", "raw", "-o", os.environ["BENCH_PYSPY"]], env={**os.environ, "PYTHONPATH": "/tmp/pyspy"})
             web_cpu_before = cpu_seconds(web)
             peak_kb, first_at, samples, position = 0, None, [], start_seq
             while position < head:
