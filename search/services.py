@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from elasticsearch import NotFoundError
+from elasticsearch import BadRequestError, NotFoundError
 
 from django.conf import settings
 
@@ -50,14 +50,23 @@ def _mapping_update(client, alias: str) -> None:
 
 
 def index_ensure() -> str:
-    """The alias over a live index, creating an empty one the first time."""
+    """The alias over a live index, creating an empty one the first time.
+
+    Every worker thread may be first: the first index has one name for all of them, so the alias
+    never points at two indices (Elasticsearch then refuses every write until a rebuild).
+    """
     client = connect()
     alias = alias_name()
     if client.indices.exists_alias(name=alias):
         _mapping_update(client, alias)
         return alias
-    name = index_create(name=versioned_index_name())
-    client.indices.update_aliases(actions=[{"add": {"index": name, "alias": alias}}])
+    first = f"{alias}-first"
+    try:
+        index_create(name=first)
+    except BadRequestError as error:
+        if error.error != "resource_already_exists_exception":
+            raise
+    client.indices.update_aliases(actions=[{"add": {"index": first, "alias": alias}}])
     return alias
 
 

@@ -1,6 +1,8 @@
 """search_rebuild fills a new index and swaps the alias; readers never see an empty index."""
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -49,3 +51,25 @@ def test_rebuild_command_reports_progress(search_index, corpus):
     assert "5/5" in text and "100%" in text
     assert "documents" in text
     assert titles(content_search(query="红岩精神")) == ["弘扬红岩精神学术研讨会"]
+
+
+def test_workers_indexing_at_once_on_a_new_site_make_one_index_behind_the_alias(
+    search_index, settings, corpus
+):
+    settings.SEARCH_INDEX_PREFIX = f"{settings.SEARCH_INDEX_PREFIX}-fresh"  # no index yet
+    start = threading.Barrier(8)
+
+    def first_write():
+        start.wait()
+        return services.index_ensure()
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            aliases = set(pool.map(lambda _n: first_write(), range(8)))
+        assert len(alias_targets(services.alias_name())) == 1
+        # Elasticsearch takes writes through the alias (it refuses them over two indices).
+        material = corpus["qijiang"]
+        assert services.record_index(label=material._meta.label, pk=material.pk)
+    finally:
+        services.indexes_drop()
+    assert aliases == {services.alias_name()}
