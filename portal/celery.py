@@ -1,6 +1,6 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 from portal.configuration import configuration_errors_exit
 from portal.observability import celery_connect
@@ -21,3 +21,13 @@ def _settings_loaded_or_one_line(sender, **kwargs):
 
     with configuration_errors_exit():
         settings.INSTALLED_APPS  # noqa: B018 - reading a setting imports the settings module
+
+
+@signals.task_prerun.connect(weak=False)
+def _connections_checked(task=None, **kwargs):
+    # As before each request: a connection past CONN_MAX_AGE or failing its health check is
+    # replaced, one that works is kept (a task inside a test's transaction keeps its connection).
+    if task is not None and not task.request.is_eager:
+        from django.db import close_old_connections
+
+        close_old_connections()

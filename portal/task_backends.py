@@ -6,6 +6,7 @@ queue to run or watch.
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
@@ -67,12 +68,14 @@ class _CommitBatch:
     one message. The modules' own tasks (task_send_on_commit) go as messages of their own, to their
     own queues, but through one producer in one batch: on Redis, one round trip for all of them.
     A savepoint rolled back drops its batch with it, as it drops any other on_commit callback
-    registered inside it.
+    registered inside it. Items collected for one task (task_collect_on_commit) are kept by the
+    transaction's outermost batch and leave as one message.
     """
 
     def __init__(self):
         self.jobs: list[list] = []
         self.sends: list[tuple] = []  # (task, args, what to do when it could not be sent)
+        self.collected: dict = {}  # task -> ({item: None}, what to do with the items when not sent)
         self.sent = False  # a test's captureOnCommitCallbacks runs callbacks it then leaves in place
 
     def __call__(self):
@@ -82,6 +85,9 @@ class _CommitBatch:
         sends = list(self.sends)
         if self.jobs:
             sends.insert(0, (run_django_tasks, (self.jobs,), None))
+        for task, (items, failed) in self.collected.items():
+            items = [list(item) for item in items]
+            sends.append((task, (items,), partial(failed, items) if failed else None))
         try:
             _send_batch(sends)
         except Exception:
@@ -126,12 +132,33 @@ def task_send_on_commit(task, args=(), *, failed: Callable[[], None] | None = No
         batch.sends.append(send)
 
 
-def _commit_batch(connection) -> _CommitBatch:
+def task_collect_on_commit(task, item: tuple, *, failed: Callable[[list], None] | None = None) -> None:
+    """Add ``item`` to the list ``task`` gets once the transaction commits: one message for all of them.
+
+    For a task that reads the committed state of what it is given (indexing a record as it is now):
+    an item added in a savepoint later rolled back is still sent, and finds the record as it is.
+    ``failed`` gets the items when the message could not be sent.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        batch = _CommitBatch()
+        batch.collected[task] = ({item: None}, failed)
+        batch()
+        return
+    items, _failed = _commit_batch(connection, outermost=True).collected.setdefault(task, ({}, failed))
+    items[item] = None
+
+
+def _commit_batch(connection, *, outermost: bool = False) -> _CommitBatch:
     # An atomic block without a savepoint (None) cannot be rolled back on its own: it is its parent's level.
-    level = set(connection.savepoint_ids) - {None}
+    level = set() if outermost else set(connection.savepoint_ids) - {None}
     for savepoints, callback, _robust in connection.run_on_commit:
         if isinstance(callback, _CommitBatch) and not callback.sent and savepoints - {None} == level:
             return callback
     batch = _CommitBatch()
-    transaction.on_commit(batch)
+    if outermost:
+        # Registered as by the outermost block: no savepoint's rollback drops it, the transaction's does.
+        connection.run_on_commit.append((set(), batch, False))
+    else:
+        transaction.on_commit(batch)
     return batch

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
-from elasticsearch import BadRequestError, NotFoundError
+from elasticsearch import BadRequestError, NotFoundError, TransportError
 
 from django.conf import settings
 
@@ -95,6 +95,48 @@ def record_index(*, label: str, pk: int) -> bool:
     for target in _write_targets():
         client.index(index=target, id=doc_id, document=document, refresh=_refresh())
     return True
+
+
+def records_index(*, items: list[tuple[str, int]]) -> int:
+    """Index the records as they are now in the database, in one bulk request; remove those gone.
+
+    Returns how many were indexed. A document Elasticsearch refuses fails the call, after the rest
+    are written; one it could not take for now (429, 5xx) raises TransportError to be tried again.
+    """
+    by_label: dict[str, list[int]] = {}
+    for label, pk in items:
+        if source_for(label) is not None:
+            by_label.setdefault(label, []).append(pk)
+    documents: dict[str, dict | None] = {}
+    for label, pks in by_label.items():
+        source = source_for(label)
+        found = {record.pk: record for record in source.records().filter(pk__in=pks)}
+        for pk in pks:
+            record = found.get(pk)
+            documents[f"{source.label.lower()}:{pk}"] = record_document(source, record) if record else None
+    if not documents:
+        return 0
+    client = connect()
+    for target in _write_targets():
+        operations = []
+        for doc_id, document in documents.items():
+            if document is None:
+                operations.append({"delete": {"_index": target, "_id": doc_id}})
+            else:
+                operations += [{"index": {"_index": target, "_id": doc_id}}, document]
+        response = client.bulk(operations=operations, refresh=_refresh())
+        if response["errors"]:
+            _bulk_failures_raise(response)
+    return sum(document is not None for document in documents.values())
+
+
+def _bulk_failures_raise(response) -> None:
+    failed = [outcome for item in response["items"] for outcome in item.values() if outcome.get("error")]
+    failed = [outcome for outcome in failed if outcome["status"] != 404]  # removing what was never indexed
+    if any(outcome["status"] == 429 or outcome["status"] >= 500 for outcome in failed):
+        raise TransportError(f"{len(failed)} documents not taken for now, first: {failed[0]}")
+    if failed:
+        raise BulkError(f"{len(failed)} documents refused, first: {failed[0]}")
 
 
 def record_remove(*, doc_id: str) -> None:

@@ -12,7 +12,7 @@ from functools import partial
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from portal.task_backends import task_send_on_commit
+from portal.task_backends import task_collect_on_commit, task_send_on_commit
 
 from .sources import document_id, source_for
 
@@ -43,9 +43,13 @@ def _queue(task, *args) -> None:
 def queue_index(*, label: str, pk: int) -> None:
     if not settings.ELASTICSEARCH_URL:
         return
-    from .tasks import index_record
+    from .tasks import index_records
 
-    _queue(index_record, label, pk)
+    if not getattr(settings, "SEARCH_QUEUE_ON_COMMIT", True):
+        _queue(index_records, [[label, pk]])
+        return
+    # The records a transaction saved are indexed together: one message, one bulk request.
+    task_collect_on_commit(index_records, (label, pk), failed=partial(_index_here, index_records))
 
 
 def queue_remove(*, doc_id: str) -> None:

@@ -34,6 +34,11 @@ def index_record(label: str, pk: int) -> bool:
     return _retry_transient(lambda: services.record_index(label=label, pk=pk))
 
 
+@shared_task(name="search.index_records", **RETRY)
+def index_records(items: list[list]) -> int:
+    return _retry_transient(lambda: services.records_index(items=[(label, pk) for label, pk in items]))
+
+
 @shared_task(name="search.remove_record", **RETRY)
 def remove_record(doc_id: str) -> None:
     _retry_transient(lambda: services.record_remove(doc_id=doc_id))

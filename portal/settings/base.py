@@ -124,7 +124,7 @@ if not ENV.database_url:
 DATABASES = {
     "default": dj_database_url.parse(
         ENV.database_url or f"sqlite:///{VAR_DIR / PORTAL_REGION / 'db.sqlite3'}",
-        conn_max_age=60,
+        conn_max_age=60, conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -210,6 +210,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_RESULT_EXPIRES = 3600
+# Celery's Django fixup opens a connection per task without it; portal/celery.py applies Django's rule.
+CELERY_DB_REUSE_MAX = 1000
+CELERY_TASK_IGNORE_RESULT = True  # only portal.ping's caller waits for a result (it says so)
 # Workers log through LOGGING above (JSON in production), not Celery's own handler.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Each region's queues carry its name, so two regions may share one Redis.

@@ -141,12 +141,56 @@ def test_indexing_waits_for_the_commit(settings, django_capture_on_commit_callba
     assert titles(content_search(query="东溪古镇")) == ["綦江东溪古镇红色遗址调查"]
 
 
+def test_a_transactions_records_are_indexed_in_one_message_after_it_commits(
+    settings, django_capture_on_commit_callbacks, qijiang
+):
+    from django.db import transaction
+
+    from portal.task_backends import _CommitBatch
+    from search.tasks import index_records
+
+    settings.SEARCH_QUEUE_ON_COMMIT = True
+    rolled_back = []
+    with django_capture_on_commit_callbacks() as callbacks:
+        kept = f.material("綦江东溪古镇红色遗址调查", qijiang)
+        try:
+            with transaction.atomic():  # a savepoint rolled back, as a refused sync change is
+                rolled_back.append(f.material("綦江东溪古镇红军标语", qijiang).pk)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            also = f.material("东溪古镇革命文物名录", qijiang)
+    batches = [callback for callback in callbacks if isinstance(callback, _CommitBatch)]
+    collected = [batch.collected[index_records][0] for batch in batches if index_records in batch.collected]
+    # One message for the three saves; the one rolled back is indexed as it is: absent.
+    assert [list(items) for items in collected] == [
+        [("materials.Material", pk) for pk in (kept.pk, rolled_back[0], also.pk)]
+    ]
+    for callback in callbacks:
+        callback()
+    assert sorted(titles(content_search(query="东溪古镇"))) == sorted([kept.title, also.title])
+
+
+def test_indexing_in_bulk_removes_what_is_gone_and_keeps_the_rest(qijiang, settings):
+    from search.services import records_index
+
+    kept, gone = f.material("綦江石壕红军烈士墓", qijiang), f.material("石壕红军标语", qijiang)
+    assert sorted(titles(content_search(query="石壕"))) == sorted([kept.title, gone.title])
+    label, gone_pk = "materials.Material", gone.pk
+    settings.ELASTICSEARCH_URL, url = None, settings.ELASTICSEARCH_URL  # deleted with no index task
+    gone.delete()
+    settings.ELASTICSEARCH_URL = url
+    assert records_index(items=[(label, kept.pk), (label, gone_pk), (label, gone_pk + 1000)]) == 1
+    assert titles(content_search(query="石壕")) == ["綦江石壕红军烈士墓"]
+
+
 def test_index_tasks_go_to_the_search_queue():
     from django.conf import settings
 
     from portal.celery import app
 
-    for name in ("search.index_record", "search.remove_record"):
+    for name in ("search.index_record", "search.index_records", "search.remove_record"):
         assert name in app.tasks
         assert app.amqp.router.route({}, name)["queue"].name == f"{settings.PORTAL_REGION}.search"
 
