@@ -100,23 +100,31 @@ def record_index(*, label: str, pk: int) -> bool:
 def records_index(*, items: list[tuple[str, int]]) -> int:
     """Index the records as they are now in the database, in one bulk request; remove those gone.
 
-    Returns how many were indexed. A document Elasticsearch refuses fails the call, after the rest
-    are written; one it could not take for now (429, 5xx) raises TransportError to be tried again.
+    Returns how many were indexed. A record whose document cannot be built is removed from the index
+    (never left as it was: it may have been withdrawn), and every target is written before a
+    refusal is raised; what Elasticsearch could not take for now (429, 5xx) raises TransportError.
     """
     by_label: dict[str, list[int]] = {}
     for label, pk in items:
         if source_for(label) is not None:
             by_label.setdefault(label, []).append(pk)
     documents: dict[str, dict | None] = {}
+    unbuilt: list[str] = []
     for label, pks in by_label.items():
         source = source_for(label)
         found = {record.pk: record for record in source.records().filter(pk__in=pks)}
         for pk in pks:
-            record = found.get(pk)
-            documents[f"{source.label.lower()}:{pk}"] = record_document(source, record) if record else None
+            doc_id, record = f"{source.label.lower()}:{pk}", found.get(pk)
+            try:
+                documents[doc_id] = record_document(source, record) if record else None
+            except Exception:
+                logger.exception("could not build the search document of %s; removing it", doc_id)
+                documents[doc_id] = None
+                unbuilt.append(doc_id)
     if not documents:
         return 0
     client = connect()
+    failed: list[dict] = []
     for target in _write_targets():
         operations = []
         for doc_id, document in documents.items():
@@ -126,17 +134,21 @@ def records_index(*, items: list[tuple[str, int]]) -> int:
                 operations += [{"index": {"_index": target, "_id": doc_id}}, document]
         response = client.bulk(operations=operations, refresh=_refresh())
         if response["errors"]:
-            _bulk_failures_raise(response)
+            failed += _bulk_failures(response)
+    if any(outcome["status"] == 429 or outcome["status"] >= 500 for outcome in failed):
+        raise TransportError(f"{len(failed)} documents not taken for now, first: {failed[0]}")
+    if failed or unbuilt:
+        raise BulkError(f"documents refused: {failed[:1]}; not built (removed): {unbuilt[:5]}")
     return sum(document is not None for document in documents.values())
 
 
-def _bulk_failures_raise(response) -> None:
-    failed = [outcome for item in response["items"] for outcome in item.values() if outcome.get("error")]
-    failed = [outcome for outcome in failed if outcome["status"] != 404]  # removing what was never indexed
-    if any(outcome["status"] == 429 or outcome["status"] >= 500 for outcome in failed):
-        raise TransportError(f"{len(failed)} documents not taken for now, first: {failed[0]}")
-    if failed:
-        raise BulkError(f"{len(failed)} documents refused, first: {failed[0]}")
+def _bulk_failures(response) -> list[dict]:
+    return [
+        outcome
+        for item in response["items"]
+        for action, outcome in item.items()
+        if outcome.get("error") and not (action == "delete" and outcome["status"] == 404)
+    ]
 
 
 def record_remove(*, doc_id: str) -> None:

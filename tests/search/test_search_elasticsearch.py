@@ -233,3 +233,27 @@ def test_the_json_endpoint_applies_the_access_rule_of_the_signed_in_reader(clien
     assert found() == {"协作单位共享的红岩档案"}
     client.force_login(f.staff("qj-reader", qijiang))
     assert found() == {"协作单位共享的红岩档案", "綦江内部的红岩档案"}
+
+
+def test_a_record_whose_document_cannot_be_built_leaves_the_index_and_the_rest_are_written(
+    qijiang, monkeypatch
+):
+    from search import services
+
+    broken, fine = f.material("綦江扶欢红军标语", qijiang), f.material("扶欢镇革命旧址", qijiang)
+    assert sorted(titles(content_search(query="扶欢"))) == sorted([broken.title, fine.title])
+    built = services.record_document
+
+    def record_document(source, record):
+        if record.pk == broken.pk:
+            raise ValueError("a field that no longer reads")
+        return built(source, record)
+
+    monkeypatch.setattr(services, "record_document", record_document)
+    fine.title = "扶欢镇革命旧址（修订）"
+    type(fine).objects.filter(pk=fine.pk).update(title=fine.title)  # no signal: indexed below
+    label = "materials.Material"
+    with pytest.raises(services.BulkError, match="not built"):
+        services.records_index(items=[(label, broken.pk), (label, fine.pk)])
+    # Failing closed: the old document may show a record since withdrawn.
+    assert titles(content_search(query="扶欢")) == ["扶欢镇革命旧址（修订）"]
