@@ -1,17 +1,19 @@
 from celery import shared_task
 from elasticsearch import ApiError, TransportError
 
+from django.db import OperationalError
+
 from . import services
 
 
 class Retryable(Exception):
-    """Elasticsearch down, overloaded or failing: worth another try, unlike a bad document (4xx)."""
+    """Elasticsearch or the database down, overloaded or failing: worth another try, unlike a bad document."""
 
 
 def _retry_transient(work):
     try:
         return work()
-    except TransportError as error:
+    except (TransportError, OperationalError) as error:
         raise Retryable(str(error)) from error
     except ApiError as error:
         if error.meta.status == 429 or error.meta.status >= 500:

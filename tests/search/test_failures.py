@@ -26,3 +26,15 @@ def test_a_request_elasticsearch_refuses_is_not_retried_but_an_unreachable_node_
     down = Elasticsearch("http://127.0.0.1:9", retry_on_timeout=False, max_retries=0)
     with pytest.raises(Retryable):
         _retry_transient(lambda: down.info())
+
+
+def test_a_database_that_cannot_be_reached_while_indexing_is_tried_again():
+    from django.db import connections
+
+    default = connections["default"]
+    unreachable = type(default)({**default.settings_dict, "HOST": "127.0.0.1", "PORT": 1}, alias="down")
+    try:
+        with pytest.raises(Retryable):
+            _retry_transient(lambda: unreachable.cursor())
+    finally:
+        unreachable.close()
