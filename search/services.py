@@ -81,20 +81,8 @@ def _write_targets() -> list[str]:
 
 
 def record_index(*, label: str, pk: int) -> bool:
-    """Index the record as it is now in the database; remove it if it is gone or not searchable."""
-    source = source_for(label)
-    if source is None:
-        return False
-    record = source.records().filter(pk=pk).first()
-    document = record_document(source, record) if record is not None else None
-    doc_id = f"{source.label.lower()}:{pk}"
-    if document is None:
-        record_remove(doc_id=doc_id)
-        return False
-    client = connect()
-    for target in _write_targets():
-        client.index(index=target, id=doc_id, document=document, refresh=_refresh())
-    return True
+    """Index one record as it is now in the database (records_index); False when it was removed."""
+    return records_index(items=[(label, pk)]) == 1
 
 
 def records_index(*, items: list[tuple[str, int]]) -> int:
