@@ -15,6 +15,8 @@ from django_tasks.utils import get_random_id, normalize_json
 from django.db import transaction
 from django.utils import timezone
 
+from .django_jobs import COMMITTED_STATE_JOBS
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,7 +45,8 @@ class CeleryTaskBackend(BaseTaskBackend):
         job = [task.module_path, result.args, result.kwargs]
         connection = transaction.get_connection()
         if task.run_after is None and connection.in_atomic_block:
-            _commit_batch(connection).jobs.append(job)
+            outermost = task.module_path in COMMITTED_STATE_JOBS
+            _commit_batch(connection, outermost=outermost).jobs.append(job)
             return result
         options = {"task_id": result.id}
         if task.run_after is not None:
@@ -68,8 +71,9 @@ class _CommitBatch:
     one message. The modules' own tasks (task_send_on_commit) go as messages of their own, to their
     own queues, but through one producer in one batch: on Redis, one round trip for all of them.
     A savepoint rolled back drops its batch with it, as it drops any other on_commit callback
-    registered inside it. Items collected for one task (task_collect_on_commit) are kept by the
-    transaction's outermost batch and leave as one message.
+    registered inside it. Items collected for one task (task_collect_on_commit), and the jobs that
+    read committed state (portal.django_jobs), are kept by the transaction's outermost batch: one
+    message for a sync batch's hundred savepoints.
     """
 
     def __init__(self):

@@ -77,6 +77,10 @@ step "makemigrations --check"
 step "translations compiled"
 .venv/bin/python scripts/check_translations.py
 
+step "test database, migrated once for every pass"
+PORTAL_TEST_DB_TEMPLATE="$(.venv/bin/python -m tests.support.test_database)"
+export PORTAL_TEST_DB_TEMPLATE
+
 step "pytest"
 if [ "$#" -gt 0 ]; then
     .venv/bin/python -m pytest --durations=25 "$@"

@@ -19,6 +19,17 @@ def pytest_configure(config):
     clock.session_clock_start()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """In a run of scripts/test.sh the test database is a copy of the one it migrated first."""
+    from django.conf import settings
+
+    from tests.support.live import RUN_TEMPLATE
+
+    if os.environ.get(RUN_TEMPLATE):
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = os.environ[RUN_TEMPLATE]
+
+
 @pytest.fixture(autouse=True)
 def fixed_clock(request):
     """Each unit test starts at the suite's fixed instant (tests/support/clock.py).

@@ -168,9 +168,9 @@ def test_a_deposit_with_a_file_is_five_statements_and_its_messages_leave_in_one_
         "SELECT pg_advisory_xact_lock(7320001)",
         'INSERT INTO "sync_changelog"',
     ], statements
-    # Wagtail's jobs and the text extraction leave at commit in the deposit's batch, the search index
-    # in the transaction's: one batch in production, where the deposit is the outermost block; two
-    # here, where the test's own savepoint sits between them.
+    # The text extraction leaves at commit in the deposit's batch; Wagtail's jobs and the search index,
+    # which read the committed record, in the transaction's: one batch in production, where the
+    # deposit is the outermost block; two here, where the test's own savepoint sits between them.
     batches = [callback for callback in callbacks if isinstance(callback, _CommitBatch)]
     assert len(batches) == 2
     names = [
@@ -178,6 +178,6 @@ def test_a_deposit_with_a_file_is_five_statements_and_its_messages_leave_in_one_
         for batch in batches
     ]
     assert sorted(names) == [
-        (False, [], ["search.index_records"]),
-        (True, ["materials.extract_file_text"], []),
+        (False, ["materials.extract_file_text"], []),
+        (True, [], ["search.index_records"]),
     ]

@@ -50,12 +50,16 @@ def redis_database(redis_url: str, number: int) -> str:
 
 
 _migrated_templates: dict[str, str] = {}
+RUN_TEMPLATE = "PORTAL_TEST_DB_TEMPLATE"
 
 
 def migrated_template(database_url: str, env: dict) -> str:
     """A database migrated once per test process and settings module, to be cloned: every
     migration run costs tens of seconds, and the live regions of a run all start from it."""
     settings = env["DJANGO_SETTINGS_MODULE"]
+    migrated_by_the_run = os.environ.get(RUN_TEMPLATE)  # scripts/test.sh migrated the test settings' one
+    if migrated_by_the_run and settings == "portal.settings.test":
+        return urlunsplit(urlsplit(database_url)._replace(path=f"/{migrated_by_the_run}"))
     if settings not in _migrated_templates:
         template = database_for(database_url, f"portal_template_{settings.rsplit('.', 1)[-1]}")
         result = subprocess.run(
@@ -164,7 +168,7 @@ class LiveRegions:
 
     ``seed=False`` skips the demo content (about a minute): ``setup`` (Python for
     ``manage.py shell``) runs once before the database is copied instead, e.g. to add the
-    few organisations a test needs.
+    few organisations a test needs. ``settings`` is both regions' settings module.
     """
 
     def __init__(
@@ -177,6 +181,7 @@ class LiveRegions:
         beat=True,
         seed=True,
         setup: str = "",
+        settings: str = "portal.settings.test",
     ):
         self.beat, self.seed, self.setup = beat, seed, setup
         self.redis_url = redis_url
@@ -190,7 +195,7 @@ class LiveRegions:
             database = database_for(database_url, f"{db_prefix}{name}")
             env = {
                 **os.environ,
-                "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+                "DJANGO_SETTINGS_MODULE": settings,
                 "PORTAL_REGION": name,
                 "DATABASE_URL": database,
                 "REDIS_URL": redis_url,
