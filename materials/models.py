@@ -107,7 +107,7 @@ class Material(Searchable, index.Indexed, SharedRecord):
         return self.files.order_by("-version").first()
 
     @staticmethod
-    def _indexed_files_prefetch() -> models.Prefetch:
+    def indexed_files_prefetch() -> models.Prefetch:
         current = MaterialFile.objects.order_by("-version").prefetch_related(
             models.Prefetch("pages", queryset=MaterialFilePage.objects.order_by("number"))
         )[:1]
@@ -116,13 +116,13 @@ class Material(Searchable, index.Indexed, SharedRecord):
     @classmethod
     def get_indexed_objects(cls):
         """Records indexed together (a rebuild, a transaction's saves) read their files in one query."""
-        return super().get_indexed_objects().prefetch_related(cls._indexed_files_prefetch())
+        return super().get_indexed_objects().prefetch_related(cls.indexed_files_prefetch())
 
     def get_indexed_instance(self):
         """Wagtail's index reads text_segments once per column: the current file and its pages are
         read once, up front, and its words segmented once (text_segments), not a query each time."""
         if self.pk is not None and not hasattr(self, "_indexed_files"):
-            models.prefetch_related_objects([self], self._indexed_files_prefetch())
+            models.prefetch_related_objects([self], self.indexed_files_prefetch())
         return self
 
     def text_pages(self) -> list[dict]:

@@ -24,12 +24,13 @@ def _fields(m) -> dict:
 
 
 SOURCES = (
-    # Files prefetched: a rebuild reads each material's current version without a query of its own.
+    # The current file and its pages prefetched: a rebuild, or a sync batch, reads each material's
+    # text without a query of its own.
     Source(
         Material,
         _fields,
         topics_field="topics",
         types=dict(MaterialType.choices),
-        queryset=lambda qs: qs.prefetch_related("files"),
+        queryset=lambda qs: qs.prefetch_related(Material.indexed_files_prefetch()),
     ),
 )

@@ -56,17 +56,13 @@ def db_documents(*, query: str, user) -> list[dict]:
     backend = get_search_backend()
     documents = []
     for source in installed_sources():
-        records = source.records()
         if words:
             ids = [r.pk for r in backend.search(words, source.model, operator="and")[:DATABASE_LIMIT]]
-            records = records.filter(pk__in=ids)
         else:
-            records = records.order_by("-pk")[:DATABASE_LIMIT]
-            records = source.records().filter(pk__in=[r.pk for r in records])
+            ids = list(source.records().order_by("-pk").values_list("pk", flat=True)[:DATABASE_LIMIT])
+        records = source.document_records().filter(pk__in=ids)
         if source.shared:
             records = visible_to(user, records)
-        if source.topics_field:
-            records = records.prefetch_related(source.topics_field)
         for record in records:
             document = record_document(source, record)
             if document and _visible(reader, document):

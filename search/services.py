@@ -100,7 +100,7 @@ def records_index(*, items: list[tuple[str, int]]) -> int:
     unbuilt: list[str] = []
     for label, pks in by_label.items():
         source = source_for(label)
-        found = {record.pk: record for record in source.records().filter(pk__in=pks)}
+        found = {record.pk: record for record in source.document_records().filter(pk__in=pks)}
         for pk in pks:
             doc_id, record = f"{source.label.lower()}:{pk}", found.get(pk)
             try:

@@ -42,6 +42,11 @@ class Source:
             records = records.select_related("origin_organisation")
         return self.queryset(records)
 
+    def document_records(self) -> QuerySet:
+        """The records with what their documents read: a query per relation, never one per record."""
+        records = self.records()
+        return records.prefetch_related(self.topics_field) if self.topics_field else records
+
 
 PAGES_MODULE = "pages"
 
@@ -149,10 +154,7 @@ def record_document(source: Source, record) -> dict | None:
 
 
 def iter_documents(source: Source, *, chunk_size: int = 500) -> Iterable[tuple[str, dict]]:
-    records = source.records()
-    if source.topics_field:
-        records = records.prefetch_related(source.topics_field)
-    for record in records.order_by("pk").iterator(chunk_size=chunk_size):
+    for record in source.document_records().order_by("pk").iterator(chunk_size=chunk_size):
         document = record_document(source, record)
         if document is not None:
             yield document_id(record), document

@@ -257,3 +257,37 @@ def test_a_record_whose_document_cannot_be_built_leaves_the_index_and_the_rest_a
         services.records_index(items=[(label, broken.pk), (label, fine.pk)])
     # Failing closed: the old document may show a record since withdrawn.
     assert titles(content_search(query="扶欢")) == ["扶欢镇革命旧址（修订）"]
+
+
+def test_indexing_in_bulk_reads_topics_and_file_text_in_one_query_each_whatever_the_number(
+    qijiang, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from materials.models import MaterialFile, MaterialFilePage
+    from search.services import records_index
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    person = f.topic("邓小平", "person")
+
+    def with_text(count: int, place: str) -> list:
+        records = [f.material(f"{place}会议记录{n}", qijiang, topics=[person]) for n in range(count)]
+        for n, record in enumerate(records):
+            version = MaterialFile.objects.create(
+                material=record, version=1, file=ContentFile(b"-", name="a.txt"), original_name="a.txt",
+                size=1, sha256="0" * 64, content_type="text/plain",
+            )  # fmt: skip
+            text = f"{place}纪要第{n}页"
+            MaterialFilePage.objects.create(file=version, number=1, text=text, method="text_layer")
+        return [("materials.Material", record.pk) for record in records]
+
+    few, many = with_text(2, "广安"), with_text(8, "岳池")
+    with CaptureQueriesContext(connection) as for_few:
+        assert records_index(items=few) == 2
+    with CaptureQueriesContext(connection) as for_many:
+        assert records_index(items=many) == 8
+    assert len(for_many.captured_queries) == len(for_few.captured_queries)
+    assert titles(content_search(query="岳池纪要第7页")) == ["岳池会议记录7"]
+    assert len(titles(content_search(query="邓小平"))) == 10
