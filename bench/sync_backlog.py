@@ -65,6 +65,18 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle and iowait
+    return sum(values) - idle, sum(values)
+
+
+def _busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    return (after[0] - before[0]) / max(1, after[1] - before[1])
+
+
 def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -155,7 +167,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
 
             load_before_catch_up = _uptime()
             print(f"backlog of {backlog} changes; chongqing back online...", flush=True)
-            started = time.time()
+            started, machine_before = time.time(), _machine_jiffies()
             chongqing.start_web()
             # As deployed (docker-compose.yml): the puller's worker on sync, default and search,
             # text extraction in a worker of its own.
@@ -177,7 +189,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
                     first_at = time.time()
                 samples.append((round(time.time() - started, 1), position - start_seq, rss // 1024))
                 time.sleep(0.25)
-            done_at = time.time()
+            done_at, machine_after = time.time(), _machine_jiffies()
             # Wagtail's admin search index is written by jobs the applying transactions queued.
             while _admin_unindexed(chongqing, prefix) and time.time() - done_at < 600:
                 peak_kb = max(peak_kb, tree_rss_kb(worker))
@@ -220,7 +232,8 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
         f"(with children), VmHWM {hwm_kb / 1024:.0f} MB",
         f"  CPU: chongqing worker {worker_cpu:.0f}s, sichuan web (feed, files) {web_cpu:.0f}s, "
         f"chongqing's text extraction worker {extract_cpu:.0f}s ({extracted} files read meanwhile)",
-        f"  load after catch-up: {load_after}",
+        f"  load after catch-up: {load_after}; the machine's {os.cpu_count()} cores were "
+        f"{_busy_share(machine_before, machine_after):.0%} busy during the catch-up",
         f"check: {len(at_chongqing)} shared records at chongqing, {len(at_sichuan)} at sichuan, "
         f"{'identical (id, version, title, description)' if same else 'DIFFERENT'}; "
         f"{refused} quarantined, {conflicts} conflicts",

@@ -31,3 +31,16 @@ def _connections_checked(task=None, **kwargs):
         from django.db import close_old_connections
 
         close_old_connections()
+
+
+# A worker that takes only these queues (reading scans: minutes of CPU a file) runs at a lower CPU
+# priority: on a machine shared with the web, sync and search, their work goes first.
+BACKGROUND_QUEUES = (".extract",)
+BACKGROUND_NICENESS = 10
+
+
+@signals.celeryd_after_setup.connect(weak=False)
+def _background_worker_yields(sender=None, instance=None, **kwargs):
+    queues = set(instance.app.amqp.queues.consume_from or ())
+    if queues and all(name.endswith(BACKGROUND_QUEUES) for name in queues):
+        os.nice(BACKGROUND_NICENESS)

@@ -56,6 +56,8 @@ def test_worker_runs_a_task_and_returns_its_result(celery_worker_process, settin
     result = ping.delay("川渝")
     assert result.get(timeout=30) == {"region": "sichuan", "echo": "川渝"}
     assert celery_worker_process.poll() is None
+    # Only a worker of background queues alone (text extraction) lowers its CPU priority.
+    assert os.getpriority(os.PRIO_PROCESS, celery_worker_process.pid) == os.getpriority(os.PRIO_PROCESS, 0)
 
 
 @pytest.mark.django_db(transaction=True)
