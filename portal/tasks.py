@@ -32,17 +32,19 @@ def run_django_tasks(jobs: list[list]) -> None:
     if indexing:
         try:
             with transaction.atomic():
-                search_index_bulk(items=indexing)
+                done = search_index_bulk(items=indexing)
         except Exception:  # the atomic block has left the connection usable for the jobs one by one
             logger.warning("indexing %d records in bulk failed; one by one", len(indexing), exc_info=True)
         else:
-            jobs = [job for job in jobs if not (job[0] == SEARCH_INDEX_JOB and not job[2])]
+            jobs = [job for job in jobs if not (job[0] == SEARCH_INDEX_JOB and tuple(job[1]) in done)]
     for module_path, args, kwargs in jobs:
         try:
             import_string(module_path).call(*args, **kwargs)
-        except ObjectDoesNotExist:
+        except ObjectDoesNotExist as error:
             if module_path not in COMMITTED_STATE_JOBS:
                 logger.exception("django task %s failed", module_path)
+            else:  # most often a record a rolled-back savepoint never kept
+                logger.info("django task %s%r found nothing: %s", module_path, args, error)
         except Exception as error:
             # A job that lost the database must not leave the next ones a broken connection.
             close_old_connections()

@@ -78,7 +78,7 @@ step "translations compiled"
 .venv/bin/python scripts/check_translations.py
 
 step "test database, migrated once for every pass"
-PORTAL_TEST_DB_TEMPLATE="$(.venv/bin/python -m tests.support.test_database)"
+PORTAL_TEST_DB_TEMPLATE="$(.venv/bin/python -m tests.support.migrate_template)"
 export PORTAL_TEST_DB_TEMPLATE
 
 step "pytest"

@@ -95,3 +95,26 @@ def test_when_the_bulk_fails_each_record_is_indexed_on_its_own(monkeypatch, capl
     tasks.run_django_tasks(_index_jobs(records))
     assert _indexed(records) == {r.pk for r in records}
     assert "indexing 3 records in bulk failed; one by one" in caplog.text
+
+
+def test_a_page_saved_as_its_base_type_is_indexed_as_its_own_type(site_home):
+    from portal.models import StandardPage
+
+    page = site_home.add_child(instance=StandardPage(title="重庆党史陈列馆参观须知", slug="visit"))
+    IndexEntry.objects.filter(object_id=str(page.pk)).delete()
+    # Moving a page in the admin saves it as a plain Page: the job names the base model.
+    tasks.run_django_tasks([[SEARCH_INDEX_JOB, ["wagtailcore", "page", str(page.pk)], {}]])
+    assert IndexEntry.objects.filter(object_id=str(page.pk)).exists()
+
+
+def test_a_large_transactions_records_are_read_and_written_a_chunk_at_a_time(monkeypatch):
+    from portal import django_jobs
+
+    org = organisation("sc-jobs-chunks", name="江安县委党史研究室", region="sichuan")
+    records = _saved_unindexed(5, org, "江安")
+    monkeypatch.setattr(django_jobs, "BULK_RECORDS", 2)
+    with CaptureQueriesContext(connection) as captured:
+        tasks.run_django_tasks(_index_jobs(records))
+    inserts = [q for q in captured.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    assert len(inserts) == 3
+    assert _indexed(records) == {r.pk for r in records}
