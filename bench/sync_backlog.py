@@ -1,6 +1,7 @@
 """bench/sync.py --backlog N: catch-up after a long outage (issue 18).
 
-Two live regions as in bench/sync.py. Chongqing goes offline (web, worker and beat stopped);
+Two live regions as in bench/sync.py, with Wagtail's background jobs on the Celery workers as deployed
+(bench/sync_settings.py), not inside every save. Chongqing goes offline (web, worker and beat stopped);
 Sichuan's worker and beat stop too, so the backlog's creation runs in a quiet process of its own:
 N changes through the editors' services (bench/backlog_create.py), whose rate is the floor. The
 nudges queued meanwhile are purged (sent to an offline partner, they would have failed), and so are
@@ -8,7 +9,8 @@ Sichuan's own search indexing and text extraction of the backlog (done long befo
 returns). Then Sichuan's processes and Chongqing's come back (Chongqing as deployed: text extraction
 in a worker of its own), and the clock runs until Chongqing's cursor reaches Sichuan's head, while
 the puller (Chongqing's worker, with any children) has its resident memory sampled. At the end both
-regions' copies of the backlog are compared record by record.
+regions' copies of the backlog are compared record by record. It also prints how long after the last
+change every record was in Chongqing's admin search index, and how busy the whole machine was.
 """
 
 import json

@@ -85,17 +85,36 @@ def record_index(*, label: str, pk: int) -> bool:
     return records_index(items=[(label, pk)]) == 1
 
 
+INDEX_CHUNK = 500  # documents built and sent at once: a transaction may save thousands, each with its text
+
+
 def records_index(*, items: list[tuple[str, int]]) -> int:
-    """Index the records as they are now in the database, in one bulk request; remove those gone.
+    """Index the records as they are now in the database, in bulk requests; remove those gone.
 
     Returns how many were indexed. A record whose document cannot be built is removed from the index
-    (never left as it was: it may have been withdrawn), and every target is written before a
-    refusal is raised; what Elasticsearch could not take for now (429, 5xx) raises TransportError.
+    (never left as it was: it may have been withdrawn), and every record and target is written
+    before a refusal is raised; what Elasticsearch could not take for now (429, 5xx) raises
+    TransportError.
     """
+    items = [(label, pk) for label, pk in items if source_for(label) is not None]
+    indexed, failed, unbuilt = 0, [], []
+    for start in range(0, len(items), INDEX_CHUNK):
+        documents, chunk_unbuilt = _documents_build(items[start : start + INDEX_CHUNK])
+        failed += _documents_write(documents)
+        unbuilt += chunk_unbuilt
+        indexed += sum(document is not None for document in documents.values())
+    if any(outcome["status"] == 429 or outcome["status"] >= 500 for outcome in failed):
+        raise TransportError(f"{len(failed)} documents not taken for now, first: {failed[0]}")
+    if failed or unbuilt:
+        raise BulkError(f"documents refused: {failed[:1]}; not built (removed): {unbuilt[:5]}")
+    return indexed
+
+
+def _documents_build(items: list[tuple[str, int]]) -> tuple[dict[str, dict | None], list[str]]:
+    """Each record's document (None: remove it), and the ids of those that could not be built."""
     by_label: dict[str, list[int]] = {}
     for label, pk in items:
-        if source_for(label) is not None:
-            by_label.setdefault(label, []).append(pk)
+        by_label.setdefault(label, []).append(pk)
     documents: dict[str, dict | None] = {}
     unbuilt: list[str] = []
     for label, pks in by_label.items():
@@ -109,8 +128,13 @@ def records_index(*, items: list[tuple[str, int]]) -> int:
                 logger.exception("could not build the search document of %s; removing it", doc_id)
                 documents[doc_id] = None
                 unbuilt.append(doc_id)
+    return documents, unbuilt
+
+
+def _documents_write(documents: dict[str, dict | None]) -> list[dict]:
+    """One bulk request per write target; returns what Elasticsearch refused."""
     if not documents:
-        return 0
+        return []
     client = connect()
     failed: list[dict] = []
     for target in _write_targets():
@@ -123,11 +147,7 @@ def records_index(*, items: list[tuple[str, int]]) -> int:
         response = client.bulk(operations=operations, refresh=_refresh())
         if response["errors"]:
             failed += _bulk_failures(response)
-    if any(outcome["status"] == 429 or outcome["status"] >= 500 for outcome in failed):
-        raise TransportError(f"{len(failed)} documents not taken for now, first: {failed[0]}")
-    if failed or unbuilt:
-        raise BulkError(f"documents refused: {failed[:1]}; not built (removed): {unbuilt[:5]}")
-    return sum(document is not None for document in documents.values())
+    return failed
 
 
 def _bulk_failures(response) -> list[dict]:

@@ -291,3 +291,22 @@ def test_indexing_in_bulk_reads_topics_and_file_text_in_one_query_each_whatever_
     assert len(for_many.captured_queries) == len(for_few.captured_queries)
     assert titles(content_search(query="岳池纪要第7页")) == ["岳池会议记录7"]
     assert len(titles(content_search(query="邓小平"))) == 10
+
+
+def test_a_large_batch_is_built_and_sent_a_chunk_at_a_time(qijiang, monkeypatch):
+    from search import services
+
+    records = [f.material(f"荣昌档案{n}", qijiang) for n in range(5)]
+    client, requests = services.connect(), []
+    sent = client.bulk
+
+    def bulk(**request):
+        requests.append(request)
+        return sent(**request)
+
+    monkeypatch.setattr(client, "bulk", bulk)
+    monkeypatch.setattr(services, "connect", lambda: client)
+    monkeypatch.setattr(services, "INDEX_CHUNK", 2)
+    assert services.records_index(items=[("materials.Material", r.pk) for r in records]) == 5
+    assert len(requests) == 3 * len(services._write_targets())
+    assert sorted(titles(content_search(query="荣昌档案"))) == sorted(r.title for r in records)
