@@ -16,6 +16,7 @@ from ..errors import ChangeRefused
 from ..kinds.payload import payload_clean
 from ..models import ChangeLog, Conflict, SyncedCopy
 from ..signing import partner_for_region
+from . import files_ahead
 from .refusals import quarantine_settle
 
 logger = logging.getLogger("sync")
@@ -68,9 +69,12 @@ def _apply_children(*, spec, instance, payload, partner, new: bool) -> None:
                     or row.sha256 != wanted["sha256"]
                     or not stored.storage.exists(stored.name)
                 ):
-                    handle = client.file_fetch(
+                    path = files_ahead.file_path(
+                        spec=spec, global_id=instance.global_id, child=child, key=key[0]
+                    )
+                    handle = files_ahead.file_fetch(
                         partner,
-                        f"/sync/files/{spec.label}/{instance.global_id}/{child.related_name}/{key[0]}",
+                        path,
                         sha256=wanted["sha256"],
                         size=wanted["size"],
                     )

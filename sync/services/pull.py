@@ -15,6 +15,7 @@ from ..models import ChangeLog, PartnerCursor
 from ..selectors import PAGE_LIMIT
 from ..signing import partner_for_region
 from .apply import ApplyResult, change_apply
+from .files_ahead import files_ahead
 from .locks import partner_exclusive
 from .refusals import quarantine_add
 
@@ -101,7 +102,7 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
                 continue
             page_end = page["changes"][-1]["seq"] if page["changes"] else after
             upcoming = prefetch.submit(_page_fetch, partner, after=page_end) if page["has_more"] else None
-            _page_apply(page, partner_region=partner_region, result=result)
+            _page_apply(page, partner=partner, result=result)
             PartnerCursor.objects.filter(region=partner_region).update(
                 partner_head=page["head"], last_success_at=timezone.now()
             )
@@ -123,13 +124,14 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
     return result
 
 
-def _page_apply(page: dict, *, partner_region: str, result: ApplyResult) -> None:
+def _page_apply(page: dict, *, partner, result: ApplyResult) -> None:
     changes = page["changes"]
     start = 0
-    while start < len(changes):
-        start = _batch_apply(
-            changes, start=start, head=page["head"], partner_region=partner_region, result=result
-        )
+    with files_ahead(partner, changes):
+        while start < len(changes):
+            start = _batch_apply(
+                changes, start=start, head=page["head"], partner_region=partner.region, result=result
+            )
 
 
 def _batch_apply(
