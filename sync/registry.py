@@ -25,6 +25,7 @@ from wagtail.fields import RichTextField, StreamField
 from portal.models import Organisation, Topic
 
 from . import streams
+from .context import organisation_by_code
 from .kinds import Kind
 
 
@@ -254,7 +255,7 @@ def _python(model_field, value):
             return None
         target = model_field.related_model
         if target is Organisation:
-            return Organisation.objects.get(code=value)
+            return organisation_by_code(value)  # checked by its kind (sync.kinds.values.Organisation)
         if target is Topic:
             from portal.services import topic_get_or_create
 

@@ -50,7 +50,8 @@ def payload_clean(spec, payload, *, sender: str, global_id: str, notes: list | N
     What was neutralised instead (HTML cleaned) is added to ``notes``.
     """
     from portal.models import AccessLevel
-    from portal.models import Organisation as OrganisationModel
+
+    from ..context import organisation_by_code
 
     context = Context(sender=sender, where=spec.label, notes=notes if notes is not None else [])
     if not isinstance(payload, dict):
@@ -64,7 +65,7 @@ def payload_clean(spec, payload, *, sender: str, global_id: str, notes: list | N
             f"origin region {str(payload.get('origin_region'))[:20]!r} is not {sender}",
         )
     code = payload.get("origin_organisation")
-    organisation = OrganisationModel.objects.filter(code=code).first() if isinstance(code, str) else None
+    organisation = organisation_by_code(code) if isinstance(code, str) else None
     if organisation is None:
         refuse(
             "unknown_organisation", f"{spec.label}.origin_organisation", f"no organisation {str(code)[:40]!r}"

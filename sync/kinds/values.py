@@ -293,11 +293,11 @@ class Organisation(Kind):
     either_region: bool = False
 
     def _one(self, code, context):
-        from portal.models import Organisation as Model
+        from ..context import organisation_by_code
 
         if not isinstance(code, str):
             refuse("bad_value", context.where, "an organisation code expected")
-        organisation = Model.objects.filter(code=code).first()
+        organisation = organisation_by_code(code)
         if organisation is None:
             refuse("unknown_organisation", context.where, f"no organisation {code[:40]!r}")
         if not self.either_region and organisation.region != context.sender:

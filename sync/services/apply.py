@@ -11,7 +11,7 @@ from django.utils import timezone
 from portal.page_cache import page_cache_invalidate
 
 from .. import client, registry, streams
-from ..context import apply_context
+from ..context import apply_context, organisation_by_code
 from ..errors import ChangeRefused
 from ..kinds.payload import payload_clean
 from ..models import ChangeLog, Conflict, SyncedCopy
@@ -106,9 +106,7 @@ def _apply_record(*, spec, payload, partner, local, copy) -> None:
     else:
         instance = spec.model(global_id=payload["global_id"])
     instance.origin_region = payload["origin_region"]
-    from portal.models import Organisation
-
-    instance.origin_organisation = Organisation.objects.get(code=payload["origin_organisation"])
+    instance.origin_organisation = organisation_by_code(payload["origin_organisation"])
     instance.version = payload["version"]
     instance.access_level = payload["access_level"]
     registry.assign(instance, spec.fields, payload["fields"])

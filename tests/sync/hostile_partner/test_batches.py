@@ -106,3 +106,16 @@ def test_a_backlog_of_many_pages_is_applied_in_order_to_the_partners_head(
     assert (cursor.after_seq, cursor.partner_head, cursor.applied_total) == (11, 11, 11)
     feed = [path for path in partner.requests if path.startswith("/sync/changes")]
     assert feed == [f"/sync/changes?after={after}&limit=4" for after in (0, 4, 8)]
+
+
+def test_a_change_reads_its_origin_organisation_once_checked_and_assigned(partner, organisations):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changes = [_material(partner, f"资料{n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as captured:
+        partner_pull(partner_region="chongqing")
+    assert _applied(changes) == 3
+    assert Material.objects.get(global_id=changes[0]["global_id"]).origin_organisation == organisations["cq"]
+    reads = [q for q in captured.captured_queries if 'FROM "portal_organisation"' in q["sql"]]
+    assert len(reads) == 3
