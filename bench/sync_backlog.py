@@ -8,7 +8,8 @@ nudges queued meanwhile are purged (sent to an offline partner, they would have 
 Sichuan's own search indexing and text extraction of the backlog (done long before the partner
 returns). Then Sichuan's processes and Chongqing's come back (Chongqing as deployed: text extraction
 in a worker of its own), and the clock runs until Chongqing's cursor reaches Sichuan's head, while
-the puller (Chongqing's worker, with any children) has its resident memory sampled. At the end both
+the puller's memory is sampled (Chongqing's worker, a process per core as deployed: the largest peak
+of its processes, and the whole worker's PSS and summed RSS). At the end both
 regions' copies of the backlog are compared record by record. It also prints how long after the last
 change every record was in Chongqing's admin search index, and how busy the whole machine was.
 """
@@ -53,6 +54,23 @@ def _status_kb(pid: int, field: str) -> int:
 def tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants."""
     return sum(_status_kb(p, "VmRSS") for p in [pid, *_children(pid)])
+
+
+def tree_peak_kb(pid: int) -> int:
+    """The largest peak (VmHWM) of a process and its descendants: a prefork child's, the puller's own."""
+    return max(_status_kb(p, "VmHWM") for p in [pid, *_children(pid)])
+
+
+def tree_pss_kb(pid: int) -> int:
+    """Memory of a process and its descendants, the pages forked children share counted once (PSS)."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as handle:
+                total += next((int(line.split()[1]) for line in handle if line.startswith("Pss:")), 0)
+        except OSError:
+            pass
+    return total
 
 
 def cpu_seconds(pid: int) -> float:
@@ -171,21 +189,23 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             print(f"backlog of {backlog} changes; chongqing back online...", flush=True)
             started, machine_before = time.time(), _machine_jiffies()
             chongqing.start_web()
-            # As deployed (docker-compose.yml): the puller's worker on sync, default and search,
-            # text extraction in a worker of its own.
-            chongqing.start_worker(queues=("sync", "default", "search"))
+            # As deployed (docker-compose.yml): the puller's worker on sync, default and search, Celery's
+            # prefork pool with a process per core, text extraction in a worker of its own.
+            chongqing.start_worker(
+                queues=("sync", "default", "search"), pool="prefork", concurrency=os.cpu_count() or 2
+            )
             extractor = _extract_worker(chongqing, Path(folder))
             chongqing.start_beat()
             worker, web = chongqing.worker.pid, sichuan.web.pid
             web_cpu_before = cpu_seconds(web)
-            peak_kb, first_at, samples, position = 0, None, [], start_seq
+            peak_kb, pss_kb, first_at, samples, position = 0, 0, None, [], start_seq
             while position < head:
                 if chongqing.worker.poll() is not None:
                     raise RuntimeError("chongqing's worker exited during the catch-up")
                 if time.time() - started > 3600:
                     raise RuntimeError(f"no catch-up within an hour: {position - start_seq} of {backlog}")
                 rss = tree_rss_kb(worker)
-                peak_kb = max(peak_kb, rss)
+                peak_kb, pss_kb = max(peak_kb, rss), max(pss_kb, tree_pss_kb(worker))
                 position = _cursor(chongqing)
                 if first_at is None and position > start_seq:
                     first_at = time.time()
@@ -194,7 +214,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             done_at, machine_after = time.time(), _machine_jiffies()
             # Wagtail's admin search index is written by jobs the applying transactions queued.
             while _admin_unindexed(chongqing, prefix) and time.time() - done_at < 600:
-                peak_kb = max(peak_kb, tree_rss_kb(worker))
+                peak_kb, pss_kb = max(peak_kb, tree_rss_kb(worker)), max(pss_kb, tree_pss_kb(worker))
                 time.sleep(0.25)
             indexed_at = time.time()
             worker_cpu, web_cpu = cpu_seconds(worker), cpu_seconds(web) - web_cpu_before
@@ -206,7 +226,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             )
             extractor.terminate()
             extractor.wait(timeout=30)
-            hwm_kb = _status_kb(worker, "VmHWM")
+            hwm_kb = tree_peak_kb(worker)
             load_after = _uptime()
             at_sichuan, at_chongqing = _state(sichuan, prefix), _state(chongqing, prefix)
             refused = chongqing.query(
@@ -230,8 +250,10 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
         f"({total:.1f}s; first change applied after {(first_at or done_at) - started:.1f}s)",
         f"          {backlog / draining:8.1f} records/s from the first change applied ({draining:.1f}s)",
         f"  every record in the admin's search index {indexed_at - done_at:.1f}s after the last was applied",
-        f"  puller (chongqing worker) peak RSS: {peak_kb / 1024:.0f} MB sampled every 0.25s "
-        f"(with children), VmHWM {hwm_kb / 1024:.0f} MB",
+        f"  puller (chongqing worker) peak RSS: {hwm_kb / 1024:.0f} MB (VmHWM, the largest of its "
+        "processes); "
+        f"the whole worker at most {pss_kb / 1024:.0f} MB (PSS), {peak_kb / 1024:.0f} MB (RSS summed), "
+        "sampled every 0.25s",
         f"  CPU: chongqing worker {worker_cpu:.0f}s, sichuan web (feed, files) {web_cpu:.0f}s, "
         f"chongqing's text extraction worker {extract_cpu:.0f}s ({extracted} files read meanwhile)",
         f"  load after catch-up: {load_after}; the machine's {os.cpu_count()} cores were "

@@ -135,9 +135,10 @@ class LiveRegion:
             cwd=ROOT, env=self.env, stdout=self._log("web"), stderr=subprocess.STDOUT,
         )  # fmt: skip
 
-    def start_worker(self, queues=("sync", "default", "extract")):
+    def start_worker(self, queues=("sync", "default", "extract"), *, pool="threads", concurrency=4):
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=threads", "-c", "4",
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", f"--pool={pool}",
+             "-c", str(concurrency),
              "-Q", ",".join(f"{self.name}.{queue}" for queue in queues),
              "-n", f"sync-{self.name}-{secrets.token_hex(3)}@%h", "-l", "info"],
             cwd=ROOT, env=self.env, stdout=self._log("worker"), stderr=subprocess.STDOUT,
