@@ -1,16 +1,19 @@
 """Page benchmark at the volume two provinces produce, against the same pages on the demo data.
 
     eval "$(bash scripts/services.sh env)"; ELASTICSEARCH_URL=http://127.0.0.1:59200 \
-        DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py [--seconds 5] [--label after]
+        DATABASE_URL=... REDIS_URL=... .venv/bin/python bench/pages.py [--rounds 3] [--label after]
 
-1. creates its own database (`<db>_bench_pages`, dropped first) next to DATABASE_URL's, migrates it
+1. creates the demo database (`<db>_bench_pages_demo`, dropped first) next to DATABASE_URL's, migrates it
    and seeds the demo content;
-2. serves it with production behaviour (DEBUG off, Redis cache; bench/pages_settings.py) behind
-   gunicorn with 2 workers, beside a minimal view (the floor), and loads every public page, the APIs
-   and the feeds with wrk (8 connections, `--seconds` each), for an anonymous and a signed-in reader;
-3. bulk-inserts the volume (10,000 materials with 13,275 file versions, 2,000 stories, 300 events of
-   which 209 recurring with 268 exceptions, 200 projects, 100 training sessions) and measures again.
-   Bulk inserts send no signals, so the cache is cleared once after building;
+2. copies it (`<db>_bench_pages`) and bulk-inserts the volume there (10,000 materials with 13,275 file
+   versions, 2,000 stories, 300 events of which 209 recurring with 268 exceptions, 200 projects, 100
+   training sessions). Bulk inserts send no signals, so the cache starts empty;
+3. serves each database with production behaviour (DEBUG off, Redis cache; bench/pages_settings.py)
+   behind its own gunicorn with 2 workers, beside a minimal view (the floor), and loads every public
+   page, the APIs and the feeds with wrk (8 connections), for an anonymous and a signed-in reader.
+   Each page is measured in ``--rounds`` rounds of ``--seconds``, the demo data and the volume one
+   after the other in each round, so both meet the same moment of a busy machine; the best round of
+   each counts (what the machine did meanwhile only ever slows a page down);
 4. prints req/s, p50, p95 (after one request timed on its own: the first, which builds what the
    cache then serves), the ratio to the minimal view, the ratio to the same page on the demo data
    and the query count of one request (anonymous / signed in), with os.getloadavg(); writes the table
@@ -46,17 +49,18 @@ def bench_database_url(base: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def bench_database_recreate(base_url: str, name: str) -> None:
+def bench_database_recreate(base_url: str, name: str, *, template: str | None = None) -> None:
     import psycopg
 
     with psycopg.connect(base_url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per page and reader")
+    parser.add_argument("--seconds", type=int, default=2, help="wrk duration of a round, per page and reader")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per page and reader, demo and volume")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--label", default="run")
@@ -68,8 +72,9 @@ def main():
     if not base_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must point at the test bed's PostgreSQL")
     name = urlsplit(base_url).path.strip("/") + "_bench_pages"
-    bench_database_recreate(base_url, name)
-    os.environ["DATABASE_URL"] = bench_database_url(base_url, name)
+    demo_name = name + "_demo"
+    bench_database_recreate(base_url, demo_name)
+    os.environ["DATABASE_URL"] = bench_database_url(base_url, demo_name)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
     os.environ.setdefault("PORTAL_REGION", "sichuan")
     media = tempfile.mkdtemp(prefix="bench-pages-media-")
@@ -79,29 +84,42 @@ def main():
     django.setup()
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import connection
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", verbosity=0, stdout=quiet)
+    print(f"demo database {demo_name}: migrated and seeded in {time.monotonic() - started:.0f}s", flush=True)
+    reader_cookie = _signed_in_cookie()
+    pages = _pages()
+    demo_queries = _query_counts(pages)
+    connection.close()
+    bench_database_recreate(base_url, name, template=demo_name)
+    connection.settings_dict["NAME"] = name
+    started = time.monotonic()
+    counts = volume_build()
     cache.clear()
-    print(f"demo database {name}: migrated and seeded in {time.monotonic() - started:.0f}s", flush=True)
+    print(f"volume built in {time.monotonic() - started:.0f}s: {counts}", flush=True)
+    volume_queries = _query_counts(pages)
+    connection.close()
+    cache.clear()
 
-    server = _serve(args)
+    servers = {
+        "demo": _serve(args, port=args.port, database=demo_name, base_url=base_url),
+        "volume": _serve(args, port=args.port + 1, database=name, base_url=base_url),
+    }
     lines = []
     try:
-        reader_cookie = _signed_in_cookie()
-        pages = _pages()
-        demo = _measure(args, pages, reader_cookie, "demo")
-        started = time.monotonic()
-        counts = volume_build()
-        cache.clear()
-        print(f"volume built in {time.monotonic() - started:.0f}s: {counts}", flush=True)
-        volume = _measure(args, pages, reader_cookie, "volume")
+        demo, volume = _measure(args, pages, reader_cookie)
+        for phase, found in (("demo", demo_queries), ("volume", volume_queries)):
+            for key, (queries, status) in found.items():
+                (demo if phase == "demo" else volume)[key] += (queries, status)
         lines = _report(args, pages, demo, volume, counts)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
         shutil.rmtree(media, ignore_errors=True)
     out = ROOT / "bench" / "results" / f"pages-{args.label}.txt"
     out.parent.mkdir(exist_ok=True)
@@ -109,8 +127,13 @@ def main():
     print(f"written to {out.relative_to(ROOT)}")
 
 
-def _serve(args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def _serve(args, *, port: int, database: str, base_url: str):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": bench_database_url(base_url, database),
+        "BENCH_CACHE_PREFIX": f"bench-pages-{database}",
+    }
     server = subprocess.Popen(
         [
             sys.executable,
@@ -118,7 +141,7 @@ def _serve(args):
             "gunicorn",
             "portal.wsgi",
             "-b",
-            f"127.0.0.1:{args.port}",
+            f"127.0.0.1:{port}",
             "-w",
             str(args.workers),
             "--log-level",
@@ -134,7 +157,7 @@ def _serve(args):
         if server.poll() is not None:
             raise RuntimeError("gunicorn exited")
         try:
-            requests.get(f"http://127.0.0.1:{args.port}/bench/minimal", timeout=10)
+            requests.get(f"http://127.0.0.1:{port}/bench/minimal", timeout=10)
             return server
         except requests.RequestException:
             if time.monotonic() > deadline:
@@ -192,24 +215,38 @@ def _pages() -> list[tuple[str, str, bool]]:
     ]
 
 
-def _measure(args, pages, cookie, phase) -> dict:
-    """{(name, reader): (req/s, p50 ms, p95 ms, errors, queries)}"""
-    results = {}
+def _query_counts(pages) -> dict:
+    """{(name, reader): (queries, HTTP status)} of one request, in this process's database."""
+    return {
+        (name, reader): _queries(path, signed_in=reader == "signed in")
+        for name, path, html in pages
+        for reader in (["anonymous", "signed in"] if html else ["anonymous"])
+    }
+
+
+def _measure(args, pages, cookie) -> tuple[dict, dict]:
+    """({(name, reader): [req/s, p50 ms, p95 ms, first ms, errors]} of the demo data, and of the volume)"""
+    ports = {"demo": args.port, "volume": args.port + 1}
+    results = {"demo": {}, "volume": {}}
     for name, path, html in pages:
-        readers = ["anonymous", "signed in"] if html else ["anonymous"]
-        for reader in readers:
-            queries, status = _queries(path, signed_in=reader == "signed in")
+        for reader in ["anonymous", "signed in"] if html else ["anonymous"]:
             reader_cookie = cookie if reader == "signed in" else None
             # One request first, timed on its own: it builds what the cache then serves, so wrk
             # measures the steady state, and the first column shows what building costs.
-            first = _first_request(args, path, reader_cookie)
-            rps, p50, p95, errors = _wrk(args, path, reader_cookie)
-            results[(name, reader)] = (rps, p50, p95, first, errors, queries, status)
-            print(f"  {phase:6} {name:22} {reader:9} {rps:8.1f} req/s  p50 {p50:7.1f} ms  "
-                  f"p95 {p95:7.1f} ms  first {first:7.1f} ms  {queries:3} queries  HTTP {status}  "
-                  f"errors {errors}",
-                  flush=True)  # fmt: skip
-    return results
+            first = {phase: _first_request(port, path, reader_cookie) for phase, port in ports.items()}
+            rounds = {"demo": [], "volume": []}
+            for _round in range(args.rounds):
+                for phase, port in ports.items():
+                    rounds[phase].append(_wrk(args, port, path, reader_cookie))
+            for phase in ports:
+                rps, p50, p95, _errors = max(rounds[phase])
+                errors = sum(found[3] for found in rounds[phase])
+                results[phase][(name, reader)] = [rps, p50, p95, first[phase], errors]
+            print(f"  {name:22} {reader:9} " + "  ".join(
+                f"{phase} {results[phase][(name, reader)][0]:7.1f} req/s (rounds "
+                f"{', '.join(f'{found[0]:.0f}' for found in rounds[phase])})" for phase in ports),
+                flush=True)  # fmt: skip
+    return results["demo"], results["volume"]
 
 
 def _queries(path: str, *, signed_in: bool) -> tuple[int, int]:
@@ -227,11 +264,11 @@ def _queries(path: str, *, signed_in: bool) -> tuple[int, int]:
     return len(captured), response.status_code
 
 
-def _first_request(args, path: str, cookie: str | None) -> float:
+def _first_request(port: int, path: str, cookie: str | None) -> float:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(f"http://127.0.0.1:{args.port}{path}", headers={"Cookie": cookie or ""})
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie or ""})
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -241,14 +278,14 @@ def _first_request(args, path: str, cookie: str | None) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _wrk(args, path: str, cookie: str | None) -> tuple[float, float, float, int]:
+def _wrk(args, port: int, path: str, cookie: str | None) -> tuple[float, float, float, int]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     command = ["wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.seconds}s", "--timeout", "30s",
                "-s", script.name]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    command.append(f"http://127.0.0.1:{args.port}{path}")
+    command.append(f"http://127.0.0.1:{port}{path}")
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     os.unlink(script.name)
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
@@ -261,8 +298,9 @@ def _report(args, pages, demo, volume, counts) -> list[str]:
     floor_demo = demo[("minimal view", "anonymous")][0]
     lines = [
         f"bench/pages.py --label {args.label}: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-        f"wrk {args.connections} connections × {args.seconds} s per page and reader, gunicorn {args.workers} "
-        f"workers, DEBUG off, Redis cache",
+        f"wrk {args.connections} connections, the best of {args.rounds} rounds × {args.seconds} s per page "
+        f"and reader (demo data and volume in turn), gunicorn {args.workers} workers each, DEBUG off, "
+        "Redis cache",
         f"volume: {counts}",
         f"os.getloadavg() at the end: {tuple(round(v, 2) for v in os.getloadavg())}, {os.cpu_count()} cores",
         f"minimal view: {floor:.0f} req/s at volume, {floor_demo:.0f} req/s on the demo data",
