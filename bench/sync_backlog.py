@@ -198,7 +198,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             chongqing.start_beat()
             worker, web = chongqing.worker.pid, sichuan.web.pid
             web_cpu_before = cpu_seconds(web)
-            peak_kb, pss_kb, first_at, samples, position = 0, 0, None, [], start_seq
+            peak_kb, pss_kb, hwm_kb, first_at, samples, position = 0, 0, 0, None, [], start_seq
             while position < head:
                 if chongqing.worker.poll() is not None:
                     raise RuntimeError("chongqing's worker exited during the catch-up")
@@ -206,6 +206,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
                     raise RuntimeError(f"no catch-up within an hour: {position - start_seq} of {backlog}")
                 rss = tree_rss_kb(worker)
                 peak_kb, pss_kb = max(peak_kb, rss), max(pss_kb, tree_pss_kb(worker))
+                hwm_kb = max(hwm_kb, tree_peak_kb(worker))
                 position = _cursor(chongqing)
                 if first_at is None and position > start_seq:
                     first_at = time.time()
@@ -226,7 +227,7 @@ def run_backlog(*, changes: int, label: str, database_url: str, redis_url: str) 
             )
             extractor.terminate()
             extractor.wait(timeout=30)
-            hwm_kb = tree_peak_kb(worker)
+            hwm_kb = max(hwm_kb, tree_peak_kb(worker))
             load_after = _uptime()
             at_sichuan, at_chongqing = _state(sichuan, prefix), _state(chongqing, prefix)
             refused = chongqing.query(

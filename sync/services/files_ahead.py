@@ -12,6 +12,7 @@ now gives.
 """
 
 import contextlib
+import logging
 import re
 import uuid
 from collections import OrderedDict, deque
@@ -20,15 +21,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from .. import client, registry
+from ..errors import FileCheckFailed
+from ..kinds.base import max_file_bytes
 from ..models import ChangeLog
 
 # How far the downloads run ahead of the apply: the files held at once (memory, then disk) stay small.
 AHEAD_FILES = 8
 AHEAD_BYTES = 64 * 1024 * 1024
-_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 _current: ContextVar = ContextVar("sync_files_ahead", default=None)
+logger = logging.getLogger("sync")
 
 
 def file_path(*, spec, global_id, child, key) -> str:
@@ -89,15 +93,15 @@ def files_wanted(changes: list) -> list[_Wanted]:
     wanted, seen = [], set()
     for spec, child, global_id, item in rows:
         key, file = item.get(child.key[0]), item.get("_file")
-        if isinstance(key, bool) or not isinstance(key, int | str) or not _KEY.match(str(key)):
+        if isinstance(key, bool) or not isinstance(key, int | str) or not _KEY.fullmatch(str(key)):
             continue
         if not isinstance(file, dict):
             continue
         sha256, size = file.get("sha256"), file.get("size")
-        if not isinstance(sha256, str) or not _SHA256.match(sha256):
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
             continue
-        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            continue
+        if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size <= max_file_bytes():
+            continue  # a size the change's check refuses: nothing is downloaded for it
         path = file_path(spec=spec, global_id=global_id, child=child, key=key)
         if (global_id, str(key), sha256) in stored or (path, sha256) in seen:
             continue
@@ -120,11 +124,11 @@ def _discard(future: Future) -> None:
 class FilesAhead:
     """Downloads ``wanted`` in order, at most AHEAD_FILES and AHEAD_BYTES ahead of what was taken."""
 
-    def __init__(self, partner, wanted: list[_Wanted]):
+    def __init__(self, partner, wanted: list[_Wanted], *, executor: ThreadPoolExecutor):
         self.partner = partner
         self.pending = deque(wanted)
         self.running: OrderedDict[tuple[str, str], tuple[Future, int]] = OrderedDict()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-files-{partner.region}")
+        self.executor = executor
         self._top_up()
 
     def _top_up(self) -> None:
@@ -158,23 +162,44 @@ class FilesAhead:
             while (self.pending[0].path, self.pending[0].sha256) != key:
                 self.pending.popleft()
             self.pending.popleft()
+        if taken is None:
+            # Fetched in place first: the apply waits for this file, not for those after it.
+            try:
+                return client.file_fetch(self.partner, path, sha256=sha256, size=size)
+            finally:
+                self._top_up()
         self._top_up()
-        if taken is not None:
-            with contextlib.suppress(Exception):
-                return taken.result()  # failed: fetched again below, which raises what it meets now
+        handle = None
+        try:
+            handle = taken.result()
+        except FileCheckFailed as refused:
+            if refused.reason != "file_unavailable":
+                raise  # its bytes failed the check, attempts included: the refusal fetching it now gives
+            logger.info("sync: %s was not served ahead (%s); asking again", path, refused)
+        except Exception as error:  # noqa: BLE001 - the partner or the network: fetched again in place
+            logger.info("sync: %s fetched ahead failed (%s); fetching it again", path, error)
+        finally:
+            if handle is None:
+                _discard(taken)  # interrupted while waiting: its file is closed once it arrives
+        if handle is not None:
+            return handle
         return client.file_fetch(self.partner, path, sha256=sha256, size=size)
 
     def close(self) -> None:
         self.pending.clear()
         while self.running:
             _discard(self.running.popitem(last=False)[1][0])
-        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def files_executor(partner) -> ThreadPoolExecutor:
+    """The one thread a pull downloads ahead in, page after page (over one kept-alive connection)."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-files-{partner.region}")
 
 
 @contextlib.contextmanager
-def files_ahead(partner, changes: list):
+def files_ahead(partner, changes: list, *, executor: ThreadPoolExecutor):
     """While a page is applied: its files are downloaded ahead (``file_fetch`` takes them)."""
-    ahead = FilesAhead(partner, files_wanted(changes))
+    ahead = FilesAhead(partner, files_wanted(changes), executor=executor)
     token = _current.set(ahead)
     try:
         yield ahead

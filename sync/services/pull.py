@@ -15,7 +15,7 @@ from ..models import ChangeLog, PartnerCursor
 from ..selectors import PAGE_LIMIT
 from ..signing import partner_for_region
 from .apply import ApplyResult, change_apply
-from .files_ahead import files_ahead
+from .files_ahead import files_ahead, files_executor
 from .locks import partner_exclusive
 from .refusals import quarantine_add
 
@@ -88,6 +88,7 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
     result = ApplyResult()
     # The next page is fetched while this one is applied: HTTP only in the thread, the database here.
     prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"sync-pull-{partner_region}")
+    files = files_executor(partner)
     try:
         after = cursor.after_seq
         upcoming = prefetch.submit(_page_fetch, partner, after=after)
@@ -102,7 +103,7 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
                 continue
             page_end = page["changes"][-1]["seq"] if page["changes"] else after
             upcoming = prefetch.submit(_page_fetch, partner, after=page_end) if page["has_more"] else None
-            _page_apply(page, partner=partner, result=result)
+            _page_apply(page, partner=partner, result=result, files=files)
             PartnerCursor.objects.filter(region=partner_region).update(
                 partner_head=page["head"], last_success_at=timezone.now()
             )
@@ -121,13 +122,14 @@ def _pull(partner, *, max_pages: int) -> ApplyResult:
         raise
     finally:
         prefetch.shutdown(wait=True, cancel_futures=True)
+        files.shutdown(wait=True, cancel_futures=True)
     return result
 
 
-def _page_apply(page: dict, *, partner, result: ApplyResult) -> None:
+def _page_apply(page: dict, *, partner, result: ApplyResult, files) -> None:
     changes = page["changes"]
     start = 0
-    with files_ahead(partner, changes):
+    with files_ahead(partner, changes, executor=files):
         while start < len(changes):
             start = _batch_apply(
                 changes, start=start, head=page["head"], partner_region=partner.region, result=result
