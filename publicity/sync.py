@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from wagtail.models import Page
 
-from portal.models import Organisation
 from sync import kinds
+from sync.context import organisation_by_code
 from sync.errors import ChangeRefused
 from sync.registry import SyncSpec, assign, register
 
@@ -82,7 +82,7 @@ def _create(model, index_model, spec_fields):
         page = model(
             global_id=payload["global_id"],
             origin_region=payload["origin_region"],
-            origin_organisation=Organisation.objects.get(code=payload["origin_organisation"]),
+            origin_organisation=organisation_by_code(payload["origin_organisation"]),
             version=payload["version"],
             access_level=payload["access_level"],
         )

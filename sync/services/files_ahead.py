@@ -82,14 +82,10 @@ def _file_rows(change) -> list[tuple]:
 def files_wanted(changes: list) -> list[_Wanted]:
     """The files a page's changes will fetch, in the page's order: those of versions not held here."""
     rows = [row for change in changes for row in _file_rows(change)]
-    by_child: dict[tuple, set[str]] = {}
+    records: dict[tuple[str, str], tuple] = {}  # one read per kind of child: (spec, child, global ids)
     for spec, child, global_id, _item in rows:
-        by_child.setdefault((spec.label, child.related_name), set()).add(global_id)
-    stored = set()
-    for spec, child, _global_id, _item in rows:
-        ids = by_child.pop((spec.label, child.related_name), None)
-        if ids:
-            stored |= _stored(spec, child, ids)
+        records.setdefault((spec.label, child.related_name), (spec, child, set()))[2].add(global_id)
+    stored = set().union(*(_stored(spec, child, ids) for spec, child, ids in records.values()))
     wanted, seen = [], set()
     for spec, child, global_id, item in rows:
         key, file = item.get(child.key[0]), item.get("_file")
