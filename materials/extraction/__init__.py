@@ -3,7 +3,7 @@
 This module runs in a child process (``python -m materials.extraction``), started by
 services.extraction.material_file_extract with limits on memory and time, so that a broken,
 hostile or huge file can cost that process, never the Celery worker. It imports no
-Django. It writes one JSON object per line to stdout:
+Django. It writes one JSON object per line to stdout (messages.extraction_messages):
 
     {"total": 12}                                    pages it is going to read
     {"page": 3, "text": "…", "method": "ocr", "confidence": 91.2}
@@ -36,6 +36,9 @@ CONTENT_KINDS = {
 MIN_TEXT_LAYER_CHARS = 10
 # Members of a zip-based document, and plain text files, are read up to this size.
 MAX_PART_BYTES = 64 * 1024 * 1024
+# Kinds whose reader only decodes bytes (no parser, no other program) are read inside the worker
+# up to this size: starting the child costs some 50 ms of CPU, far more than such a reading.
+READ_IN_WORKER_MAX_BYTES = {"text": 1024 * 1024}
 # A rendered page never exceeds this many pixels, whatever size the PDF says it is.
 MAX_PAGE_PIXELS = 60_000_000
 _CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"

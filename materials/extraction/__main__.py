@@ -4,10 +4,9 @@ import io
 import json
 import sys
 import time
-from dataclasses import asdict
 
-from . import Options, OverLimit, Page, Unreadable
-from .readers import extract
+from . import Options
+from .messages import extraction_messages
 
 
 def main(argv: list[str]) -> int:
@@ -20,21 +19,8 @@ def main(argv: list[str]) -> int:
         dpi=int(dpi),
     )
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
-
-    def emit(message: dict) -> None:
+    for message in extraction_messages(path, kind, options):
         out.write(json.dumps(message, ensure_ascii=False) + "\n")
-
-    try:
-        for item in extract(path, kind, options):
-            emit(asdict(item) if isinstance(item, Page) else item)
-    except OverLimit as error:
-        emit({"limit": error.code, "detail": error.detail})
-    except Unreadable as error:
-        emit({"error": error.code, "detail": error.detail[:500]})
-    except MemoryError:
-        emit({"limit": "memory", "detail": ""})
-    except RecursionError as error:
-        emit({"error": "broken", "detail": str(error)[:500]})
     return 0
 
 

@@ -177,6 +177,24 @@ def _extraction_messages(*, path: str, kind: str, limits: ExtractionLimits):
             process.stdout.close()
 
 
+def _reading(*, path: str, kind: str, limits: ExtractionLimits):
+    """A reading's messages: small plain text in this worker, anything else in a limited child."""
+    import time
+
+    from ..extraction import READ_IN_WORKER_MAX_BYTES, Options
+    from ..extraction.messages import extraction_messages
+
+    if os.path.getsize(path) <= READ_IN_WORKER_MAX_BYTES.get(kind, -1):
+        options = Options(
+            max_pages=limits.max_pages,
+            deadline=time.monotonic() + limits.seconds,
+            languages=limits.languages,
+            dpi=limits.dpi,
+        )
+        return extraction_messages(path, kind, options)
+    return _extraction_messages(path=path, kind=kind, limits=limits)
+
+
 def _material_reindex(material: Material) -> None:
     from wagtail.search import index
 
@@ -197,7 +215,7 @@ def _extraction_read(*, record: MaterialFile, extraction: TextExtraction, kind: 
     """Store the pages the child reports as they come (the admin shows the progress); return the outcome."""
     status, reason, detail = ExtractionStatus.DONE, "", ""
     limits = extraction_limits()
-    for message in _extraction_messages(path=record.file.path, kind=kind, limits=limits):
+    for message in _reading(path=record.file.path, kind=kind, limits=limits):
         if "total" in message:
             _extraction_update(extraction, pages_total=int(message["total"]))
         elif "page" in message:

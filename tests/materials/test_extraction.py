@@ -1,7 +1,8 @@
 """Reading the text of file versions: every format, per page, with limits and clear failures.
 
 The files are made here (tests/materials/documents.py); the extraction runs for real, in
-its child process, with Debian's pdftoppm and Tesseract for the scanned pages.
+its child process (small plain text in the worker), with Debian's pdftoppm and Tesseract for
+the scanned pages.
 """
 
 import io
@@ -224,6 +225,24 @@ def test_limits_mark_the_file_and_keep_what_was_read(own_organisation, settings)
     settings.MATERIALS_EXTRACT_MEMORY_MB = 10  # not even the interpreter fits
     _material, small = deposit(own_organisation, "小文档.docx", docs.docx(["一页"]), title="内存")
     extraction = extract(small)
+    assert extraction.status == ExtractionStatus.LIMITED
+    assert extraction.status_display == "超出限制：超过内存上限（10 MB）"
+
+
+def test_small_plain_text_is_read_in_the_worker_and_larger_text_in_the_limited_child(
+    own_organisation, settings
+):
+    settings.MATERIALS_EXTRACT_MEMORY_MB = 10  # the child cannot even start its interpreter
+    small_text = docs.page_text(1) + "\f" + docs.page_text(2)
+    _material, small = deposit(own_organisation, "短说明.txt", small_text.encode(), title="短")
+    extraction = extract(small)
+    assert extraction.status == ExtractionStatus.DONE
+    assert [p.text for p in pages_of(small)] == [docs.page_text(1), docs.page_text(2)]
+
+    large_text = (docs.page_text(3) + "\n") * (1024 * 1024 // len(docs.page_text(3).encode()) + 1)
+    assert len(large_text.encode()) > 1024 * 1024
+    _material, large = deposit(own_organisation, "长说明.txt", large_text.encode(), title="长")
+    extraction = extract(large)
     assert extraction.status == ExtractionStatus.LIMITED
     assert extraction.status_display == "超出限制：超过内存上限（10 MB）"
 
