@@ -188,8 +188,8 @@ def field_value(instance, name: str, *, for_partner: bool = True):
     return model_field.value_to_string(instance)
 
 
-def _m2m_value(instance, name: str) -> list:
-    related = getattr(instance, name).all()
+def _m2m_value(instance, name: str, related=None) -> list:
+    related = getattr(instance, name).all() if related is None else related
     target = instance._meta.get_field(name).related_model
     if target is Organisation:
         return sorted(o.code for o in related)
@@ -198,11 +198,15 @@ def _m2m_value(instance, name: str) -> list:
     return sorted(str(getattr(r, "global_id", r.pk)) for r in related)
 
 
-def serialise(spec: SyncSpec, instance, *, for_partner: bool = True) -> dict:
+def serialise(
+    spec: SyncSpec, instance, *, for_partner: bool = True, related: Mapping[str, list] | None = None
+) -> dict:
     """The record as the partner receives it; no user accounts, no internal children.
 
-    ``for_partner=False`` keeps images and links as local ids (see local_digest).
+    ``for_partner=False`` keeps images and links as local ids (see local_digest). ``related``:
+    the rows of some m2m or child relations as just written, so they are not read back.
     """
+    related = related or {}
     payload = {
         "global_id": str(instance.global_id),
         "origin_region": instance.origin_region,
@@ -210,12 +214,13 @@ def serialise(spec: SyncSpec, instance, *, for_partner: bool = True) -> dict:
         "version": instance.version,
         "access_level": instance.access_level,
         "fields": {name: field_value(instance, name, for_partner=for_partner) for name in spec.fields},
-        "m2m": {name: _m2m_value(instance, name) for name in spec.m2m},
+        "m2m": {name: _m2m_value(instance, name, related.get(name)) for name in spec.m2m},
         "children": {},
     }
     for child in spec.children:
         rows = []
-        for row in getattr(instance, child.related_name).all():
+        written = related.get(child.related_name)
+        for row in getattr(instance, child.related_name).all() if written is None else written:
             item = {name: field_value(row, name) for name in child.fields}
             if child.file_field:
                 stored = getattr(row, child.file_field)
@@ -224,6 +229,22 @@ def serialise(spec: SyncSpec, instance, *, for_partner: bool = True) -> dict:
         rows.sort(key=lambda item: json.dumps([item.get(k) for k in child.key], default=str))
         payload["children"][child.related_name] = rows
     return payload
+
+
+def _foreign_keys(model, names) -> list[str]:
+    return [name for name in names if isinstance(model._meta.get_field(name), models.ForeignKey)]
+
+
+def serialisable(spec: SyncSpec) -> models.QuerySet:
+    """The spec's records with what serialise reads of them loaded per query, not per record."""
+    children = []
+    for child in spec.children:
+        child_model = spec.model._meta.get_field(child.related_name).related_model
+        rows = child_model.objects.select_related(*_foreign_keys(child_model, child.fields))
+        children.append(models.Prefetch(child.related_name, queryset=rows))
+    return spec.model.objects.select_related(
+        "origin_organisation", *_foreign_keys(spec.model, spec.fields)
+    ).prefetch_related(*spec.m2m, *children)
 
 
 def file_digests(spec: SyncSpec, instance) -> list[str]:
@@ -241,9 +262,9 @@ def digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def local_digest(spec: SyncSpec, instance) -> str:
+def local_digest(spec: SyncSpec, instance, *, related: Mapping[str, list] | None = None) -> str:
     """A replica's state as sync left it, to notice a local change: no image files read, no links resolved."""
-    return digest(serialise(spec, instance, for_partner=False))
+    return digest(serialise(spec, instance, for_partner=False, related=related))
 
 
 # ---- applying ----------------------------------------------------------------------------------

@@ -14,8 +14,14 @@ def _shareable(spec, instance) -> bool:
     return instance.origin_region == settings.PORTAL_REGION and spec.shares(instance)
 
 
-def change_entry(row: ChangeLog) -> dict:
-    """A change as served: the record's state now, so nothing since made internal leaves."""
+_UNREAD = object()
+
+
+def change_entry(row: ChangeLog, *, instance=_UNREAD) -> dict:
+    """A change as served: the record's state now, so nothing since made internal leaves.
+
+    ``instance``: the record as a page read it already (None: gone).
+    """
     spec = registry.spec_for_label(row.model_label)
     entry: dict = {
         "seq": row.seq,
@@ -23,7 +29,8 @@ def change_entry(row: ChangeLog) -> dict:
         "global_id": str(row.global_id),
         "created_at": row.created_at.isoformat(),
     }
-    instance = spec.model.objects.filter(global_id=row.global_id).first() if spec else None
+    if instance is _UNREAD:
+        instance = spec.model.objects.filter(global_id=row.global_id).first() if spec else None
     if instance is None:
         return {**entry, "op": ChangeLog.Op.DELETE, "version": row.version}
     if not _shareable(spec, instance):
@@ -34,6 +41,21 @@ def change_entry(row: ChangeLog) -> dict:
         "version": instance.version,
         "payload": registry.serialise(spec, instance),
     }
+
+
+def _records_now(rows: list[ChangeLog]) -> dict:
+    """The current state of the records a page serves: a few queries per model, none per change."""
+    wanted: dict[str, set] = {}
+    for row in rows:
+        wanted.setdefault(row.model_label, set()).add(row.global_id)
+    found = {}
+    for label, global_ids in wanted.items():
+        spec = registry.spec_for_label(label)
+        if spec is None:
+            continue
+        for instance in registry.serialisable(spec).filter(global_id__in=global_ids):
+            found[(label, instance.global_id)] = instance
+    return found
 
 
 def _superseded(row: ChangeLog) -> dict:
@@ -54,12 +76,15 @@ def changes_page(*, after: int, limit: int = PAGE_LIMIT) -> dict:
     # Entries are served with the record's current state, so within a page only a
     # record's last entry needs it; the earlier ones just move the cursor.
     last = {(row.model_label, row.global_id): row.seq for row in rows}
+    records = _records_now([row for row in rows if last[(row.model_label, row.global_id)] == row.seq])
     return {
         "region": settings.PORTAL_REGION,
         "after": after,
         "head": head,
         "changes": [
-            change_entry(row) if last[(row.model_label, row.global_id)] == row.seq else _superseded(row)
+            change_entry(row, instance=records.get((row.model_label, row.global_id)))
+            if last[(row.model_label, row.global_id)] == row.seq
+            else _superseded(row)
             for row in rows
         ],
         "next_after": rows[-1].seq if rows else after,
@@ -71,10 +96,8 @@ def manifest() -> list[dict]:
     """Every record this region shares: global id, version and file digests."""
     entries = []
     for spec in registry.specs():
-        queryset = spec.model.objects.filter(origin_region=settings.PORTAL_REGION).exclude(
-            access_level="internal"
-        )
-        for instance in queryset.iterator():
+        queryset = registry.serialisable(spec).filter(origin_region=settings.PORTAL_REGION)
+        for instance in queryset.exclude(access_level="internal").iterator(chunk_size=500):
             if not spec.shares(instance):
                 continue
             entries.append(

@@ -48,13 +48,15 @@ def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
     logger.warning("sync: conflict on %s %s: %s", spec_label, change["global_id"], reason)
 
 
-def _apply_children(*, spec, instance, payload, partner, new: bool) -> None:
+def _apply_children(*, spec, instance, payload, partner, new: bool) -> dict[str, list]:
+    """Each child relation's rows as written."""
+    written = {}
     for child in spec.children:
         manager = getattr(instance, child.related_name)
         child_model = manager.model
         rows = [] if new else manager.all()  # a record inserted just now has none to read
         existing = {tuple(str(registry.field_value(row, k)) for k in child.key): row for row in rows}
-        seen = set()
+        seen, kept = set(), {}
         for item in payload["children"].get(child.related_name, []):
             key = tuple(str(item.get(k)) for k in child.key)
             seen.add(key)
@@ -83,10 +85,13 @@ def _apply_children(*, spec, instance, payload, partner, new: bool) -> None:
                     row.sha256, row.size = wanted["sha256"], wanted["size"]
             # save_base: the model's own save() would bump versions; this is the origin's state.
             row.save_base()
+            kept[row.pk] = row  # as stored: a key sent twice updates one row, or adds two
         gone = [row.pk for key, row in existing.items() if key not in seen]
         if gone:
             # A queryset delete, as save_base above: a model's own delete() would bump versions.
             child_model.objects.filter(pk__in=gone).delete()
+        written[child.related_name] = list(kept.values())
+    return written
 
 
 def _apply_upsert(*, spec, change, partner, local, copy) -> None:
@@ -111,14 +116,19 @@ def _apply_record(*, spec, payload, partner, local, copy) -> None:
     instance.access_level = payload["access_level"]
     registry.assign(instance, spec.fields, payload["fields"])
     instance.save_base()
+    # What this apply writes, to take the replica's digest from without reading it back.
+    written: dict[str, list] = {}
     for name, values in payload["m2m"].items():
         if new and not values:
-            continue  # nothing to read or to set on a record inserted just now
+            written[name] = []  # nothing to read or to set on a record inserted just now
+            continue
         manager = getattr(instance, name)
-        manager.set(registry.m2m_objects(spec.model, name, values))
+        objects = list({o.pk: o for o in registry.m2m_objects(spec.model, name, values)}.values())
+        manager.set(objects)
         if hasattr(manager, "commit"):
             manager.commit()  # a ParentalManyToManyField keeps the set in memory until committed
-    _apply_children(spec=spec, instance=instance, payload=payload, partner=partner, new=new)
+        written[name] = objects
+    written |= _apply_children(spec=spec, instance=instance, payload=payload, partner=partner, new=new)
     if spec.applied is not None:
         spec.applied(instance)
     _copy_store(
@@ -127,7 +137,7 @@ def _apply_record(*, spec, payload, partner, local, copy) -> None:
         global_id=instance.global_id,
         origin_region=instance.origin_region,
         version=instance.version,
-        digest=registry.local_digest(spec, instance),
+        digest=registry.local_digest(spec, instance, related=written),
         deleted=False,
     )
 

@@ -238,3 +238,50 @@ def test_a_part_saved_after_its_parent_in_one_block_logs_the_version_a_queryset_
         Milestone.objects.create(project=project, title="中期检查", due_date=datetime.date(2030, 6, 1))
     (change,) = ChangeLog.objects.filter(global_id=project.global_id)
     assert (project.version, change.version) == (1, 2)
+
+
+def test_a_feed_page_reads_its_records_per_model_not_per_change(partners, sichuan_org):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from research.services import project_create
+    from sync.selectors import change_entry
+
+    creator = get_user_model().objects.create_user(username="feed_reader")
+    place = topic_get_or_create(kind="place", name="通江")
+
+    def deposit(count: int) -> None:
+        for n in range(count):
+            material_create(
+                organisation=sichuan_org,
+                title=f"川陕苏区文献{n}",
+                material_type="archive",
+                topics=[place],
+                uploaded_file=ContentFile(f"文献 {n}".encode(), name=f"w{n}.txt"),
+            )
+            project_create(
+                title=f"红军文献整理{n}",
+                origin_organisation=sichuan_org,
+                lead_organisations=[sichuan_org],
+                topics=[place],
+                created_by=creator,
+            )
+
+    last_queries = []
+
+    def read_page() -> tuple[int, dict]:
+        with CaptureQueriesContext(connection) as queries:
+            page = changes_page(after=0, limit=1000)
+        last_queries[:] = queries.captured_queries
+        return len(queries), page
+
+    deposit(2)
+    few, _page = read_page()
+    deposit(6)
+    many, page = read_page()
+    assert len(page["changes"]) == 16
+    assert many == few, "\n".join(q["sql"][:200] for q in last_queries)
+    # Read together, each entry is what the record's own entry serves.
+    rows = {row.seq: row for row in ChangeLog.objects.all()}
+    assert page["changes"] == [change_entry(rows[c["seq"]]) for c in page["changes"]]
