@@ -226,7 +226,10 @@ def serialise(
                 stored = getattr(row, child.file_field)
                 item["_file"] = {"sha256": row.sha256, "size": row.size} if stored else None
             rows.append(item)
-        rows.sort(key=lambda item: json.dumps([item.get(k) for k in child.key], default=str))
+        # By key, then whole row: rows sharing a key sort alike however they were read.
+        rows.sort(
+            key=lambda item: json.dumps([[item.get(k) for k in child.key], item], sort_keys=True, default=str)
+        )
         payload["children"][child.related_name] = rows
     return payload
 

@@ -44,7 +44,10 @@ def change_entry(row: ChangeLog, *, instance=_UNREAD) -> dict:
 
 
 def _records_now(rows: list[ChangeLog]) -> dict:
-    """The current state of the records a page serves: a few queries per model, none per change."""
+    """The current state of the records a page serves, read a few queries per model.
+
+    Only images and links inside rich text are still looked up one by one (sync.streams).
+    """
     wanted: dict[str, set] = {}
     for row in rows:
         wanted.setdefault(row.model_label, set()).add(row.global_id)
@@ -96,7 +99,9 @@ def manifest() -> list[dict]:
     """Every record this region shares: global id, version and file digests."""
     entries = []
     for spec in registry.specs():
-        queryset = registry.serialisable(spec).filter(origin_region=settings.PORTAL_REGION)
+        queryset = spec.model.objects.filter(origin_region=settings.PORTAL_REGION).prefetch_related(
+            *(child.related_name for child in spec.children if child.file_field)
+        )
         for instance in queryset.exclude(access_level="internal").iterator(chunk_size=500):
             if not spec.shares(instance):
                 continue

@@ -61,7 +61,7 @@ def record(request, partner, label, global_id):
     from django.utils import timezone
 
     row.created_at = timezone.now()
-    return JsonResponse(selectors.change_entry(row))
+    return JsonResponse(selectors.change_entry(row, instance=instance))
 
 
 @require_GET

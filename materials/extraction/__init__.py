@@ -2,7 +2,8 @@
 
 This module runs in a child process (``python -m materials.extraction``), started by
 services.extraction.material_file_extract with limits on memory and time, so that a broken,
-hostile or huge file can cost that process, never the Celery worker. It imports no
+hostile or huge file can cost that process, never the Celery worker (small plain text,
+which is only decoded, is read in the worker: READ_IN_WORKER_MAX_BYTES). It imports no
 Django. It writes one JSON object per line to stdout (messages.extraction_messages):
 
     {"total": 12}                                    pages it is going to read
@@ -79,6 +80,11 @@ class Options:
     deadline: float = 0.0  # time.monotonic() by which reading stops; 0: none
     languages: str = "chi_sim"
     dpi: int = 300
+
+    @classmethod
+    def for_seconds(cls, seconds: float, **fields) -> "Options":
+        """Options whose deadline is ``seconds`` from now."""
+        return cls(deadline=time.monotonic() + seconds, **fields)
 
     def remaining(self) -> float:
         if not self.deadline:

@@ -1,4 +1,7 @@
-"""Reading the text of file versions: queued, run in a child process under limits, stored per page."""
+"""Reading the text of file versions: queued, read in a child process under limits, stored per page.
+
+Small plain text, which only needs decoding, is read in the worker (extraction.READ_IN_WORKER_MAX_BYTES).
+"""
 
 import contextlib
 import json
@@ -179,17 +182,12 @@ def _extraction_messages(*, path: str, kind: str, limits: ExtractionLimits):
 
 def _reading(*, path: str, kind: str, limits: ExtractionLimits):
     """A reading's messages: small plain text in this worker, anything else in a limited child."""
-    import time
-
     from ..extraction import READ_IN_WORKER_MAX_BYTES, Options
     from ..extraction.messages import extraction_messages
 
-    if os.path.getsize(path) <= READ_IN_WORKER_MAX_BYTES.get(kind, -1):
-        options = Options(
-            max_pages=limits.max_pages,
-            deadline=time.monotonic() + limits.seconds,
-            languages=limits.languages,
-            dpi=limits.dpi,
+    if kind in READ_IN_WORKER_MAX_BYTES and os.path.getsize(path) <= READ_IN_WORKER_MAX_BYTES[kind]:
+        options = Options.for_seconds(
+            limits.seconds, max_pages=limits.max_pages, languages=limits.languages, dpi=limits.dpi
         )
         return extraction_messages(path, kind, options)
     return _extraction_messages(path=path, kind=kind, limits=limits)
@@ -212,7 +210,7 @@ def _extraction_update(extraction: TextExtraction, **fields) -> None:
 
 
 def _extraction_read(*, record: MaterialFile, extraction: TextExtraction, kind: str, seen: set[int]):
-    """Store the pages the child reports as they come (the admin shows the progress); return the outcome."""
+    """Store the pages the reading reports as they come (the admin shows the progress); return the outcome."""
     status, reason, detail = ExtractionStatus.DONE, "", ""
     limits = extraction_limits()
     for message in _reading(path=record.file.path, kind=kind, limits=limits):

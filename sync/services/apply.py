@@ -49,14 +49,16 @@ def _conflict(*, spec_label, change, partner_region, local, reason) -> None:
 
 
 def _apply_children(*, spec, instance, payload, partner, new: bool) -> dict[str, list]:
-    """Each child relation's rows as written."""
+    """Each child relation's rows as they now stand in the database."""
     written = {}
     for child in spec.children:
         manager = getattr(instance, child.related_name)
         child_model = manager.model
-        rows = [] if new else manager.all()  # a record inserted just now has none to read
+        rows = [] if new else list(manager.all())  # a record inserted just now has none to read
         existing = {tuple(str(registry.field_value(row, k)) for k in child.key): row for row in rows}
-        seen, kept = set(), {}
+        # Rows sharing a key (no constraint forbids it) stay as they are: only the last is matched.
+        held = {row.pk: row for row in rows}
+        seen = set()
         for item in payload["children"].get(child.related_name, []):
             key = tuple(str(item.get(k)) for k in child.key)
             seen.add(key)
@@ -85,12 +87,12 @@ def _apply_children(*, spec, instance, payload, partner, new: bool) -> dict[str,
                     row.sha256, row.size = wanted["sha256"], wanted["size"]
             # save_base: the model's own save() would bump versions; this is the origin's state.
             row.save_base()
-            kept[row.pk] = row  # as stored: a key sent twice updates one row, or adds two
+            held[row.pk] = row
         gone = [row.pk for key, row in existing.items() if key not in seen]
         if gone:
             # A queryset delete, as save_base above: a model's own delete() would bump versions.
             child_model.objects.filter(pk__in=gone).delete()
-        written[child.related_name] = list(kept.values())
+        written[child.related_name] = [row for pk, row in held.items() if pk not in gone]
     return written
 
 

@@ -111,9 +111,27 @@ def test_a_milestone_removed_at_the_origin_leaves_the_copy_in_step(partners, cho
     assert Project.objects.get(global_id=change["global_id"]).title == "红岩精神研究（修订）"
 
 
+def _newer(change: dict, **children) -> dict:
+    version = change["version"] + 1
+    payload = {**change["payload"], "version": version}
+    payload["children"] = {**payload["children"], **children}
+    return {**change, "version": version, "payload": payload}
+
+
 def test_a_replicas_kept_digest_is_what_reading_it_back_gives(partners, chongqing_org, sichuan_org):
-    """The digest kept at apply is taken from the rows just written, not read back: they must agree."""
+    """The digest kept at apply is taken from the rows just written, not read back: they must agree,
+    or the next change would be taken for a local edit (a conflict)."""
+    import uuid
+
     from sync.models import SyncedCopy
+
+    def applied_in_step(change: dict) -> None:
+        result = change_apply(change=change, partner_region="chongqing")
+        assert (result.applied, result.conflicts) == (1, 0)
+        spec = registry.spec_for_label(change["model"])
+        replica = spec.model.objects.get(global_id=change["global_id"])
+        kept = SyncedCopy.objects.get(global_id=change["global_id"]).digest
+        assert kept == registry.local_digest(spec, replica)
 
     def event():
         built = Event.objects.create(
@@ -125,8 +143,16 @@ def test_a_replicas_kept_digest_is_what_reading_it_back_gives(partners, chongqin
         )
         built.co_hosts.set([sichuan_org, chongqing_org])
         EventException.objects.create(event=built, original_date=datetime.date(2030, 5, 18), kind="cancelled")
+        # Two items with the same text: the key of action items is their text, and nothing forbids it.
         ActionItem.objects.create(event=built, text="互送史料", owner_organisation=sichuan_org)
+        ActionItem.objects.create(event=built, text="互送史料", owner_organisation=chongqing_org)
         return Event.objects.get(pk=built.pk)
+
+    change = served_from_chongqing(event)
+    applied_in_step(change)
+    items = change["payload"]["children"]["action_items"]
+    added = {**items[0], "text": "共建资料库"}
+    applied_in_step(_newer(change, action_items=[items[0], added], exceptions=[]))
 
     def project():
         built = Project.objects.create(title="川陕苏区史料整理", origin_organisation=chongqing_org)
@@ -136,17 +162,15 @@ def test_a_replicas_kept_digest_is_what_reading_it_back_gives(partners, chongqin
         Milestone.objects.create(project=built, title="结题", due_date=datetime.date(2030, 12, 1))
         return Project.objects.get(pk=built.pk)
 
-    for build in (event, project):
-        change = served_from_chongqing(build)
-        spec = registry.spec_for_label(change["model"])
-        # A value sent twice is one row here, and one in the digest.
-        m2m = change["payload"]["m2m"]
-        name = next(iter(m2m))
-        m2m[name] = m2m[name] + m2m[name][:1]
-        assert change_apply(change=change, partner_region="chongqing").applied == 1
-        copy = SyncedCopy.objects.get(global_id=change["global_id"])
-        replica = spec.model.objects.get(global_id=change["global_id"])
-        assert copy.digest == registry.local_digest(spec, replica)
+    change = served_from_chongqing(project)
+    # A value sent twice is one row here, and once in the digest.
+    change["payload"]["m2m"]["topics"] *= 2
+    applied_in_step(change)
+    first, _second = change["payload"]["children"]["milestones"]
+    renamed = {**first, "title": "开题（修订）"}
+    added = {**first, "global_id": str(uuid.uuid4()), "title": "中期"}
+    applied_in_step(_newer(change, milestones=[renamed, added]))
+    assert sorted(Milestone.objects.values_list("title", flat=True)) == ["中期", "开题（修订）"]
 
 
 def sync_receiver_uids(signal) -> set[str]:
