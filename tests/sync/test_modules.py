@@ -45,19 +45,32 @@ def test_each_module_declares_its_shared_models():
     } <= labels
 
 
+def joint_meeting(host, *, title: str, day: datetime.date, co_hosts, **fields) -> Event:
+    """A two-hour meeting on ``day`` with its co-hosts and that occurrence cancelled."""
+    starts = datetime.datetime.combine(day, datetime.time(9), tzinfo=SHANGHAI)
+    event = Event.objects.create(
+        title=title,
+        event_type="joint_meeting",
+        origin_organisation=host,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        **fields,
+    )
+    event.co_hosts.set(co_hosts)
+    event.save()
+    EventException.objects.create(event=event, original_date=day, kind="cancelled")
+    return event
+
+
 def test_an_event_arrives_with_its_exceptions_action_items_and_co_hosts(partners, chongqing_org, sichuan_org):
     def build():
-        event = Event.objects.create(
+        event = joint_meeting(
+            chongqing_org,
             title="川渝党史部门第二次联席会议",
-            event_type="joint_meeting",
-            origin_organisation=chongqing_org,
-            starts_at=datetime.datetime(2030, 3, 18, 9, tzinfo=SHANGHAI),
-            ends_at=datetime.datetime(2030, 3, 18, 11, tzinfo=SHANGHAI),
+            day=datetime.date(2030, 3, 18),
+            co_hosts=[sichuan_org],
             agenda="<p>通报工作</p>",
         )
-        event.co_hosts.set([sichuan_org])
-        event.save()
-        EventException.objects.create(event=event, original_date=datetime.date(2030, 3, 18), kind="cancelled")
         ActionItem.objects.create(event=event, text="共建资料库", owner_organisation=sichuan_org)
         return Event.objects.get(pk=event.pk)
 
@@ -134,15 +147,12 @@ def test_a_replicas_kept_digest_is_what_reading_it_back_gives(partners, chongqin
         assert kept == registry.local_digest(spec, replica)
 
     def event():
-        built = Event.objects.create(
+        built = joint_meeting(
+            chongqing_org,
             title="川渝党史部门第三次联席会议",
-            event_type="joint_meeting",
-            origin_organisation=chongqing_org,
-            starts_at=datetime.datetime(2030, 5, 18, 9, tzinfo=SHANGHAI),
-            ends_at=datetime.datetime(2030, 5, 18, 11, tzinfo=SHANGHAI),
+            day=datetime.date(2030, 5, 18),
+            co_hosts=[sichuan_org, chongqing_org],
         )
-        built.co_hosts.set([sichuan_org, chongqing_org])
-        EventException.objects.create(event=built, original_date=datetime.date(2030, 5, 18), kind="cancelled")
         # Two items with the same text: the key of action items is their text, and nothing forbids it.
         ActionItem.objects.create(event=built, text="互送史料", owner_organisation=sichuan_org)
         ActionItem.objects.create(event=built, text="互送史料", owner_organisation=chongqing_org)
