@@ -9,6 +9,7 @@ from wagtail.models import Page
 from tests.factories import OrganisationFactory, UserFactory
 
 from .factories import story_create
+from .test_sync import chongqing_story, served_from_chongqing
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,26 @@ def test_a_copied_story_is_a_new_shared_record(story_index):
 
     assert copy.global_id != story.global_id
     assert copy.specific.origin_organisation == story.origin_organisation
+
+
+def test_a_replicated_storys_kept_digest_is_what_reading_it_back_gives(story_index, settings):
+    """Taken from what the apply wrote (topics: a ParentalManyToManyField), equal to reading it back."""
+    from portal.services import topic_get_or_create
+    from publicity.models import Story
+    from sync import registry
+    from sync.models import SyncedCopy
+    from sync.services.apply import change_apply
+
+    settings.PORTAL_REGION = "sichuan"
+    chongqing_org = OrganisationFactory(code="cq-qijiang", name="綦江区委党史研究室", region="chongqing")
+
+    def more_topics(story):
+        story.topics.set([topic_get_or_create(kind="place", name=name) for name in ("綦江", "重庆")])
+        story.save_revision().publish()
+
+    for change in served_from_chongqing(chongqing_story(story_index, chongqing_org), more_topics):
+        assert change_apply(change=change, partner_region="chongqing").applied == 1
+        copy = Story.objects.get(global_id=change["global_id"])
+        kept = SyncedCopy.objects.get(global_id=change["global_id"]).digest
+        assert kept == registry.local_digest(registry.spec_for_model(Story), copy)
+    assert sorted(t.name for t in copy.topics.all()) == ["綦江", "重庆"]
