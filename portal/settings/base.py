@@ -331,12 +331,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # Wagtail's admin search runs on its database backend in every deployment; the
 # public search across regions has its own Elasticsearch index (search/).
-# On PostgreSQL, search.wagtail_backend: a save no longer scans the whole index (title norms).
+# search/: on PostgreSQL no whole-index scan per save; on SQLite (make run) two workers may index a record.
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "search.wagtail_backend"
         if DATABASES["default"]["ENGINE"].endswith("postgresql")
-        else "wagtail.search.backends.database"
+        else "search.wagtail_sqlite_backend"
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ofd", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -7,6 +7,7 @@ environment names this run's var folder (whatever became of its parent).
 import contextlib
 import importlib.util
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -142,6 +143,27 @@ def test_text_extraction_has_its_own_worker_so_sync_never_waits_for_an_ocr(embed
         syncing = [command for command in commands if f"{region}.sync" in command]
         assert len(extract) == 1 and len(syncing) == 1, commands
         assert f"{region}.extract" not in syncing[0]
+
+
+def test_the_seeded_files_are_read_and_indexed_with_no_task_failing(embedded):
+    """The extraction worker and the default worker index the same new records at start-up, on SQLite."""
+
+    def finished(region: str) -> bool:
+        database = f"file:{embedded.var_dir / region / 'db.sqlite3'}?mode=ro"
+        with contextlib.closing(sqlite3.connect(database, uri=True, timeout=20)) as db:
+            read, left = db.execute(
+                "SELECT count(*) FILTER (WHERE status = 'done'),"
+                " count(*) FILTER (WHERE status IN ('queued', 'running')) FROM materials_textextraction"
+            ).fetchone()
+        log = (embedded.var_dir / "log" / f"{region}-extract.log").read_text()
+        # A task's end is logged after its status is stored: every reading ended, indexing included.
+        ended = len(re.findall(r"Task materials\.extract_file_text\[\S+\] (?:succeeded|raised)", log))
+        return read > 0 and left == 0 and ended >= read
+
+    for region in ("sichuan", "chongqing"):
+        wait_until(lambda region=region: finished(region), timeout=120, what=f"{region}'s seeded files read")
+    for log in sorted((embedded.var_dir / "log").glob("*.log")):
+        assert "raised unexpected" not in log.read_text(), log
 
 
 def test_a_killed_worker_and_its_beat_are_replaced_while_the_other_region_serves(embedded):
